@@ -1,0 +1,19 @@
+import type { Config } from 'jest';
+
+// One jest "project" per package; coverage gates apply to each package's src separately.
+const packages = ['packages/errors', 'packages/logging', 'packages/resilience', 'packages/security', 'apps/cli'];
+import { existsSync } from 'node:fs';
+
+const present = packages.filter((p) => existsSync(`${__dirname}/${p}/jest.config.ts`));
+
+const config: Config = {
+  projects: present.map((p) => `<rootDir>/${p}`),
+  coverageThreshold: {
+    global: {},
+    ...Object.fromEntries(present.map((p) => [`./${p}/src/`, { lines: 90, branches: 85 }])),
+  },
+  collectCoverageFrom: present.map((p) => `<rootDir>/${p}/src/**/*.ts`).concat(['!**/*.test.ts', '!**/__fixtures__/**']),
+  coverageReporters: ['text-summary', 'json-summary'],
+};
+
+export default config;
