@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -25,7 +25,8 @@ export function installPacked(packageDir: string, into?: string): string {
   rmSync(packDir, { recursive: true, force: true });
   if (!existsSync(join(root, 'package.json'))) writeFileSync(join(root, 'package.json'), '{"private":true}\n');
   for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
-    const depDir = dirname(require.resolve(`${dep}/package.json`, { paths: [packageDir] }));
+    // pnpm links every dependency into the package's own node_modules
+    const depDir = realpathSync(join(packageDir, 'node_modules', ...dep.split('/')));
     if (range.startsWith('workspace:')) {
       installPacked(depDir, root);
       continue;
