@@ -8,6 +8,7 @@ export {
   QuotaExceededError,
   ProviderUnavailableError,
   InvalidRequestError,
+  ContentFilteredError,
   NetworkError,
   TimeoutError,
   CircuitOpenError,
@@ -27,3 +28,10 @@ export {
   StorageError,
 } from './local-errors.js';
 export { maskSecrets, maskDetails, isSecretFieldName, SECRET_PATTERNS, REDACTED } from './mask.js';
+export { AbortedError } from './aborted-error.js';
+export { classifyError } from './classify-error.js';
+export type { ClassifyContext } from './classify-error.js';
+export { fromHttpResponse } from './from-http-response.js';
+export type { HttpResponseInput } from './from-http-response.js';
+export { getHeader, retryAfterFromHeaders, shouldRetryFromHeaders, requestIdFromHeaders } from './http-headers.js';
+export type { HeadersLike } from './http-headers.js';

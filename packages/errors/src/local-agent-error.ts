@@ -54,7 +54,11 @@ export class LocalAgentError extends Error {
     Object.defineProperty(this, marker, { value: collectBrands(new.target), enumerable: false });
   }
 
-  /** True for any LocalAgentError, including one created by another copy of this package. */
+  /**
+   * True for any LocalAgentError, including one created by another copy of this package.
+   * (Each subclass declares a private `nominal<Class>` member, type-only: without it the subclasses
+   * are structurally identical and a failed `isInstance` check would narrow a value to `never`.)
+   */
   static isInstance<T extends LocalAgentError>(this: { errorBrand: symbol; prototype: T }, value: unknown): value is T {
     if (typeof value !== 'object' || value === null) return false;
     const brands = (value as { [marker]?: unknown })[marker];

@@ -6,6 +6,9 @@ export const REDACTED = '[REDACTED]';
  * a missed key leaks. Each pattern is global and matches the whole credential.
  */
 export const SECRET_PATTERNS: readonly RegExp[] = [
+  // A key fragment a provider echoes back, e.g. OpenAI's 401 "Incorrect API key provided: sk-proj-****abcd".
+  // Listed first: the next pattern would stop at the asterisks and leave the key's last characters.
+  /\bsk-[A-Za-z0-9_-]*\*[A-Za-z0-9_*-]*/g,
   // Anthropic sk-ant-…, OpenAI sk-…/sk-proj-…/sk-svcacct-…, DeepSeek, OpenRouter sk-or-… and similar
   /\bsk-[A-Za-z0-9_-]{8,}/g,
   // Google AIza…

@@ -1,4 +1,5 @@
 import { LocalAgentError, type LocalAgentErrorOptions } from './local-agent-error.js';
+import { maskSecrets } from './mask.js';
 
 type Defaults = Partial<Pick<LocalAgentErrorOptions, 'code' | 'category' | 'suggestion'>>;
 
@@ -8,6 +9,8 @@ export interface ProviderErrorOptions extends LocalAgentErrorOptions {
   requestId?: string | undefined;
   /** The provider's own error code or type, e.g. `insufficient_quota`, `overloaded_error`. */
   providerCode?: string | undefined;
+  /** How long the provider asked us to wait, from retry-after-ms / retry-after / RetryInfo. */
+  retryAfterMs?: number | undefined;
 }
 
 function withDefaults<O extends LocalAgentErrorOptions>(options: O, defaults: Defaults): O {
@@ -19,26 +22,47 @@ function withDefaults<O extends LocalAgentErrorOptions>(options: O, defaults: De
   };
 }
 
+/** Copy of `record` without its undefined values. */
+function defined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+
 /** A failure reported by (or on the way to) an LLM provider. */
 export class ProviderError extends LocalAgentError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.ProviderError');
+  declare private readonly nominalProviderError: never;
   readonly provider: string;
   readonly status: number | undefined;
   readonly requestId: string | undefined;
   readonly providerCode: string | undefined;
+  /** Set when the provider said how long to wait (any status, not only 429). */
+  readonly retryAfterMs: number | undefined;
 
   constructor(options: ProviderErrorOptions, defaults: Defaults = {}) {
-    super(withDefaults(options, { code: 'LA_PROVIDER_ERROR', category: 'permanent', ...defaults }));
+    const requestId = options.requestId === undefined ? undefined : maskSecrets(options.requestId);
+    const providerCode = options.providerCode === undefined ? undefined : maskSecrets(options.providerCode);
+    // copied into details so that toJSON() and logs carry them too
+    const details = defined({
+      provider: options.provider,
+      status: options.status,
+      requestId,
+      providerCode,
+      retryAfterMs: options.retryAfterMs,
+      ...options.details,
+    });
+    super(withDefaults({ ...options, details }, { code: 'LA_PROVIDER_ERROR', category: 'permanent', ...defaults }));
     this.provider = options.provider;
     this.status = options.status;
-    this.requestId = options.requestId;
-    this.providerCode = options.providerCode;
+    this.requestId = requestId;
+    this.providerCode = providerCode;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
 /** 401/403: the key is invalid, revoked or lacks permission. */
 export class AuthenticationError extends ProviderError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.AuthenticationError');
+  declare private readonly nominalAuthenticationError: never;
   constructor(options: ProviderErrorOptions) {
     super(options, {
       code: 'LA_AUTH_FAILED',
@@ -48,15 +72,12 @@ export class AuthenticationError extends ProviderError {
   }
 }
 
-export interface RateLimitErrorOptions extends ProviderErrorOptions {
-  /** How long the provider asked us to wait, from retry-after-ms / retry-after / RetryInfo. */
-  retryAfterMs?: number | undefined;
-}
+export type RateLimitErrorOptions = ProviderErrorOptions;
 
 /** 429 rate limit: slow down and retry. */
 export class RateLimitError extends ProviderError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.RateLimitError');
-  readonly retryAfterMs: number | undefined;
+  declare private readonly nominalRateLimitError: never;
   constructor(options: RateLimitErrorOptions) {
     super(options, {
       code: 'LA_RATE_LIMITED',
@@ -66,13 +87,13 @@ export class RateLimitError extends ProviderError {
           ? 'Wait a moment and retry; reduce request concurrency if this keeps happening.'
           : `Retry after ${Math.ceil(options.retryAfterMs / 1000)} s; reduce request concurrency if this keeps happening.`,
     });
-    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
 /** Quota or billing exhausted (e.g. OpenAI 429 `insufficient_quota`): not a rate limit, retrying will not help. */
 export class QuotaExceededError extends ProviderError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.QuotaExceededError');
+  declare private readonly nominalQuotaExceededError: never;
   constructor(options: ProviderErrorOptions) {
     super(options, {
       code: 'LA_QUOTA_EXCEEDED',
@@ -85,6 +106,7 @@ export class QuotaExceededError extends ProviderError {
 /** 5xx or Anthropic 529: the provider is down or overloaded. */
 export class ProviderUnavailableError extends ProviderError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.ProviderUnavailableError');
+  declare private readonly nominalProviderUnavailableError: never;
   constructor(options: ProviderErrorOptions) {
     super(options, {
       code: 'LA_PROVIDER_UNAVAILABLE',
@@ -97,11 +119,28 @@ export class ProviderUnavailableError extends ProviderError {
 /** A 4xx that the request itself caused (bad parameters, unknown model, content too long). */
 export class InvalidRequestError extends ProviderError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.InvalidRequestError');
+  declare private readonly nominalInvalidRequestError: never;
   constructor(options: ProviderErrorOptions) {
     super(options, {
       code: 'LA_INVALID_REQUEST',
       category: 'permanent',
       suggestion: 'Fix the request (model name, parameters, input size); sending it again unchanged will fail again.',
+    });
+  }
+}
+
+/**
+ * The provider's safety system refused the prompt or the completion (Azure `content_filter`,
+ * OpenAI `finish_reason: content_filter`): the user must change the input.
+ */
+export class ContentFilteredError extends ProviderError {
+  static override readonly errorBrand: symbol = Symbol.for('localagent.error.ContentFilteredError');
+  declare private readonly nominalContentFilteredError: never;
+  constructor(options: ProviderErrorOptions) {
+    super(options, {
+      code: 'LA_CONTENT_FILTERED',
+      category: 'user',
+      suggestion: "Rephrase the input: the provider's content filter refused it; retrying it unchanged will be refused again.",
     });
   }
 }
@@ -113,10 +152,12 @@ export interface NetworkErrorOptions extends LocalAgentErrorOptions {
 /** The provider could not be reached: connection reset or refused, DNS failure. */
 export class NetworkError extends LocalAgentError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.NetworkError');
+  declare private readonly nominalNetworkError: never;
   readonly provider: string | undefined;
   constructor(options: NetworkErrorOptions, defaults: Defaults = {}) {
+    const details = options.provider === undefined ? options.details : { provider: options.provider, ...options.details };
     super(
-      withDefaults(options, {
+      withDefaults({ ...options, details }, {
         code: 'LA_NETWORK',
         category: 'transient',
         suggestion: 'Check your network connection (and proxy settings), then retry.',
@@ -130,6 +171,7 @@ export class NetworkError extends LocalAgentError {
 /** The call took longer than allowed. */
 export class TimeoutError extends NetworkError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.TimeoutError');
+  declare private readonly nominalTimeoutError: never;
   constructor(options: NetworkErrorOptions) {
     super(options, {
       code: 'LA_TIMEOUT',
@@ -147,6 +189,7 @@ export interface CircuitOpenErrorOptions extends Omit<LocalAgentErrorOptions, 'm
 /** The provider's circuit breaker is open: calls fail fast until it half-opens. */
 export class CircuitOpenError extends LocalAgentError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.CircuitOpenError');
+  declare private readonly nominalCircuitOpenError: never;
   readonly provider: string;
   readonly retryAfterMs: number;
   constructor(options: CircuitOpenErrorOptions) {

@@ -1,0 +1,146 @@
+import { type HeadersLike, requestIdFromHeaders, retryAfterFromHeaders, shouldRetryFromHeaders } from './http-headers.js';
+import { readProviderBody, type ProviderBodyInfo } from './provider-body.js';
+import {
+  AuthenticationError,
+  ContentFilteredError,
+  InvalidRequestError,
+  ProviderError,
+  ProviderUnavailableError,
+  QuotaExceededError,
+  RateLimitError,
+  type ProviderErrorOptions,
+} from './provider-errors.js';
+
+export interface HttpResponseInput {
+  /** `openai`, `anthropic`, `gemini`, `azure`, `mistral`, `groq`, `openrouter`, `ollama`… */
+  provider: string;
+  /** The HTTP status. For an error event inside a 200 streaming response, pass 200: the body decides. */
+  status: number;
+  headers?: HeadersLike | null | undefined;
+  /** The parsed JSON body, or the raw text (JSON is parsed when possible). */
+  body?: unknown;
+  /** The original error (e.g. the SDK's), kept as `cause`. */
+  cause?: unknown;
+  /** Clock used to turn a `retry-after` HTTP date into a wait. */
+  now?: (() => number) | undefined;
+}
+
+/** Provider error types that mean a status, for errors sent inside a 200 stream. */
+const TYPE_STATUS: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  rate_limit_exceeded: 429,
+  insufficient_quota: 429,
+  api_error: 500,
+  server_error: 500,
+  overloaded_error: 529,
+};
+
+/** Google RPC status names and their HTTP statuses. */
+const GRPC_STATUS: Readonly<Record<string, number>> = {
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  OUT_OF_RANGE: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  ABORTED: 409,
+  ALREADY_EXISTS: 409,
+  RESOURCE_EXHAUSTED: 429,
+  CANCELLED: 499,
+  INTERNAL: 500,
+  UNKNOWN: 500,
+  DATA_LOSS: 500,
+  UNIMPLEMENTED: 501,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+};
+
+/** Codes that say the account is out of quota or credit: a 429 with one of them is not a rate limit. */
+const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached', 'billing_not_active', 'quota_exceeded']);
+const AUTH_CODES = new Set(['invalid_api_key', 'authentication_error', 'permission_error', 'API_KEY_INVALID', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
+/** Out of credit whatever the status (Anthropic sends 400 "Your credit balance is too low…", OpenRouter 402). */
+const NO_CREDIT = /credit balance is too low|insufficient (?:credits|funds|balance)/i;
+/** A quota that will not come back in seconds: daily limits, billing. Only consulted without a retry hint. */
+const LONG_QUOTA = /\b(?:daily|per[ -]?day|billing|plan)\b|PerDay/i;
+
+function isError(status: number): boolean {
+  return status >= 400 && status <= 599;
+}
+
+/** The status that decides: the HTTP one, or for an error inside a 200 stream the one the body implies. */
+function effectiveStatus(status: number, info: ProviderBodyInfo): number {
+  if (isError(status)) return status;
+  const fromCode = info.code !== undefined && /^\d{3}$/.test(info.code) ? Number(info.code) : undefined;
+  if (fromCode !== undefined && isError(fromCode)) return fromCode;
+  return TYPE_STATUS[info.type ?? ''] ?? TYPE_STATUS[info.code ?? ''] ?? GRPC_STATUS[info.grpcStatus ?? ''] ?? status;
+}
+
+type ProviderErrorClass = new (options: ProviderErrorOptions) => ProviderError;
+
+function pickClass(status: number, info: ProviderBodyInfo, retryAfterMs: number | undefined): ProviderErrorClass {
+  const codes = [info.type, info.code, info.innerCode, info.grpcStatus, ...info.reasons].filter((c) => c !== undefined);
+  const message = info.message ?? '';
+  if (codes.includes('content_filter') || codes.includes('ResponsibleAIPolicyViolation')) return ContentFilteredError;
+  if (codes.some((c) => QUOTA_CODES.has(c)) || status === 402 || NO_CREDIT.test(message)) return QuotaExceededError;
+  if (status === 401 || status === 403 || codes.some((c) => AUTH_CODES.has(c))) return AuthenticationError;
+  if (status === 429 || info.type === 'rate_limit_error') {
+    // Gemini answers both "slow down" and "your daily/billing quota is gone" with RESOURCE_EXHAUSTED;
+    // only the first carries a retry hint.
+    const longQuota = LONG_QUOTA.test(message) || info.reasons.some((r) => LONG_QUOTA.test(r));
+    return retryAfterMs === undefined && longQuota ? QuotaExceededError : RateLimitError;
+  }
+  if (status === 408 || status === 409 || status >= 500 || info.type === 'overloaded_error') return ProviderUnavailableError;
+  if (status >= 400) return InvalidRequestError;
+  return ProviderError;
+}
+
+/** A suggestion better than the class default, when the body tells us more. */
+function specificSuggestion(provider: string, status: number, info: ProviderBodyInfo): string | undefined {
+  const model = /model\s+["'`]?([^"'`\s]+?)["'`]?\s+(?:not found|does not exist)/i.exec(info.message ?? '')?.[1];
+  if (provider.toLowerCase() === 'ollama' && model !== undefined) {
+    return `Pull the model with \`ollama pull ${model}\`, or pick an installed one (\`ollama list\`).`;
+  }
+  if (status === 404 || info.code === 'model_not_found' || model !== undefined) {
+    return `Check the model name and endpoint: ${provider} does not know ${model === undefined ? 'this model or path' : `\`${model}\``}.`;
+  }
+  return undefined;
+}
+
+/**
+ * Maps a provider's HTTP error response (status, headers, body) onto the taxonomy. Works with the
+ * raw response of any supported provider and with errors that arrive inside a 200 stream.
+ */
+export function fromHttpResponse(input: HttpResponseInput): ProviderError {
+  const { provider, status, headers } = input;
+  const info = readProviderBody(input.body);
+  const retryAfterMs = retryAfterFromHeaders(headers, input.now) ?? info.retryDelayMs;
+  const effective = effectiveStatus(status, info);
+  const ErrorClass = pickClass(effective, info, retryAfterMs);
+  const shouldRetry = shouldRetryFromHeaders(headers);
+  const providerCode = info.code !== undefined && !/^\d+$/.test(info.code) ? info.code : (info.type ?? info.grpcStatus);
+  const what = info.message ?? (isError(status) ? 'no error message in the response' : 'error event in the response');
+  const suggestion = ErrorClass === InvalidRequestError ? specificSuggestion(provider, effective, info) : undefined;
+  const details: Record<string, unknown> = {};
+  if (info.type !== undefined && info.type !== providerCode) details['type'] = info.type;
+  if (info.param !== undefined) details['param'] = info.param;
+  if (info.grpcStatus !== undefined && info.grpcStatus !== providerCode && !/^\d+$/.test(info.grpcStatus)) details['grpcStatus'] = info.grpcStatus;
+  if (info.reasons.length > 0) details['reasons'] = info.reasons;
+  return new ErrorClass({
+    message: `${provider} returned HTTP ${status}: ${what}`,
+    provider,
+    status,
+    requestId: requestIdFromHeaders(headers) ?? info.requestId,
+    providerCode,
+    retryAfterMs,
+    // x-should-retry is the server's own verdict: it overrides ours both ways
+    retryable: shouldRetry,
+    suggestion,
+    details,
+    cause: input.cause,
+  });
+}
