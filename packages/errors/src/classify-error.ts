@@ -1,4 +1,5 @@
 import { AbortedError } from './aborted-error.js';
+import { explain } from './catalog.js';
 import { fromHttpResponse } from './from-http-response.js';
 import type { HeadersLike } from './http-headers.js';
 import { LocalAgentError } from './local-agent-error.js';
@@ -12,8 +13,7 @@ export interface ClassifyContext {
 
 type Loose = Record<string, unknown>;
 
-const INTERNAL_SUGGESTION =
-  'This looks like a bug in LocalAgent or a library it uses: rerun with LOCALAGENT_DEBUG=1 and report the output (it is masked).';
+const INTERNAL_SUGGESTION = explain('LA_INTERNAL')?.suggestion;
 
 function isObject(value: unknown): value is Loose {
   return typeof value === 'object' && value !== null;
