@@ -8,4 +8,7 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   tsconfig: 'tsconfig.build.json',
+  // config/security_schema.yaml is embedded as text: dist/ needs no file next to it, even when an
+  // app bundles this package (the YAML file is still shipped, for editors and other tools)
+  loader: { '.yaml': 'text' },
 });

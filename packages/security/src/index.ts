@@ -1,1 +1,22 @@
-export {};
+export { SecureKeyManager, KEYRING_SERVICE } from './secure-key-manager.js';
+export type { KeyInfo, KeySource, SecurityStatus, StoreKeyOptions, ValidationMode } from './secure-key-manager.js';
+export type { SecureKeyManagerOptions, StorageMode, MasterPasswordSource } from './resolve-options.js';
+export { getApiKey } from './get-api-key.js';
+export {
+  EncryptionService,
+  DEFAULT_PBKDF2_ITERATIONS,
+  MIN_PBKDF2_ITERATIONS,
+  DEFAULT_SCRYPT_PARAMS,
+} from './encryption-service.js';
+export type { EncryptionServiceOptions, KdfParams, Secret } from './encryption-service.js';
+export { KDF_LIMITS } from './envelope.js';
+export { PROVIDERS, isValidProviderName, baseUrlEnvVar } from './providers.js';
+export type { ProviderInfo, ProviderAuthScheme, CustomProviderConfig } from './providers.js';
+export { validateKeyFormat, fingerprint, MAX_KEY_LENGTH } from './key-format.js';
+export { verifyAuditLog, AUDIT_GENESIS } from './audit-log.js';
+export type { AuditVerification, AuditAction, AuditOutcome } from './audit-log.js';
+export { loadSecurityConfig, SECURITY_SCHEMA } from './security-config.js';
+export type { SecurityConfig } from './security-config.js';
+export type { SecurityLogger } from './logger.js';
+export type { PermissionReport } from './permissions.js';
+export type { KeyringBackend, KeyringBackendOptions, KeyringDriverName, KeyringProbeResult } from './keyring/backend.js';

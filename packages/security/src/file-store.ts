@@ -1,0 +1,170 @@
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { lock } from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+import { StorageError } from '@localagent/errors';
+import type { EncryptionSession } from './encryption-service.js';
+import type { SecurityLogger } from './logger.js';
+import { DIR_MODE, FILE_MODE, securePath } from './permissions.js';
+
+export interface StoredKey {
+  key: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The plaintext inside the envelope: provider names are encrypted too. */
+export interface StoreData {
+  version: 1;
+  keys: Record<string, StoredKey>;
+}
+
+export interface FileStoreOptions {
+  path: string;
+  session: EncryptionSession;
+  logger: SecurityLogger;
+  /** A lock whose holder has not refreshed it for this long is stale (default 10 s, minimum 2 s). */
+  lockStaleMs?: number | undefined;
+}
+
+export interface Mutation<T> {
+  result: T;
+  /** False leaves the file as it is (nothing changed). */
+  write: boolean;
+}
+
+const emptyStore = (): StoreData => ({ version: 1, keys: {} });
+
+/**
+ * The encrypted key file. Reads take no lock (the file is only ever replaced by rename, so a
+ * reader sees the old or the new file); every read-modify-write happens entirely inside an
+ * inter-process lock, so concurrent processes never lose each other's updates.
+ */
+export class EncryptedFileStore {
+  readonly path: string;
+  readonly #session: EncryptionSession;
+  readonly #logger: SecurityLogger;
+  readonly #staleMs: number;
+  #checked = false;
+
+  constructor(options: FileStoreOptions) {
+    this.path = options.path;
+    this.#session = options.session;
+    this.#logger = options.logger;
+    this.#staleMs = Math.max(options.lockStaleMs ?? 10_000, 2_000);
+  }
+
+  async #rawFile(): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StorageError({ message: `Cannot read ${this.path}.`, cause: error, details: { path: this.path } });
+    }
+  }
+
+  async #checkPermissions(): Promise<void> {
+    if (this.#checked) return;
+    await securePath(dirname(this.path), DIR_MODE, this.#logger);
+    await securePath(this.path, FILE_MODE, this.#logger);
+    this.#checked = true;
+  }
+
+  async exists(): Promise<boolean> {
+    return (await this.#rawFile()) !== undefined;
+  }
+
+  /** The decrypted content, or `undefined` when there is no file. */
+  async read(): Promise<StoreData | undefined> {
+    const raw = await this.#rawFile();
+    if (raw === undefined) return undefined;
+    await this.#checkPermissions();
+    return this.#decode(raw);
+  }
+
+  async #decode(raw: Buffer): Promise<StoreData> {
+    const plaintext = await this.#session.open(raw);
+    try {
+      const parsed = JSON.parse(plaintext.toString('utf8')) as Partial<StoreData>;
+      if (parsed.version !== 1 || typeof parsed.keys !== 'object' || parsed.keys === null) throw new Error('unexpected structure');
+      return { version: 1, keys: parsed.keys };
+    } catch (cause) {
+      throw new StorageError({ message: `The decrypted content of ${this.path} is not a key store.`, cause, details: { path: this.path } });
+    } finally {
+      plaintext.fill(0);
+    }
+  }
+
+  /**
+   * Locks the file, reads it, applies `mutate` and writes the result atomically (temp file,
+   * fsync, rename) before unlocking. Never proceeds without the lock.
+   */
+  async update<T>(mutate: (data: StoreData) => Mutation<T>): Promise<T> {
+    const dir = dirname(this.path);
+    try {
+      await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    } catch (cause) {
+      throw new StorageError({ message: `Cannot create the config directory ${dir}.`, cause, details: { path: dir } });
+    }
+    await this.#checkPermissions();
+    // the key derivation is the slow part: do it before taking the lock, so 20 processes do not
+    // queue behind each other's derivations
+    await this.#session.prepare(await this.#rawFile().catch(() => undefined)).catch(() => undefined);
+
+    let compromised: Error | undefined;
+    let release: () => Promise<void>;
+    try {
+      release = await lock(this.path, {
+        realpath: false,
+        stale: this.#staleMs,
+        update: this.#staleMs / 2,
+        // enough patience to outwait a stale lock left by a killed process
+        retries: { retries: Math.ceil((this.#staleMs * 3) / 100), factor: 1, minTimeout: 25, maxTimeout: 100, randomize: true },
+        onCompromised: (error) => {
+          compromised = error;
+        },
+      });
+    } catch (cause) {
+      throw new StorageError({
+        message: `Could not lock ${this.path}: another LocalAgent process holds it.`,
+        cause,
+        details: { path: this.path },
+        suggestion: 'Retry in a few seconds; if no other LocalAgent process is running, the lock expires by itself.',
+      });
+    }
+    try {
+      await this.#removeOrphanedTempFiles();
+      const raw = await this.#rawFile();
+      const data = raw === undefined ? emptyStore() : await this.#decode(raw);
+      const { result, write } = mutate(data);
+      if (write || (raw !== undefined && this.#session.isOutdated(raw))) {
+        const plaintext = Buffer.from(JSON.stringify(data), 'utf8');
+        try {
+          const sealed = await this.#session.seal(plaintext);
+          if (compromised !== undefined) throw compromised;
+          await writeFileAtomic(this.path, sealed, { mode: FILE_MODE, fsync: true });
+        } finally {
+          plaintext.fill(0);
+        }
+      }
+      return result;
+    } catch (error) {
+      if (error === compromised) {
+        throw new StorageError({ message: `Lost the lock on ${this.path} before writing; nothing was written.`, cause: error });
+      }
+      throw error;
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  /** Temp files of writers killed mid-write (they hold encrypted bytes only). Called under the lock. */
+  async #removeOrphanedTempFiles(): Promise<void> {
+    const dir = dirname(this.path);
+    const name = basename(this.path);
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    // eslint-disable-next-line security/detect-non-literal-regexp -- built from our own file name, escaped
+    const orphan = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+$`);
+    await Promise.all(entries.filter((e) => orphan.test(e)).map((e) => unlink(join(dir, e)).catch(() => undefined)));
+  }
+}
