@@ -1,0 +1,165 @@
+import { CircuitOpenError, LocalAgentError } from '@localagent/errors';
+import { createResilientFetch } from '../src/resilient-fetch';
+import { PolicyRegistry } from '../src/policy-registry';
+import type { PolicyEvent } from '../src/events';
+import { startFlakyServer, type FlakyServer } from './support/flaky-server';
+
+let server: FlakyServer;
+beforeEach(async () => {
+  server = await startFlakyServer();
+});
+afterEach(() => server.close());
+
+/** Small real delays: base 10 ms, no jitter, so the waits are exact. */
+const fastRegistry = (failureThreshold = 5): PolicyRegistry =>
+  new PolicyRegistry({ retry: { maxAttempts: 4, baseDelayMs: 10, jitter: false, maxDelayMs: 1000 }, circuitBreaker: { failureThreshold, recoveryTimeoutMs: 60_000 } });
+
+function retries(registry: PolicyRegistry, provider: string): PolicyEvent[] {
+  const events: PolicyEvent[] = [];
+  registry.get(provider).on('retry', (e) => events.push(e));
+  return events;
+}
+
+describe('createResilientFetch against a real flaky server', () => {
+  it("retries 429 (honouring retry-after), 503 and 529, then returns the 200", async () => {
+    server.script(
+      { status: 429, headers: { 'retry-after': '0.05' }, body: '{"error":{"type":"rate_limit_error","message":"slow down"}}' },
+      { status: 503, body: 'upstream unavailable' },
+      { status: 529, body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}' },
+    );
+    const registry = fastRegistry();
+    const seen = retries(registry, 'anthropic');
+    const fetch = createResilientFetch({ registry, provider: 'anthropic' });
+    const response = await fetch(`${server.url}/v1/messages`, { method: 'POST', body: '{"q":1}' });
+    expect(response.status).toBe(200);
+    await expect(response.json()).resolves.toEqual({ ok: true });
+    expect(server.hits).toHaveLength(4);
+    expect(server.hits.every((h) => h.body === '{"q":1}')).toBe(true);
+    expect(seen.map((e) => [e.attempt, e.delayMs, e.error?.code])).toEqual([
+      [2, 50, 'LA_RATE_LIMITED'],
+      [3, 20, 'LA_PROVIDER_UNAVAILABLE'],
+      [4, 40, 'LA_PROVIDER_UNAVAILABLE'],
+    ]);
+  });
+
+  it('hands a non-retryable response (401) back unchanged after one request', async () => {
+    server.script({ status: 401, body: '{"error":{"message":"Incorrect API key provided"}}' });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    const response = await fetch(`${server.url}/v1/chat/completions`);
+    expect(response.status).toBe(401);
+    expect(response.bodyUsed).toBe(false);
+    await expect(response.text()).resolves.toBe('{"error":{"message":"Incorrect API key provided"}}');
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('hands the last response back with its body unread when attempts are spent, and counts one breaker failure', async () => {
+    server.script(...Array.from({ length: 4 }, (_, i) => ({ status: 503, body: `busy ${i + 1}` })));
+    const registry = fastRegistry(1);
+    const fetch = createResilientFetch({ registry, provider: 'openai' });
+    const response = await fetch(`${server.url}/v1/models`);
+    expect(response.status).toBe(503);
+    expect(response.bodyUsed).toBe(false);
+    await expect(response.text()).resolves.toBe('busy 4');
+    expect(server.hits).toHaveLength(4);
+    expect(registry.get('openai').circuitState).toBe('open');
+    const error = await fetch(`${server.url}/v1/models`).catch((e: unknown) => e);
+    expect(CircuitOpenError.isInstance(error)).toBe(true);
+    expect(server.hits).toHaveLength(4);
+  });
+
+  it('obeys x-should-retry: false', async () => {
+    server.script({ status: 503, headers: { 'x-should-retry': 'false' }, body: 'no' });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    expect((await fetch(server.url)).status).toBe(503);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('obeys x-should-retry: true on a status it would not retry', async () => {
+    server.script({ status: 400, headers: { 'x-should-retry': 'true' }, body: '{}' });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    expect((await fetch(server.url)).status).toBe(200);
+    expect(server.hits).toHaveLength(2);
+  });
+
+  it('returns a 429 at once when its retry-after exceeds maxDelayMs', async () => {
+    server.script({ status: 429, headers: { 'retry-after': '120' }, body: '{"error":{"message":"rate limited"}}' });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    const response = await fetch(server.url);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('120');
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('retries a dropped connection', async () => {
+    server.script({ destroy: 'before-headers' });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    expect((await fetch(server.url)).status).toBe(200);
+    expect(server.hits).toHaveLength(2);
+  });
+
+  it('throws the classified network error when the provider cannot be reached', async () => {
+    const url = server.url;
+    await server.close();
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai', retry: { maxAttempts: 2 } });
+    const error = await fetch(url).catch((e: unknown) => e);
+    expect(LocalAgentError.isInstance(error) && error.code).toBe('LA_NETWORK');
+    server = await startFlakyServer();
+  });
+
+  it('never retries a response whose body was handed back (a stream cut mid-way)', async () => {
+    server.script({ status: 200, body: 'data: {"delta":"Hel', destroy: 'mid-body' });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    const response = await fetch(server.url);
+    await expect(response.text()).rejects.toThrow();
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it("rethrows the caller's AbortError when aborted during a backoff wait, without another request", async () => {
+    server.script({ status: 503 });
+    const registry = new PolicyRegistry({ retry: { baseDelayMs: 60_000, jitter: false } });
+    const controller = new AbortController();
+    registry.get('openai').on('retry', () => controller.abort());
+    const fetch = createResilientFetch({ registry, provider: 'openai' });
+    const error = await fetch(server.url, { signal: controller.signal }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AbortError');
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('times out a slow attempt, retries it, and leaves the returned body readable past the timeout', async () => {
+    server.script({ status: 200, delayMs: 500, body: 'late' }, { status: 200, body: 'head ', trailingBody: { afterMs: 120, text: 'tail' } });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai', timeoutMs: 100 });
+    const response = await fetch(server.url);
+    await expect(response.text()).resolves.toBe('head tail');
+    expect(server.hits).toHaveLength(2);
+  });
+
+  it('replays a Request body on each attempt, and does not retry a one-shot stream body', async () => {
+    server.script({ status: 503 }, { status: 200, body: 'done' });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    const request = new Request(server.url, { method: 'POST', body: 'payload' });
+    expect(await (await fetch(request)).text()).toBe('done');
+    expect(server.hits.map((h) => h.body)).toEqual(['payload', 'payload']);
+
+    server.script({ status: 503, body: 'busy' });
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('streamed'));
+        controller.close();
+      },
+    });
+    const init = { method: 'POST', body: stream, duplex: 'half' } as RequestInit;
+    expect((await fetch(server.url, init)).status).toBe(503);
+    expect(server.hits).toHaveLength(3);
+  });
+
+  it("shares the provider's breaker and listeners between overrides and registry.get()", async () => {
+    server.script({ status: 503 }, { status: 503 });
+    const registry = fastRegistry(1);
+    const seen = retries(registry, 'openai');
+    const fetch = createResilientFetch({ registry, provider: 'openai', retry: { maxAttempts: 2 } });
+    expect((await fetch(server.url)).status).toBe(503);
+    expect(server.hits).toHaveLength(2);
+    expect(seen).toHaveLength(1);
+    expect(registry.get('openai').circuitState).toBe('open');
+  });
+});
