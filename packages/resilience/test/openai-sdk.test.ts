@@ -1,0 +1,53 @@
+import OpenAI from 'openai';
+import { classifyError } from '@localagent/errors';
+import { createResilientFetch } from '../src/resilient-fetch';
+import { PolicyRegistry } from '../src/policy-registry';
+import { fakeKey, startFlakyServer, type FlakyServer } from './support/flaky-server';
+
+const completion = JSON.stringify({
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1,
+  model: 'gpt-4o-mini',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'pong' }, finish_reason: 'stop', logprobs: null }],
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+});
+
+let server: FlakyServer;
+beforeEach(async () => {
+  server = await startFlakyServer({ status: 200, body: completion });
+});
+afterEach(() => server.close());
+
+function client(): OpenAI {
+  const registry = new PolicyRegistry({ retry: { baseDelayMs: 10, jitter: false } });
+  return new OpenAI({
+    apiKey: fakeKey(),
+    baseURL: `${server.url}/v1`,
+    fetch: createResilientFetch({ registry, provider: 'openai' }),
+    maxRetries: 0,
+  });
+}
+
+const ask = (openai: OpenAI) => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'ping' }] });
+
+describe('the real openai SDK with createResilientFetch and maxRetries: 0', () => {
+  it('gets its chat completion after a 429 and a 503', async () => {
+    server.script(
+      { status: 429, headers: { 'retry-after-ms': '20' }, body: '{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}' },
+      { status: 503, body: '{"error":{"message":"The server is overloaded","type":"server_error"}}' },
+    );
+    const result = await ask(client());
+    expect(result.choices[0]?.message.content).toBe('pong');
+    expect(server.hits).toHaveLength(3);
+    expect(server.hits.every((h) => h.url === '/v1/chat/completions' && h.method === 'POST')).toBe(true);
+  });
+
+  it('fails a 401 once, with no retry, as the SDK error classifyError understands', async () => {
+    server.script({ status: 401, body: '{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}' });
+    const error = await ask(client()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(classifyError(error, { provider: 'openai' }).code).toBe('LA_AUTH_FAILED');
+    expect(server.hits).toHaveLength(1);
+  });
+});
