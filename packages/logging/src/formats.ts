@@ -66,6 +66,7 @@ function ecs(service: string | undefined): LineFormatter {
         ...(error.code === undefined ? {} : { code: error.code }),
         ...(error.category === undefined ? {} : { category: error.category }),
         ...(error.stack === undefined ? {} : { stack_trace: error.stack }),
+        ...(error.cause === undefined ? {} : { cause: error.cause }),
       };
     }
     try {
@@ -98,6 +99,7 @@ const datadog: LineFormatter = (record) => {
       ...(error.code === undefined ? {} : { code: error.code }),
       ...(error.category === undefined ? {} : { category: error.category }),
       ...(error.stack === undefined ? {} : { stack: error.stack }),
+      ...(error.cause === undefined ? {} : { cause: error.cause }),
     };
   }
   return stringify(out);
@@ -114,6 +116,7 @@ function pretty(record: LogRecord): string {
     const code = error.code === undefined ? '' : ` [${error.code}]`;
     line += `\n  ${error.name}${code}: ${error.message}`;
     if (error.stack !== undefined) line += `\n  ${error.stack.split('\n').slice(1).join('\n  ').trim()}`;
+    for (let cause = error.cause; cause !== undefined; cause = cause.cause) line += `\n  caused by ${cause.name}: ${cause.message}`;
   }
   return line;
 }

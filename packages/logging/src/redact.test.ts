@@ -149,3 +149,11 @@ describe('Redactor with user rules', () => {
     expect(redactor.isSecretKey('customer')).toBe(false);
   });
 });
+
+describe('authorization values', () => {
+  it('masks a whole base64 value with = padding (maskSecrets alone keeps it)', () => {
+    const token = 'QWxhZGRpbjpvcGVuIHNlc2FtZQ==';
+    expect(redact(`Authorization: Basic ${token}`)).toBe(`Authorization: Basic ${REDACTED}`);
+    expect(redact(`bearer ${'A'.repeat(15)}=`)).toBe(`bearer ${REDACTED}`);
+  });
+});

@@ -15,6 +15,12 @@ export interface RedactOptions {
  */
 const EXTRA_PATTERNS: readonly RegExp[] = [/\bxox[a-z]-[A-Za-z0-9-]{10,}/g, /\b(?:AKIA|ASIA)[0-9A-Z]{16,}/g];
 
+/**
+ * Applied before maskSecrets: it reads an `=` inside a match as `name=value` and keeps what comes
+ * before it, so a base64 `Bearer`/`Basic` value with `=` padding would be kept whole.
+ */
+const AUTHORIZATION_VALUE = /\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+
 // A loose copy of the user:pass@ rule inside maskSecrets (not exported by errors), for detection only.
 const URL_CREDENTIALS_LOOSE = /:\/\/[^\s/@]*:[^\s@]*@/;
 
@@ -63,7 +69,7 @@ export class Redactor {
     if (!this.needsMasking(text, secrets)) return text;
     let out = text;
     if (secrets !== null) out = out.replace(secrets, REDACTED);
-    out = maskSecrets(out);
+    out = maskSecrets(out.replace(AUTHORIZATION_VALUE, `$1$2${REDACTED}`));
     for (const pattern of EXTRA_PATTERNS) out = out.replace(pattern, REDACTED);
     for (const pattern of this.userPatterns) out = out.replace(pattern, REDACTED);
     return out;
