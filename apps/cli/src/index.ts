@@ -1,24 +1,15 @@
-import { print } from './output.js';
+/* eslint-disable @typescript-eslint/no-require-imports -- run() (commander and everything after it) is required only when needed: `--version` answers without loading it */
+import { processIo } from './io.js';
+import { isVersionRequest, writeVersion } from './output.js';
+import { VERSION } from './version.js';
 
-const HELP = `Usage: localagent <command> [options]
-
-Commands:
-  config   store, show, rotate, delete and list provider API keys
-  audit    verify and show the audit log
-  doctor   check backends, keyring, permissions and configuration
-  errors   explain an error code
-
-Options:
-  --help     show this help
-  --version  show the version`;
-
-export function main(argv: string[]): number {
-  if (argv.includes('--version')) {
-    print('0.0.0');
-    return 0;
-  }
-  print(HELP);
-  return 0;
+// The entry stays tiny: everything testable lives in run().
+const argv = process.argv.slice(2);
+if (isVersionRequest(argv)) {
+  writeVersion(process.stdout, VERSION);
+} else {
+  const { run } = require('./run.js') as typeof import('./run.js');
+  void run(argv, processIo()).then((code) => {
+    process.exitCode = code;
+  });
 }
-
-process.exitCode = main(process.argv.slice(2));

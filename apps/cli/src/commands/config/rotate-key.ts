@@ -1,0 +1,31 @@
+import type { CliContext } from '../../context.js';
+import type { ValidateMode } from '../../global-options.js';
+import { readKey } from '../../secret-input.js';
+import { describeSource } from './describe.js';
+import { storedKeyInfo, warnAboutEnvOverride } from './key-info.js';
+
+export interface RotateKeyArgs {
+  provider: string;
+  stdin: boolean;
+  validate: ValidateMode;
+}
+
+/** `localagent config rotate-key <provider>`: the new key is validated first, then replaces the old one everywhere. */
+export async function rotateKey(ctx: CliContext, args: RotateKeyArgs): Promise<void> {
+  const key = await readKey(ctx.io, { stdin: args.stdin, provider: args.provider, command: 'rotate-key' });
+  const manager = await ctx.keyManager({ liveCheckProvider: args.validate === 'live' ? args.provider : undefined });
+  const before = await storedKeyInfo(manager, args.provider).catch(() => undefined);
+  await manager.rotateKey(args.provider, key, { validate: args.validate });
+  const info = await storedKeyInfo(manager, args.provider);
+  warnAboutEnvOverride(ctx, args.provider);
+  ctx.output.result(
+    `Rotated the ${args.provider} key: ${before?.fingerprint ?? 'old key'} → ${info.fingerprint} (${describeSource(info.source)}).`,
+    {
+      provider: args.provider,
+      rotated: true,
+      source: info.source,
+      previousFingerprint: before?.fingerprint ?? null,
+      fingerprint: info.fingerprint,
+    },
+  );
+}

@@ -1,0 +1,48 @@
+import { KeyInArgvError, UsageError } from './cli-errors.js';
+
+/** Options accepted by every command, before or after it. */
+export interface GlobalOptions {
+  configDir?: string | undefined;
+  json: boolean;
+  debug: boolean;
+  logLevel?: string | undefined;
+  logFormat?: string | undefined;
+  quiet: boolean;
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+export const LOG_FORMATS = ['json', 'pretty', 'ecs', 'datadog'] as const;
+export const STORAGE_KINDS = ['auto', 'keyring', 'file'] as const;
+export const VALIDATE_MODES = ['format', 'live', 'none'] as const;
+
+export type StorageKind = (typeof STORAGE_KINDS)[number];
+export type ValidateMode = (typeof VALIDATE_MODES)[number];
+
+/** Checks that `value` is one of `allowed`, naming the option and the allowed values otherwise. */
+export function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError({ message: `Invalid value for ${option}: "${value}". Allowed: ${allowed.join(', ')}.` });
+}
+
+/** `LOCALAGENT_DEBUG=1` is the environment's `--debug`. */
+export function isDebug(flag: boolean, env: Record<string, string | undefined>): boolean {
+  return flag || env['LOCALAGENT_DEBUG'] === '1' || env['LOCALAGENT_DEBUG'] === 'true';
+}
+
+const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** A provider name is a short lowercase identifier (`openai`, `azure-openai`, `my_proxy`). */
+export function checkProviderName(provider: string): string {
+  if (PROVIDER_NAME.test(provider)) return provider;
+  throw new UsageError({
+    message: `Invalid provider name "${provider.length > 24 ? `${provider.slice(0, 4)}…` : provider}": use lowercase letters, digits, "-" and "_" (at most 64 characters).`,
+    suggestion: 'Built-in names include openai, anthropic, gemini, azure-openai, mistral, groq, openrouter; run `localagent config list-keys` to see yours.',
+  });
+}
+
+/** Positional arguments after `<provider>` can only be a key pasted on the command line: refuse them. */
+export function refuseExtraArguments(provider: string, extra: readonly string[]): void {
+  if (extra.length === 0) return;
+  // Deliberately not echoed: the extra argument is most likely the key itself.
+  throw new KeyInArgvError(provider);
+}
