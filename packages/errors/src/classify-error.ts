@@ -5,6 +5,7 @@ import type { HeadersLike } from './http-headers.js';
 import { LocalAgentError } from './local-agent-error.js';
 import { StorageError } from './local-errors.js';
 import { NetworkError, TimeoutError } from './provider-errors.js';
+import { isErrorLike } from './is-error-like.js';
 
 export interface ClassifyContext {
   /** The provider the failed call went to; used when the error itself does not say. */
@@ -61,7 +62,7 @@ const STORAGE_SUGGESTIONS: Readonly<Record<string, string>> = {
 };
 
 function describe(value: unknown): string {
-  if (value instanceof Error) return value.message;
+  if (isErrorLike(value)) return value.message;
   if (typeof value === 'string') return value;
   try {
     return `non-error value thrown: ${JSON.stringify(value) ?? String(value)}`;
@@ -111,7 +112,7 @@ function httpShape(error: Loose): { status: number; headers: unknown; body: unkn
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return undefined;
   const headers = error['headers'] ?? response?.['headers'];
   const hasBody = 'error' in error || 'body' in error || response !== undefined;
-  if (headers === undefined && !hasBody && !(error instanceof Error)) return undefined;
+  if (headers === undefined && !hasBody && !isErrorLike(error)) return undefined;
   let body: unknown = error['error'] ?? error['body'] ?? response?.['data'];
   // openai-node keeps only the body's inner `error` object; @anthropic-ai/sdk keeps the whole body
   if (isObject(body) && !('error' in body) && ('message' in body || 'type' in body || 'code' in body)) body = { error: body };
@@ -167,7 +168,7 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Lo
     }
   }
   if (name === 'APIConnectionError' || (name === 'TypeError' && error['message'] === 'fetch failed')) {
-    const reason = cause instanceof Error ? `${describe(error)}: ${cause.message}` : describe(error);
+    const reason = isErrorLike(cause) ? `${describe(error)}: ${cause.message}` : describe(error);
     return new NetworkError({ message: withProvider(reason, context.provider), provider: context.provider, cause: error });
   }
   return new LocalAgentError({ message: describe(error), code: 'LA_INTERNAL', category: 'system', cause: error, suggestion: INTERNAL_SUGGESTION });

@@ -1,6 +1,7 @@
 import { classifyError } from './classify-error.js';
 import { LocalAgentError } from './local-agent-error.js';
 import { maskDetails, maskSecrets } from './mask.js';
+import { isErrorLike } from './is-error-like.js';
 
 export interface FormatErrorOptions {
   /** Add the stack, details and cause chain. Defaults to `LOCALAGENT_DEBUG=1` in `env`; an explicit value wins. */
@@ -14,7 +15,7 @@ const MAX_CAUSES = 10;
 
 function describeCause(cause: unknown): string {
   if (LocalAgentError.isInstance(cause)) return `${cause.stack ?? `${cause.name}: ${cause.message}`} [${cause.code}]`;
-  if (cause instanceof Error) {
+  if (isErrorLike(cause)) {
     const code = (cause as { code?: unknown }).code;
     const text = cause.stack ?? `${cause.name}: ${cause.message}`;
     return typeof code === 'string' || typeof code === 'number' ? `${text} [${code}]` : text;
@@ -45,7 +46,7 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): s
   for (let depth = 0; cause !== undefined && cause !== null && depth < MAX_CAUSES && !seen.has(cause); depth += 1) {
     seen.add(cause);
     lines.push('', `Caused by: ${describeCause(cause)}`);
-    cause = cause instanceof Error ? cause.cause : undefined;
+    cause = isErrorLike(cause) ? cause.cause : undefined;
   }
   return maskSecrets(lines.join('\n'));
 }

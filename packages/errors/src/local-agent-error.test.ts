@@ -51,3 +51,26 @@ describe('LocalAgentError', () => {
     expect(err.details).toMatchObject({ provider: 'anthropic', retryAfterMs: 1500 });
   });
 });
+
+describe('isInstance across two copies of the package', () => {
+  it('recognises errors of a second, separately loaded copy (where instanceof fails)', () => {
+    let copy: typeof import('./index') | undefined;
+    jest.isolateModules(() => {
+      copy = jest.requireActual<typeof import('./index')>('./index');
+    });
+    const other = copy!;
+    expect(other.LocalAgentError).not.toBe(LocalAgentError);
+    const foreign = new other.TimeoutError({ message: 'slow', provider: 'openai' });
+    expect(foreign instanceof TimeoutError).toBe(false);
+    expect(TimeoutError.isInstance(foreign)).toBe(true);
+    expect(NetworkError.isInstance(foreign)).toBe(true);
+    expect(LocalAgentError.isInstance(foreign)).toBe(true);
+    expect(RateLimitError.isInstance(foreign)).toBe(false);
+    const local = new RateLimitError({ message: 'x', provider: 'openai', retryAfterMs: 5 });
+    expect(other.RateLimitError.isInstance(local)).toBe(true);
+    expect(other.ProviderError.isInstance(local)).toBe(true);
+    expect(other.CircuitOpenError.isInstance(local)).toBe(false);
+    // a foreign error passes through classifyError unchanged
+    expect(other.classifyError(local)).toBe(local);
+  });
+});

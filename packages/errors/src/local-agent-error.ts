@@ -1,5 +1,6 @@
 import type { ErrorCategory } from './category.js';
 import { maskSecrets, maskDetails } from './mask.js';
+import { isErrorLike } from './is-error-like.js';
 
 const marker = Symbol.for('localagent.error');
 
@@ -83,7 +84,7 @@ export class LocalAgentError extends Error {
 
 function causeToJSON(cause: unknown, options: { stack?: boolean }): NonNullable<ErrorJSON['cause']> {
   if (LocalAgentError.isInstance(cause)) return cause.toJSON(options);
-  if (cause instanceof Error) return { name: cause.name, message: maskSecrets(cause.message) };
+  if (isErrorLike(cause)) return { name: cause.name, message: maskSecrets(cause.message) };
   return { message: maskSecrets(String(cause)) };
 }
 

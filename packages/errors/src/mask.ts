@@ -1,3 +1,5 @@
+import { isErrorLike } from './is-error-like.js';
+
 /** What masked text is replaced with, everywhere in LocalAgent. */
 export const REDACTED = '[REDACTED]';
 
@@ -68,7 +70,7 @@ export function maskDetails<T>(value: T, seen: WeakSet<object> = new WeakSet()):
   if (seen.has(value)) return '[Circular]' as T;
   seen.add(value);
   if (Array.isArray(value)) return value.map((item: unknown) => maskDetails(item, seen)) as T;
-  if (value instanceof Error) return { name: value.name, message: maskSecrets(value.message) } as T;
+  if (isErrorLike(value)) return { name: value.name, message: maskSecrets(value.message) } as T;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     out[k] = isSecretFieldName(k) && v !== undefined && v !== null && v !== '' ? REDACTED : maskDetails(v, seen);
