@@ -65,11 +65,13 @@ export class QueuedFileTransport extends TransportStream {
       maxQueuedLines: options.maxQueuedLines,
       notice: options.notice,
       onError: this.onError,
+      // a file rotates by size between chunks: keep chunks well below maxSize
+      maxChunkBytes: Math.min(64 * 1024, Math.max(256, Math.floor(sizeInBytes(file.maxSize) / 16))),
       write:
         stream === undefined
-          ? (_line, done) => done()
+          ? (_chunk, done) => done()
           : // Writable.write(chunk, callback): the rotating stream passes its second argument through
-            (line, done) => stream.write(`${line}\n`, done),
+            (chunk, done) => stream.write(chunk, done),
     });
   }
 
@@ -149,6 +151,15 @@ export class QueuedFileTransport extends TransportStream {
       resolve();
     }
   }
+}
+
+/** `maxSize` in bytes as winston-daily-rotate-file reads it (`'10k'`, `'20m'`, `'1g'`, or bytes). */
+export function sizeInBytes(size: string | number | undefined): number {
+  if (typeof size === 'number') return size;
+  const match = /^((?:0\.)?\d+)([kmg])$/i.exec(size ?? '');
+  if (match === null) return Number.POSITIVE_INFINITY;
+  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] as string).toLowerCase() as 'k' | 'm' | 'g'];
+  return Number(match[1]) * unit;
 }
 
 function toStorageError(path: string, error: Error): Error {

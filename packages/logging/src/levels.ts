@@ -17,7 +17,3 @@ export const LEVEL_LABEL: Readonly<Record<LogLevel, string>> = {
   error: 'ERROR',
   critical: 'CRITICAL',
 };
-
-export function isLogLevel(value: unknown): value is LogLevel {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(SEVERITY, value);
-}

@@ -1,31 +1,36 @@
-/** Writes one line; calls `done` once the line has reached the file (or failed to). */
-export type LineWriter = (line: string, done: (error?: Error | null) => void) => void;
+/** Writes a chunk of whole lines; calls `done` once the chunk has reached the file (or failed to). */
+export type ChunkWriter = (chunk: string, done: (error?: Error | null) => void) => void;
 
 export interface LineQueueOptions {
-  /** Lines waiting beyond those being written; past it new lines are dropped and counted. */
+  /** Lines accepted and not yet on disk; past it new lines are dropped and counted. */
   maxQueuedLines: number;
-  /** Lines handed to the writer and not yet acknowledged. */
-  maxInFlight?: number;
-  write: LineWriter;
+  /** Largest chunk handed to the writer at once (the file rotates by size between chunks). */
+  maxChunkBytes?: number;
+  write: ChunkWriter;
   /** The line that says how many lines were dropped. */
   notice: (dropped: number) => string;
   onError: (error: Error) => void;
 }
 
+const DEFAULT_CHUNK_BYTES = 64 * 1024;
+
 /**
  * A bounded queue in front of a writer that ignores back-pressure (winston and the rotating file
  * transport both do): memory stays bounded when the disk is slower than the producer, and lines
  * past the bound are dropped, counted and reported in one line once there is room again.
+ *
+ * Lines are grouped into chunks: while one chunk is being written the next one fills (group
+ * commit), so each round trip to the disk carries everything logged meanwhile.
  */
 export class LineQueue {
   private readonly maxQueued: number;
-  private readonly maxInFlight: number;
+  private readonly maxChunkBytes: number;
   private readonly options: LineQueueOptions;
-  private lines: string[] = [];
-  private head = 0;
-  private inFlight = 0;
+  private chunk = '';
+  private chunkLines = 0;
+  private inFlightLines = 0;
+  private inFlightChunks = 0;
   private droppedSinceNotice = 0;
-  private pumping = false;
   private idleWaiters: Array<() => void> = [];
   /** Lines dropped since the queue was created. */
   dropped = 0;
@@ -33,82 +38,74 @@ export class LineQueue {
   constructor(options: LineQueueOptions) {
     this.options = options;
     this.maxQueued = Math.max(1, Math.floor(options.maxQueuedLines));
-    this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? 1024));
+    this.maxChunkBytes = Math.max(1, Math.floor(options.maxChunkBytes ?? DEFAULT_CHUNK_BYTES));
   }
 
-  /** Lines waiting to be handed to the writer. */
-  get queued(): number {
-    return this.lines.length - this.head;
+  /** Lines accepted and not yet acknowledged by the writer. */
+  get pending(): number {
+    return this.chunkLines + this.inFlightLines;
   }
 
   /** Queues a line; false when it was dropped because the queue is full. */
   push(line: string): boolean {
-    if (this.queued === 0 && this.inFlight < this.maxInFlight) {
-      this.writeOne(line);
-      return true;
-    }
-    if (this.queued >= this.maxQueued) {
+    if (this.pending >= this.maxQueued) {
       this.dropped += 1;
       this.droppedSinceNotice += 1;
       return false;
     }
-    this.lines.push(line);
+    this.append(line);
     return true;
   }
 
-  /** Resolves once every queued line (and the drop notice, if any) has been written. */
+  /** Resolves once every accepted line (and the drop notice, if any) has been written. */
   whenIdle(): Promise<void> {
-    this.flushNotice();
-    if (this.isIdle()) return Promise.resolve();
+    this.appendNotice();
+    this.writeChunk();
+    if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private isIdle(): boolean {
-    return this.inFlight === 0 && this.queued === 0;
+  private append(line: string): void {
+    this.chunk += `${line}\n`;
+    this.chunkLines += 1;
+    // nothing on its way to the disk: write now; otherwise let the chunk fill up to its limit
+    if (this.inFlightChunks === 0 || this.chunk.length >= this.maxChunkBytes) this.writeChunk();
   }
 
-  private writeOne(line: string): void {
-    this.inFlight += 1;
+  private writeChunk(): void {
+    if (this.chunkLines === 0) return;
+    const chunk = this.chunk;
+    const lines = this.chunkLines;
+    this.chunk = '';
+    this.chunkLines = 0;
+    this.inFlightLines += lines;
+    this.inFlightChunks += 1;
     let called = false;
-    this.options.write(line, (error) => {
+    this.options.write(chunk, (error) => {
       if (called) return;
       called = true;
-      this.inFlight -= 1;
+      this.inFlightLines -= lines;
+      this.inFlightChunks -= 1;
       if (error) this.options.onError(error);
-      this.pump();
+      this.afterWrite();
     });
   }
 
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (this.queued > 0 && this.inFlight < this.maxInFlight) {
-        const line = this.lines[this.head] as string;
-        this.head += 1;
-        this.writeOne(line);
-      }
-      if (this.head > 1024 && this.head * 2 > this.lines.length) {
-        this.lines = this.lines.slice(this.head);
-        this.head = 0;
-      }
-      if (this.droppedSinceNotice > 0 && this.queued <= this.maxQueued / 2) this.flushNotice();
-    } finally {
-      this.pumping = false;
-    }
-    if (this.isIdle() && this.idleWaiters.length > 0) {
+  private afterWrite(): void {
+    if (this.droppedSinceNotice > 0 && this.pending <= this.maxQueued / 2) this.appendNotice();
+    if (this.inFlightChunks === 0) this.writeChunk();
+    if (this.pending === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
   }
 
-  private flushNotice(): void {
+  private appendNotice(): void {
     if (this.droppedSinceNotice === 0) return;
     const notice = this.options.notice(this.droppedSinceNotice);
     this.droppedSinceNotice = 0;
     // the notice itself is never dropped
-    if (this.queued === 0 && this.inFlight < this.maxInFlight) this.writeOne(notice);
-    else this.lines.push(notice);
+    this.append(notice);
   }
 }

@@ -73,7 +73,7 @@ describe('JSON lines', () => {
 
   it('turns an error passed as meta into error: { name, code, category, message }, without stack at info', async () => {
     const { out, log } = capture();
-    log.error('login failed', new AuthenticationError({ message: 'bad key', provider: 'openai' } as never));
+    log.error('login failed', new AuthenticationError({ message: 'bad key', provider: 'openai' }));
     log.error('plain', Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
     log.error('as field', { err: new TypeError('nope'), attempt: 2 });
     log.error('as error field', { error: new RangeError('far') });
@@ -160,7 +160,7 @@ describe('levels', () => {
 describe('formats', () => {
   const record = (format: LoggerOptions['format']) => {
     const { out, log } = capture({ format, service: 'agent', now: () => new Date('2026-01-02T03:04:05.678Z'), level: 'debug' });
-    inSpan(() => log.error('call failed', { requestId: 'r1', duration_ms: 1.5, error: new AuthenticationError({ message: 'bad key' }) }));
+    inSpan(() => log.error('call failed', { requestId: 'r1', duration_ms: 1.5, error: new AuthenticationError({ message: 'bad key', provider: 'openai' }) }));
     return out;
   };
 
