@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { classifyError } from '@localagent/errors';
 import { createResilientFetch } from '../src/resilient-fetch';
 import { PolicyRegistry } from '../src/policy-registry';
+import { executeWithFallback } from '../src/fallback';
 import { fakeKey, startFlakyServer, type FlakyServer } from './support/flaky-server';
 
 const completion = JSON.stringify({
@@ -49,5 +50,33 @@ describe('the real openai SDK with createResilientFetch and maxRetries: 0', () =
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(classifyError(error, { provider: 'openai' }).code).toBe('LA_AUTH_FAILED');
     expect(server.hits).toHaveLength(1);
+  });
+});
+
+describe('the README example: plain SDK clients (maxRetries: 0) inside executeWithFallback', () => {
+  it('retries the first provider per its policy, honouring the SDK error’s retry-after, then fails over', async () => {
+    const second = await startFlakyServer({ status: 200, body: completion });
+    try {
+      server.script(
+        { status: 429, headers: { 'retry-after-ms': '15' }, body: '{"error":{"message":"Rate limit reached","code":"rate_limit_exceeded"}}' },
+        ...Array.from({ length: 2 }, () => ({ status: 503, body: '{"error":{"message":"overloaded","type":"server_error"}}' })),
+      );
+      const registry = new PolicyRegistry({ retry: { maxAttempts: 3, baseDelayMs: 5, jitter: false } });
+      const waits: number[] = [];
+      registry.get('openai').on('retry', (e) => waits.push(e.delayMs));
+      const primary = new OpenAI({ apiKey: fakeKey(), baseURL: `${server.url}/v1`, maxRetries: 0 });
+      const backup = new OpenAI({ apiKey: fakeKey(), baseURL: `${second.url}/v1`, maxRetries: 0 });
+      const messages = [{ role: 'user' as const, content: 'ping' }];
+      const { provider, value } = await executeWithFallback(registry, [
+        { provider: 'openai', run: ({ signal }) => primary.chat.completions.create({ model: 'gpt-4o-mini', messages }, { signal }) },
+        { provider: 'backup', run: ({ signal }) => backup.chat.completions.create({ model: 'gpt-4o-mini', messages }, { signal }) },
+      ]);
+      expect(provider).toBe('backup');
+      expect(value.choices[0]?.message.content).toBe('pong');
+      expect(waits).toEqual([15, 10]);
+      expect([server.hits.length, second.hits.length]).toEqual([3, 1]);
+    } finally {
+      await second.close();
+    }
   });
 });
