@@ -1,0 +1,142 @@
+import { chmodSync, chownSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DecryptionError, StorageError } from '@localagent/errors';
+import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from '../test/support/fixtures';
+import { EncryptionService, EncryptionSession } from './encryption-service';
+import { parseEnvelope } from './envelope';
+import { EncryptedFileStore } from './file-store';
+import { SecureKeyManager } from './secure-key-manager';
+import type { SecureKeyManagerOptions } from './resolve-options';
+
+describe('the encrypted key file', () => {
+  let dir: string;
+  let path: string;
+  const opened: SecureKeyManager[] = [];
+  beforeEach(() => {
+    dir = tempDir('la-file-');
+    path = join(dir, 'keys.enc');
+  });
+  afterEach(() => {
+    for (const m of opened.splice(0)) m.close();
+    removeDir(dir);
+  });
+
+  async function manager(options: SecureKeyManagerOptions = {}): Promise<SecureKeyManager> {
+    const m = await SecureKeyManager.create({ configDir: dir, storage: 'file', env: {}, masterPassword: 'pw', logger: captureLogger(), ...FAST, ...options });
+    opened.push(m);
+    return m;
+  }
+
+  async function storedFile(): Promise<Buffer> {
+    const m = await manager();
+    await m.storeKey('openai', fakeKeys.openai());
+    await m.storeKey('groq', fakeKeys.groq());
+    return readFileSync(path);
+  }
+
+  it('is one file, mode 0600 in a 0700 directory, with provider names encrypted too', async () => {
+    const nested = join(dir, 'a', 'b');
+    const m = await manager({ configDir: nested });
+    await m.storeKey('openai', fakeKeys.openai());
+    expect(statSync(nested).mode & 0o777).toBe(0o700);
+    expect(statSync(join(nested, 'keys.enc')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(nested).sort()).toEqual(['audit.log', 'keys.enc']);
+    expect(readFileSync(join(nested, 'keys.enc')).includes('openai')).toBe(false);
+  });
+
+  it.each([
+    ['truncated', (b: Buffer) => b.subarray(0, 30), StorageError],
+    ['truncated inside the ciphertext', (b: Buffer) => b.subarray(0, b.length - 5), DecryptionError],
+    ['bit-flipped', (b: Buffer) => Buffer.from(b.map((x, i) => (i === b.length - 30 ? x ^ 0x10 : x))), DecryptionError],
+    ['garbled', () => Buffer.from('{"openai":"not encrypted"}'), StorageError],
+    ['empty', () => Buffer.alloc(0), StorageError],
+  ])('a %s file fails with the right error and is left untouched', async (_label, damage, errorClass) => {
+    const damaged = damage(await storedFile());
+    writeFileSync(path, damaged);
+    const before = statSync(path).mtimeMs;
+    const m = await manager();
+    for (const attempt of [() => m.retrieveKey('openai'), () => m.storeKey('gemini', fakeKeys.gemini()), () => m.deleteKey('openai'), () => m.listKeys()]) {
+      const error = await attempt().catch((e: unknown) => e);
+      expect((errorClass as typeof StorageError).isInstance(error)).toBe(true);
+    }
+    expect(readFileSync(path).equals(damaged)).toBe(true);
+    expect(statSync(path).mtimeMs).toBe(before);
+  });
+
+  it('a header swapped in from another key file fails with DecryptionError, file untouched', async () => {
+    const mine = await storedFile();
+    removeDir(dir);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const other = await storedFile();
+    const headerLength = parseEnvelope(mine).header.length;
+    const swapped = Buffer.concat([other.subarray(0, headerLength), mine.subarray(headerLength)]);
+    writeFileSync(path, swapped);
+    await expect((await manager()).retrieveKey('openai')).rejects.toBeInstanceOf(DecryptionError);
+    expect(readFileSync(path).equals(swapped)).toBe(true);
+  });
+
+  it('decrypted content that is not a key store is a StorageError', async () => {
+    writeFileSync(path, await new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }).encrypt('[1,2]', 'pw'), { mode: 0o600 });
+    await expect((await manager()).retrieveKey('openai')).rejects.toThrow(/not a key store/);
+  });
+
+  it('repairs looser permissions with one warning per path (as ssh would complain)', async () => {
+    await storedFile();
+    chmodSync(path, 0o644);
+    chmodSync(dir, 0o755);
+    const logger = captureLogger();
+    const m = await manager({ logger });
+    expect((await m.status()).keyFile).toMatchObject({ mode: '0644', ok: false });
+    await m.retrieveKey('openai');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(logger.warnings).toHaveLength(2);
+    expect(logger.warnings[1]).toContain('mode 0644');
+  });
+
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot('refuses a key file owned by another user (LA_FILE_PERMISSIONS)', async () => {
+    await storedFile();
+    chownSync(path, 4242, 4242);
+    const error = await (await manager()).retrieveKey('openai').catch((e: unknown) => e);
+    expect(StorageError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'LA_FILE_PERMISSIONS' });
+  });
+
+  it('re-encrypts a file written with older KDF parameters on the next write', async () => {
+    await storedFile();
+    expect(parseEnvelope(readFileSync(path)).params).toEqual({ kdf: 'pbkdf2', iterations: 100_000 });
+    const m = await manager({ encryption: { keyDerivation: 'PBKDF2', iterations: 120_000 } });
+    await m.retrieveKey('openai');
+    expect(parseEnvelope(readFileSync(path)).params).toEqual({ kdf: 'pbkdf2', iterations: 100_000 });
+    await m.deleteKey('nothing-here');
+    expect(parseEnvelope(readFileSync(path)).params).toEqual({ kdf: 'pbkdf2', iterations: 120_000 });
+    await expect(m.listKeys()).resolves.toHaveLength(2);
+  });
+
+  it('removes temp files left by a writer that was killed, under the lock', async () => {
+    await storedFile();
+    writeFileSync(`${path}.123456789`, 'partial');
+    writeFileSync(join(dir, 'keys.enc.backup'), 'kept');
+    await (await manager()).storeKey('gemini', fakeKeys.gemini());
+    expect(existsSync(`${path}.123456789`)).toBe(false);
+    expect(existsSync(join(dir, 'keys.enc.backup'))).toBe(true);
+  });
+
+  it('reports a config dir it cannot create, and an unreadable file, as StorageError', async () => {
+    writeFileSync(join(dir, 'file'), '');
+    const session = new EncryptionSession(new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }), async () => 'pw');
+    const blocked = new EncryptedFileStore({ path: join(dir, 'file', 'sub', 'keys.enc'), session, logger: captureLogger() });
+    await expect(blocked.update(() => ({ result: 1, write: true }))).rejects.toThrow(/Cannot create the config directory/);
+    mkdirSync(path);
+    const unreadable = new EncryptedFileStore({ path, session, logger: captureLogger() });
+    await expect(unreadable.read()).rejects.toThrow(/Cannot read/);
+    session.close();
+  });
+
+  it('serialises concurrent updates inside one process', async () => {
+    const m = await manager();
+    await Promise.all(['a1', 'a2', 'a3', 'a4', 'a5'].map((p) => m.storeKey(p, fakeKeys.generic())));
+    expect((await m.listKeys()).map((k) => k.provider)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+  });
+});

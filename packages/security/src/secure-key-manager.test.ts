@@ -1,0 +1,294 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigurationError, KeyNotFoundError, KeyringUnavailableError, InvalidKeyError } from '@localagent/errors';
+import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from '../test/support/fixtures';
+import { MemoryKeyring } from '../test/support/memory-keyring';
+import { verifyAuditLog } from './audit-log';
+import { SecureKeyManager, KEYRING_SERVICE } from './secure-key-manager';
+import type { SecureKeyManagerOptions } from './resolve-options';
+
+describe('SecureKeyManager', () => {
+  let dir: string;
+  let managers: SecureKeyManager[];
+  beforeEach(() => {
+    dir = tempDir('la-manager-');
+    managers = [];
+  });
+  afterEach(() => {
+    for (const m of managers) m.close();
+    removeDir(dir);
+  });
+
+  async function manager(options: SecureKeyManagerOptions = {}): Promise<SecureKeyManager> {
+    const m = await SecureKeyManager.create({ configDir: dir, env: {}, masterPassword: 'correct horse', logger: captureLogger(), ...FAST, ...options });
+    managers.push(m);
+    return m;
+  }
+
+  describe('with the encrypted file', () => {
+    it('round-trips store, retrieve, list, rotate and delete, with the results the API promises', async () => {
+      const m = await manager({ storage: 'file' });
+      const key = fakeKeys.openai();
+      await expect(m.storeKey('openai', `${key}\n`)).resolves.toBe(true);
+      await expect(m.retrieveKey('openai')).resolves.toBe(key);
+      await expect(m.retrieveKey('anthropic')).resolves.toBeUndefined();
+      const [info] = await m.listKeys();
+      expect(info).toMatchObject({ provider: 'openai', source: 'file', fingerprint: `sk-proj-…${key.slice(-4)}`, active: true });
+      expect(info?.updatedAt).toMatch(/^\d{4}-/);
+      const next = fakeKeys.openai();
+      await expect(m.rotateKey('openai', next)).resolves.toBe(true);
+      await expect(m.retrieveKey('openai')).resolves.toBe(next);
+      await expect(m.deleteKey('openai')).resolves.toBe(true);
+      await expect(m.deleteKey('openai')).resolves.toBe(false);
+      await expect(m.retrieveKey('openai')).resolves.toBeUndefined();
+      expect(readFileSync(join(dir, 'keys.enc')).includes(Buffer.from('openai'))).toBe(false);
+    });
+
+    it('is readable by a new manager (a new process) with the same password only', async () => {
+      const key = fakeKeys.anthropic();
+      await (await manager({ storage: 'file' })).storeKey('anthropic', key);
+      await expect((await manager({ storage: 'file' })).retrieveKey('anthropic')).resolves.toBe(key);
+      await expect((await manager({ storage: 'file', masterPassword: 'wrong' })).retrieveKey('anthropic')).rejects.toMatchObject({
+        code: 'LA_DECRYPTION_FAILED',
+      });
+    });
+
+    it('derives the key once per manager, asking a password callback once', async () => {
+      let asked = 0;
+      const m = await manager({
+        storage: 'file',
+        masterPassword: async () => {
+          asked += 1;
+          return 'from a prompt';
+        },
+      });
+      for (const provider of ['openai', 'gemini', 'groq'] as const) await m.storeKey(provider, fakeKeys[provider]());
+      await m.listKeys();
+      await m.retrieveKey('gemini');
+      expect(asked).toBe(1);
+    });
+
+    it('fails with LA_MASTER_PASSWORD_REQUIRED and a suggestion when no password is available', async () => {
+      const m = await manager({ storage: 'file', masterPassword: undefined });
+      const error = await m.storeKey('openai', fakeKeys.openai()).catch((e: unknown) => e);
+      expect(ConfigurationError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
+      expect((error as ConfigurationError).suggestion).toContain('LOCALAGENT_MASTER_PASSWORD');
+      await expect((await manager({ storage: 'file', masterPassword: () => '' })).storeKey('openai', fakeKeys.openai())).rejects.toMatchObject({
+        code: 'LA_MASTER_PASSWORD_REQUIRED',
+      });
+    });
+
+    it('takes the password from LOCALAGENT_MASTER_PASSWORD in the given env', async () => {
+      const key = fakeKeys.openai();
+      await (await manager({ storage: 'file', masterPassword: undefined, env: { LOCALAGENT_MASTER_PASSWORD: 'pw' } })).storeKey('openai', key);
+      await expect((await manager({ storage: 'file', masterPassword: 'pw' })).retrieveKey('openai')).resolves.toBe(key);
+    });
+
+    it('stores nothing when validation fails, and rotates nothing that is not stored', async () => {
+      const m = await manager({ storage: 'file' });
+      await expect(m.storeKey('openai', 'not-an-openai-key')).rejects.toBeInstanceOf(InvalidKeyError);
+      expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
+      await expect(m.storeKey('openai', 'not-an-openai-key', { validate: 'none' })).resolves.toBe(true);
+      await expect(m.storeKey('openai', 'two words', { validate: 'none' })).rejects.toThrow(/whitespace/);
+      await expect(m.storeKey('openai', fakeKeys.openai(), { validate: 'sometimes' as 'none' })).rejects.toThrow(/validate must be/);
+      await expect(m.rotateKey('gemini', fakeKeys.gemini())).rejects.toBeInstanceOf(KeyNotFoundError);
+      await expect(m.rotateKey('openai', 'bad')).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(m.storeKey('Bad Name', 'x')).rejects.toBeInstanceOf(ConfigurationError);
+    });
+
+    it('keeps createdAt across rotations and upgrades updatedAt', async () => {
+      let now = new Date('2026-01-01T00:00:00Z');
+      const m = await manager({ storage: 'file', now: () => now });
+      await m.storeKey('groq', fakeKeys.groq());
+      now = new Date('2026-02-01T00:00:00Z');
+      await m.rotateKey('groq', fakeKeys.groq());
+      expect((await m.listKeys())[0]?.updatedAt).toBe('2026-02-01T00:00:00.000Z');
+    });
+
+    it('supports custom providers declared in config.yaml, with their env variables and pattern', async () => {
+      writeFileSync(join(dir, 'config.yaml'), "security:\n  providers:\n    corp: { env: [CORP_TOKEN], key_pattern: '^corp-[0-9]{6}$' }\n");
+      const m = await manager({ storage: 'file', env: { CORP_TOKEN: 'corp-999999' } });
+      await expect(m.storeKey('corp', 'corp-12345x')).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(m.storeKey('corp', 'corp-123456')).resolves.toBe(true);
+      await expect(m.retrieveKey('corp')).resolves.toBe('corp-999999');
+      expect((await m.listKeys()).map((k) => [k.provider, k.source, k.active])).toEqual([
+        ['corp', 'env', true],
+        ['corp', 'file', false],
+      ]);
+    });
+
+    it('refuses to work after close()', async () => {
+      const m = await manager({ storage: 'file' });
+      m.close();
+      await expect(m.retrieveKey('openai')).rejects.toThrow(/closed/);
+    });
+  });
+
+  describe('environment overrides', () => {
+    it('lets the provider variable win over stored keys, reports source env, and warns when storing a shadowed key', async () => {
+      const logger = captureLogger();
+      const envKey = fakeKeys.gemini();
+      const m = await manager({ storage: 'file', env: { GOOGLE_API_KEY: `${envKey}\n`, GEMINI_API_KEY: '' }, logger });
+      await m.storeKey('gemini', fakeKeys.gemini());
+      expect(logger.warnings.join('\n')).toContain('GOOGLE_API_KEY is set and overrides the stored Google Gemini key');
+      await expect(m.retrieveKey('gemini')).resolves.toBe(envKey);
+      const list = await m.listKeys();
+      expect(list.map((k) => [k.provider, k.source, k.active])).toEqual([
+        ['gemini', 'env', true],
+        ['gemini', 'file', false],
+      ]);
+    });
+  });
+
+  describe('with a keyring backend', () => {
+    it('auto: uses a usable keyring, under service "localagent" and account = provider, and never writes the file', async () => {
+      const keyring = new MemoryKeyring();
+      const m = await manager({ keyringBackend: keyring });
+      const key = fakeKeys.openai();
+      await m.storeKey('openai', key);
+      expect(keyring.items.get(`${KEYRING_SERVICE}/openai`)).toBe(key);
+      expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
+      await expect(m.retrieveKey('openai')).resolves.toBe(key);
+      expect((await m.listKeys())[0]).toMatchObject({ provider: 'openai', source: 'keyring', active: true });
+      const status = await m.status();
+      expect(status).toMatchObject({ storage: 'auto', activeBackend: 'keyring', keyring: { usable: true, driver: 'napi' } });
+    });
+
+    it('auto: falls back to the encrypted file with one warning when the keyring is unusable, never plaintext', async () => {
+      const logger = captureLogger();
+      const m = await manager({ keyringBackend: new MemoryKeyring({ usable: false, reason: 'no D-Bus session', reasonCode: 'no-dbus' }), logger });
+      const key = fakeKeys.openai();
+      await m.storeKey('openai', key);
+      await m.storeKey('groq', fakeKeys.groq());
+      expect(logger.warnings.filter((w) => w.includes('not usable'))).toHaveLength(1);
+      expect(logger.warnings[0]).toContain('no D-Bus session');
+      expect(readFileSync(join(dir, 'keys.enc')).includes(Buffer.from(key))).toBe(false);
+      await expect(m.retrieveKey('openai')).resolves.toBe(key);
+      expect(await m.status()).toMatchObject({ activeBackend: 'file', keyring: { usable: false, reasonCode: 'no-dbus' }, keyFile: { mode: '0600', ok: true } });
+    });
+
+    it('keyring: throws KeyringUnavailableError with the probe’s reason when the keyring is unusable', async () => {
+      const m = await manager({ storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false, reason: 'the collection is locked' }) });
+      const error = await m.storeKey('openai', fakeKeys.openai()).catch((e: unknown) => e);
+      expect(KeyringUnavailableError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('the collection is locked');
+      expect((await m.status()).activeBackend).toBe('none');
+      expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
+    });
+
+    it('moves a key out of the file when it is stored in the keyring, and rotate/delete reach every backend', async () => {
+      const key = fakeKeys.openai();
+      await (await manager({ storage: 'file' })).storeKey('openai', key);
+      await (await manager({ storage: 'file' })).storeKey('groq', fakeKeys.groq());
+      const keyring = new MemoryKeyring();
+      const m = await manager({ keyringBackend: keyring });
+      await expect(m.retrieveKey('openai')).resolves.toBe(key); // still found in the file
+      const next = fakeKeys.openai();
+      await m.rotateKey('openai', next);
+      expect(keyring.items.get('localagent/openai')).toBe(next);
+      const fileOnly = await manager({ storage: 'file' });
+      await expect(fileOnly.retrieveKey('openai')).resolves.toBeUndefined();
+      keyring.items.set('localagent/groq', fakeKeys.groq());
+      expect((await m.listKeys()).map((k) => `${k.provider}:${k.source}:${k.active}`)).toEqual(['groq:keyring:true', 'groq:file:false', 'openai:keyring:true']);
+      await expect(m.deleteKey('groq')).resolves.toBe(true);
+      expect(keyring.items.has('localagent/groq')).toBe(false);
+      await expect(fileOnly.retrieveKey('groq')).resolves.toBeUndefined();
+    });
+
+    it('storage file never touches the keyring', async () => {
+      const keyring = new MemoryKeyring();
+      const m = await manager({ storage: 'file', keyringBackend: keyring });
+      await m.storeKey('openai', fakeKeys.openai());
+      await m.listKeys();
+      expect(keyring.calls).toBe(0);
+      expect((await m.status()).keyring).toMatchObject({ usable: false, reasonCode: 'disabled' });
+    });
+
+    it('turns a failing keyring call into KeyringUnavailableError ("unknown" is not "absent")', async () => {
+      const keyring = new MemoryKeyring();
+      const m = await manager({ keyringBackend: keyring });
+      keyring.failWith = new Error('org.freedesktop.DBus.Error.NoReply');
+      await expect(m.retrieveKey('openai')).rejects.toBeInstanceOf(KeyringUnavailableError);
+      keyring.failWith = new KeyNotFoundError({ message: 'passed through', provider: 'openai' });
+      await expect(m.storeKey('openai', fakeKeys.openai())).rejects.toThrow('passed through');
+    });
+
+    it('treats a probe that throws as an unusable keyring', async () => {
+      const keyring = new MemoryKeyring();
+      keyring.probe = () => Promise.reject(new Error('boom'));
+      const m = await manager({ keyringBackend: keyring });
+      expect((await m.status()).keyring).toMatchObject({ usable: false, reason: 'the keyring probe failed: boom' });
+    });
+
+    it('loads the configured driver when no backend is injected, and reports why it is unusable', async () => {
+      const m = await manager({ storage: 'auto' });
+      const status = await m.status();
+      expect(status.keyring.driver).toBe('napi');
+      expect(typeof status.keyring.usable).toBe('boolean');
+    });
+  });
+
+  describe('settings', () => {
+    it('reads LOCALAGENT_STORAGE and config.yaml, options winning over env winning over the file', async () => {
+      writeFileSync(join(dir, 'config.yaml'), 'security:\n  storage: { primary: encrypted_file }\n  audit: { enabled: false }\n');
+      expect((await (await manager()).status()).storage).toBe('file');
+      expect((await (await manager({ env: { LOCALAGENT_STORAGE: 'keyring' }, keyringBackend: new MemoryKeyring() })).status()).storage).toBe('keyring');
+      expect((await (await manager({ storage: 'auto', env: { LOCALAGENT_STORAGE: 'keyring' }, keyringBackend: new MemoryKeyring() })).status()).storage).toBe('auto');
+      await expect(manager({ env: { LOCALAGENT_STORAGE: 'plaintext' } })).rejects.toThrow(/LOCALAGENT_STORAGE must be one of/);
+      await expect(manager({ storage: 'cloud' as 'file' })).rejects.toThrow(/storage must be one of/);
+      writeFileSync(join(dir, 'config.yaml'), 'security:\n  storage: { fallback: none }\n  encryption: { key_derivation: scrypt }\n');
+      const status = await (await manager({ keyringBackend: new MemoryKeyring(), encryption: undefined })).status();
+      expect(status.storage).toBe('keyring');
+      expect(status.kdf).toEqual({ kdf: 'scrypt', N: 2 ** 17, r: 8, p: 1 });
+      expect((await (await manager({ configFile: false, keyringBackend: new MemoryKeyring() })).status()).storage).toBe('auto');
+      await expect(manager({ configFile: join(dir, 'absent.yaml') })).rejects.toThrow(/Cannot read/);
+    });
+
+    it('uses LOCALAGENT_CONFIG_DIR from the given env', async () => {
+      const m = await SecureKeyManager.create({ env: { LOCALAGENT_CONFIG_DIR: dir } });
+      managers.push(m);
+      expect(m.configDir).toBe(dir);
+    });
+  });
+
+  describe('audit', () => {
+    it('records every action and failure, never key material, in a chain that verifies', async () => {
+      const m = await manager({ storage: 'file' });
+      const key = fakeKeys.openai();
+      await m.storeKey('openai', key);
+      await m.retrieveKey('openai');
+      await m.retrieveKey('gemini');
+      await m.storeKey('openai', 'bad').catch(() => undefined);
+      await m.listKeys();
+      await m.rotateKey('openai', fakeKeys.openai());
+      await m.deleteKey('openai');
+      const lines = readFileSync(join(dir, 'audit.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => `${String(l['action'])}:${String(l['outcome'])}`)).toEqual([
+        'store:success',
+        'retrieve:success',
+        'retrieve:not_found',
+        'store:failure',
+        'list:success',
+        'rotate:success',
+        'delete:success',
+      ]);
+      expect(lines[3]).toMatchObject({ code: 'LA_KEY_INVALID', provider: 'openai' });
+      expect(lines[0]).toMatchObject({ backend: 'file', fingerprint: `sk-proj-…${key.slice(-4)}` });
+      expect(readFileSync(join(dir, 'audit.log'), 'utf8')).not.toContain(key);
+      await expect(verifyAuditLog(join(dir, 'audit.log'))).resolves.toEqual({ ok: true, entries: 7 });
+    });
+
+    it('can be turned off, and an unwritable audit log is reported once without blocking key access', async () => {
+      const off = await manager({ storage: 'file', audit: false });
+      await off.storeKey('openai', fakeKeys.openai());
+      expect(existsSync(join(dir, 'audit.log'))).toBe(false);
+      const logger = captureLogger();
+      const m = await manager({ storage: 'file', logger });
+      mkdirSync(join(dir, 'audit.log'));
+      await m.retrieveKey('openai');
+      await m.retrieveKey('openai');
+      expect(logger.warnings.filter((w) => w.includes('audit log'))).toHaveLength(1);
+    });
+  });
+});
