@@ -80,6 +80,7 @@ export class CliContext {
   private loggerInstance: Logger | undefined;
   private keyManagerInstance: SecureKeyManager | undefined;
   private registryInstance: PolicyRegistry | undefined;
+  private masterPassword: Promise<string> | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -119,7 +120,8 @@ export class CliContext {
       this.keyManagerInstance = await createKeyManager(this, {
         storage: options.storage,
         liveCheckProvider: options.liveCheckProvider,
-        masterPassword: () => resolveMasterPassword(this.io, { creating: !existsSync(this.paths.keyFile) }),
+        // memoised: the key store may ask from two operations at once, and the user is asked once per run
+        masterPassword: () => (this.masterPassword ??= resolveMasterPassword(this.io, { creating: !existsSync(this.paths.keyFile) })),
       });
     }
     return this.keyManagerInstance;

@@ -15,11 +15,13 @@ export interface KeyManagerOptions {
  * check's fetch is the resilience registry's, so its retries and breaker state carry over between runs.
  */
 export async function createKeyManager(ctx: CliContext, options: KeyManagerOptions): Promise<SecureKeyManager> {
+  const logger = ctx.logger();
+  logger.debug('opening the key store', { configDir: ctx.paths.configDir, storage: options.storage ?? ctx.env['LOCALAGENT_STORAGE'] ?? 'auto' });
   return SecureKeyManager.create({
     configDir: ctx.paths.configDir,
     ...(options.storage === undefined ? {} : { storage: options.storage }),
     env: ctx.env,
-    logger: ctx.logger(),
+    logger,
     masterPassword: options.masterPassword,
     ...(options.liveCheckProvider === undefined
       ? {}

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryIo } from '../test/harness';
+import { CliContext, readBreakerState, resolvePaths, saveRegistry } from './context';
+
+describe('resolvePaths', () => {
+  it('prefers --config-dir over LOCALAGENT_CONFIG_DIR and keeps the cache inside an explicit dir', () => {
+    const paths = resolvePaths({ configDir: '/a' }, { LOCALAGENT_CONFIG_DIR: '/b' });
+    expect(paths).toMatchObject({ explicit: true, configDir: '/a', keyFile: '/a/keys.enc', auditLog: '/a/audit.log', configFile: '/a/config.yaml', breakerState: '/a/cache/breakers.json' });
+    expect(resolvePaths({}, { LOCALAGENT_CONFIG_DIR: '/b' }).configDir).toBe('/b');
+  });
+
+  it('uses the XDG dirs on Linux and env-paths elsewhere', () => {
+    expect(resolvePaths({}, { XDG_CONFIG_HOME: '/x', XDG_CACHE_HOME: '/c' }, 'linux')).toMatchObject({ explicit: false, configDir: '/x/localagent', cacheDir: '/c/localagent' });
+    expect(resolvePaths({}, {}, 'linux').configDir).toBe(join(homedir(), '.config', 'localagent'));
+    expect(resolvePaths({}, {}, 'darwin').configDir).toContain('localagent');
+  });
+});
+
+describe('breaker state file', () => {
+  it('round-trips, and an unreadable or missing file is no state', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'la-cli-state-'));
+    const path = join(dir, 'cache', 'breakers.json');
+    expect(readBreakerState(path)).toBeUndefined();
+    saveRegistry(path, { toJSON: () => ({ version: 1, providers: {} }) });
+    expect(readBreakerState(path)).toEqual({ version: 1, providers: {} });
+    writeFileSync(path, '{not json');
+    expect(readBreakerState(path)).toBeUndefined();
+  });
+
+  it('a corrupted state file is ignored with a warning, not an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'la-cli-state-'));
+    const memory = memoryIo({ env: { LOCALAGENT_CONFIG_DIR: dir } });
+    const ctx = new CliContext(memory.io, { json: false, debug: false, quiet: false });
+    saveRegistry(ctx.paths.breakerState, { toJSON: () => ({ version: 99 }) });
+    expect(ctx.registry().get('openai').circuitState).toBe('closed');
+    expect(ctx.registry()).toBe(ctx.registry());
+    await ctx.close();
+    expect(memory.stderr()).toContain('Ignoring unreadable circuit-breaker state');
+    expect(JSON.parse(readFileSync(ctx.paths.breakerState, 'utf8'))).toMatchObject({ version: 1 });
+  });
+});
+
+describe('CliContext.close', () => {
+  it('closes what was opened and reports the first failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'la-cli-close-'));
+    const ctx = new CliContext(memoryIo({ env: {} }).io, { configDir: join(dir, 'cfg'), json: false, debug: false, quiet: false });
+    ctx.registry();
+    // a file where the cache directory should be: saving the breaker state must fail
+    writeFileSync(join(dir, 'cfg'), 'not a directory');
+    await expect(ctx.close()).rejects.toThrow();
+    await expect(ctx.close()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,60 @@
+import { PassThrough } from 'node:stream';
+import { memoryIo } from '../test/harness';
+import { confirm, readKey, readStdin, resolveMasterPassword, stripOneNewline } from './secret-input';
+
+describe('stripOneNewline', () => {
+  it('removes exactly one trailing newline', () => {
+    expect(stripOneNewline('key\n')).toBe('key');
+    expect(stripOneNewline('key\r\n')).toBe('key');
+    expect(stripOneNewline('key\n\n')).toBe('key\n');
+    expect(stripOneNewline('key')).toBe('key');
+  });
+});
+
+describe('readStdin', () => {
+  it('reads every chunk, strings included', async () => {
+    const stream = new PassThrough({ encoding: 'utf8' });
+    stream.write('ab');
+    stream.end('cd\n');
+    expect(await readStdin(stream)).toBe('abcd');
+  });
+});
+
+describe('readKey', () => {
+  it('reads stdin with --stdin, prompts on a terminal, refuses otherwise', async () => {
+    expect(await readKey(memoryIo({ stdin: 'k1\n' }).io, { stdin: true, provider: 'openai', command: 'set-key' })).toBe('k1');
+    const tty = memoryIo({ stdinIsTTY: true, prompts: ['k2'] });
+    expect(await readKey(tty.io, { stdin: false, provider: 'openai', command: 'set-key' })).toBe('k2');
+    expect(tty.promptsAsked).toEqual(['API key for openai:']);
+    await expect(readKey(memoryIo().io, { stdin: false, provider: 'openai', command: 'rotate-key' })).rejects.toThrow('No terminal');
+  });
+});
+
+describe('resolveMasterPassword', () => {
+  it('prefers LOCALAGENT_MASTER_PASSWORD', async () => {
+    expect(await resolveMasterPassword(memoryIo({ env: { LOCALAGENT_MASTER_PASSWORD: 'pw' } }).io, { creating: true })).toBe('pw');
+  });
+
+  it('asks once for an existing file, twice for a new one', async () => {
+    expect(await resolveMasterPassword(memoryIo({ stdinIsTTY: true, prompts: ['a'] }).io, { creating: false })).toBe('a');
+    expect(await resolveMasterPassword(memoryIo({ stdinIsTTY: true, prompts: ['b', 'b'] }).io, { creating: true })).toBe('b');
+    await expect(resolveMasterPassword(memoryIo({ stdinIsTTY: true, prompts: ['b', 'c'] }).io, { creating: true })).rejects.toThrow('differ');
+  });
+
+  it('fails with a suggestion when there is no terminal', async () => {
+    await expect(resolveMasterPassword(memoryIo().io, { creating: false })).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID', suggestion: expect.stringContaining('LOCALAGENT_MASTER_PASSWORD') });
+  });
+});
+
+describe('confirm', () => {
+  it('uses the injected question when there is one', async () => {
+    expect(await confirm(memoryIo({ confirm: true }).io, 'sure?')).toBe(true);
+  });
+
+  it('reads a y/N answer on the terminal', async () => {
+    const yes = memoryIo({ stdin: 'y\n' });
+    expect(await confirm(yes.io, 'Delete?')).toBe(true);
+    expect(yes.stderr()).toContain('Delete? [y/N]');
+    expect(await confirm(memoryIo({ stdin: 'no\n' }).io, 'Delete?')).toBe(false);
+  });
+});
