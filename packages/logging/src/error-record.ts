@@ -1,10 +1,11 @@
-import { LocalAgentError } from '@localagent/errors';
+import { classifyError } from '@localagent/errors';
 
 /** How an error appears in a log line. Text is masked later, with the rest of the record. */
 export interface ErrorRecord {
   name: string;
-  code?: string;
-  category?: string;
+  /** The LocalAgent error code (`LA_…`) from @localagent/errors' classification. */
+  code: string;
+  category: string;
   message: string;
   stack?: string;
   cause?: ErrorRecord;
@@ -12,28 +13,21 @@ export interface ErrorRecord {
 
 const MAX_CAUSE_DEPTH = 3;
 
-/** Turns anything thrown into an {@link ErrorRecord}; the stack only when `stack` is true. */
+/**
+ * Turns anything thrown into an {@link ErrorRecord}: name and message of the error itself, code
+ * and category from `classifyError`; the stack only when `stack` is true.
+ */
 export function toErrorRecord(error: unknown, stack: boolean, depth = 0): ErrorRecord {
-  if (!(error instanceof Error) && !LocalAgentError.isInstance(error)) {
-    return { name: 'NonError', message: typeof error === 'string' ? error : safeString(error) };
-  }
-  const record: ErrorRecord = { name: error.name, message: error.message };
-  if (LocalAgentError.isInstance(error)) {
-    record.code = error.code;
-    record.category = error.category;
-  } else {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' || typeof code === 'number') record.code = String(code);
-  }
-  if (stack && typeof error.stack === 'string') record.stack = error.stack;
-  if (error.cause !== undefined && depth < MAX_CAUSE_DEPTH) record.cause = toErrorRecord(error.cause, stack, depth + 1);
+  const classified = classifyError(error);
+  const isObject = typeof error === 'object' && error !== null;
+  const own = isObject ? (error as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown }) : {};
+  const record: ErrorRecord = {
+    name: typeof own.name === 'string' ? own.name : isObject ? classified.name : 'NonError',
+    code: classified.code,
+    category: classified.category,
+    message: typeof own.message === 'string' ? own.message : classified.message,
+  };
+  if (stack && typeof own.stack === 'string') record.stack = own.stack;
+  if (own.cause !== undefined && depth < MAX_CAUSE_DEPTH) record.cause = toErrorRecord(own.cause, stack, depth + 1);
   return record;
-}
-
-function safeString(value: unknown): string {
-  try {
-    return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }

@@ -63,8 +63,8 @@ function ecs(service: string | undefined): LineFormatter {
       info.error = {
         type: error.name,
         message: error.message,
-        ...(error.code === undefined ? {} : { code: error.code }),
-        ...(error.category === undefined ? {} : { category: error.category }),
+        code: error.code,
+        category: error.category,
         ...(error.stack === undefined ? {} : { stack_trace: error.stack }),
         ...(error.cause === undefined ? {} : { cause: error.cause }),
       };
@@ -96,8 +96,8 @@ const datadog: LineFormatter = (record) => {
     out.error = {
       kind: error.name,
       message: error.message,
-      ...(error.code === undefined ? {} : { code: error.code }),
-      ...(error.category === undefined ? {} : { category: error.category }),
+      code: error.code,
+      category: error.category,
       ...(error.stack === undefined ? {} : { stack: error.stack }),
       ...(error.cause === undefined ? {} : { cause: error.cause }),
     };
@@ -113,8 +113,7 @@ function pretty(record: LogRecord): string {
     line += ` ${key}=${typeof value === 'string' && /^[^\s"=]+$/.test(value) ? value : stringify(value)}`;
   }
   if (error !== undefined) {
-    const code = error.code === undefined ? '' : ` [${error.code}]`;
-    line += `\n  ${error.name}${code}: ${error.message}`;
+    line += `\n  ${error.name} [${error.code}]: ${error.message}`;
     if (error.stack !== undefined) line += `\n  ${error.stack.split('\n').slice(1).join('\n  ').trim()}`;
     for (let cause = error.cause; cause !== undefined; cause = cause.cause) line += `\n  caused by ${cause.name}: ${cause.message}`;
   }

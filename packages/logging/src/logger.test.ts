@@ -80,10 +80,11 @@ describe('JSON lines', () => {
     await tick();
     const [auth, plain, asField, asErrorField] = out.records();
     expect(auth?.error).toEqual({ name: 'AuthenticationError', code: 'LA_AUTH_FAILED', category: 'user', message: 'bad key' });
-    expect(plain?.error).toEqual({ name: 'Error', code: 'ENOSPC', message: 'disk full' });
+    // code and category come from @localagent/errors' classifyError
+    expect(plain?.error).toEqual({ name: 'Error', code: 'LA_STORAGE_FAILED', category: 'system', message: 'disk full' });
     expect(asField).toMatchObject({ attempt: 2, error: { name: 'TypeError', message: 'nope' } });
     expect(asField?.err).toBeUndefined();
-    expect(asErrorField?.error).toEqual({ name: 'RangeError', message: 'far' });
+    expect(asErrorField?.error).toEqual({ name: 'RangeError', code: 'LA_INTERNAL', category: 'system', message: 'far' });
   });
 
   it('includes stacks (and causes) at debug level or with LOCALAGENT_DEBUG=1 only', async () => {
@@ -95,7 +96,13 @@ describe('JSON lines', () => {
     await tick();
     expect((debug.out.records()[0]?.error as { stack?: string }).stack).toContain('logger.test');
     expect(flagged.out.records()[0]?.error).toMatchObject({ stack: expect.stringContaining('Error: outer'), cause: { message: 'inner', stack: expect.any(String) } });
-    expect(normal.out.records()[0]?.error).toEqual({ name: 'Error', message: 'outer', cause: { name: 'Error', message: 'inner' } });
+    expect(normal.out.records()[0]?.error).toEqual({
+      name: 'Error',
+      code: 'LA_INTERNAL',
+      category: 'system',
+      message: 'outer',
+      cause: { name: 'Error', code: 'LA_INTERNAL', category: 'system', message: 'inner' },
+    });
   });
 
   it('child loggers add their fields; defaultMeta is on every line', async () => {

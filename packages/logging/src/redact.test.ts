@@ -85,7 +85,7 @@ describe('redact()', () => {
     expect(out.cyclic).toEqual({ name: 'loop', self: '[Circular]' });
     expect(out.a).toBe(shared);
     expect(out.b).toBe(shared);
-    expect(out.error).toEqual({ name: 'Error', message: `failed with ${REDACTED}` });
+    expect(out.error).toEqual({ name: 'Error', code: 'LA_INTERNAL', category: 'system', message: `failed with ${REDACTED}` });
     expect(out.url).toBe(`https://${REDACTED}@example.test/path`);
     expect(out.big).toBe('10');
     expect(JSON.stringify(out.deep)).toContain('[Truncated]');
