@@ -78,9 +78,8 @@ export class Circuit {
 
   /** Time left until the circuit half-opens; 0 unless it is open. */
   retryAfterMs(): number {
-    const saved = this.#saved();
-    if (saved.ownState.value !== CockatielState.Open) return 0;
-    const openedAt = Math.min(saved.ownState.openedAt ?? 0, Date.now());
+    if (this.#breaker.state !== CockatielState.Open) return 0;
+    const openedAt = Math.min(this.#saved().ownState.openedAt ?? 0, Date.now());
     return Math.max(0, openedAt + this.options.recoveryTimeoutMs - Date.now());
   }
 

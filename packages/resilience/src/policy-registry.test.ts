@@ -108,6 +108,15 @@ describe('PolicyRegistry', () => {
     await probe;
   });
 
+  it('round-trips any provider name, `__proto__` included, without touching prototypes', () => {
+    const text = '{"version":1,"savedAt":1,"providers":{"__proto__":{"state":"closed","consecutiveFailures":3}}}';
+    const registry = PolicyRegistry.fromJSON(text, options);
+    const json = registry.toJSON();
+    expect(Object.getPrototypeOf(json.providers)).toBe(Object.prototype);
+    expect(JSON.stringify(json.providers)).toBe('{"__proto__":{"state":"closed","consecutiveFailures":3}}');
+    expect(({} as Record<string, unknown>)['state']).toBeUndefined();
+  });
+
   it.each([
     ['not json', '{', '$'],
     ['not an object', '[1]', '$'],

@@ -60,13 +60,13 @@ export class PolicyRegistry {
   }
 
   toJSON(): PolicyRegistryJSON {
-    const providers: Record<string, CircuitSnapshot> = {};
-    for (const [provider, snapshot] of this.#restored) providers[provider] = snapshot;
+    const providers = new Map(this.#restored);
     for (const [provider, policy] of this.#policies) {
       const snapshot = policy.snapshot();
-      if (snapshot !== undefined) providers[provider] = snapshot;
+      if (snapshot !== undefined) providers.set(provider, snapshot);
     }
-    return { version: 1, savedAt: Date.now(), providers };
+    // fromEntries defines own properties: a provider named `__proto__` cannot touch the prototype
+    return { version: 1, savedAt: Date.now(), providers: Object.fromEntries(providers) };
   }
 
   /**
@@ -110,7 +110,7 @@ export function parseRegistryJSON(input: unknown): PolicyRegistryJSON {
   if (typeof savedAt !== 'number' || !Number.isFinite(savedAt)) throw invalid('$.savedAt', 'expected epoch milliseconds');
   const rawProviders = json['providers'];
   if (!isRecord(rawProviders)) throw invalid('$.providers', 'expected an object');
-  const providers: Record<string, CircuitSnapshot> = {};
+  const providers = new Map<string, CircuitSnapshot>();
   for (const [provider, raw] of Object.entries(rawProviders)) {
     const path = `$.providers.${provider}`;
     if (!isRecord(raw)) throw invalid(path, 'expected an object');
@@ -126,7 +126,7 @@ export function parseRegistryJSON(input: unknown): PolicyRegistryJSON {
       if (typeof openedAt !== 'number' || !Number.isFinite(openedAt) || openedAt < 0) throw invalid(`${path}.openedAt`, 'expected epoch milliseconds');
       snapshot.openedAt = openedAt;
     }
-    providers[provider] = snapshot;
+    providers.set(provider, snapshot);
   }
-  return { version: 1, savedAt, providers };
+  return { version: 1, savedAt, providers: Object.fromEntries(providers) };
 }

@@ -303,6 +303,24 @@ describe('policy: circuit breaker', () => {
     await expect(Promise.all([probe, waiting])).resolves.toEqual(['first', 'second']);
   });
 
+  it('a caller that aborts while waiting for the probe gets an AbortedError', async () => {
+    const policy = breakerPolicy({ retry: { maxAttempts: 1 } });
+    await rejection(policy.execute(script(unavailable()).fn));
+    await rejection(policy.execute(script(unavailable()).fn));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    let release: (value: string) => void = () => undefined;
+    const probe = policy.execute(() => new Promise<string>((resolve) => (release = resolve)));
+    const controller = new AbortController();
+    const { fn, calls } = script();
+    const waiting = policy.execute(fn, { signal: controller.signal });
+    controller.abort();
+    release('probe');
+    await expect(probe).resolves.toBe('probe');
+    const error = await rejection(waiting);
+    expect(AbortedError.isInstance(error)).toBe(true);
+    expect(calls).toHaveLength(0);
+  });
+
   it('uses a custom isFailure', async () => {
     const policy = breakerPolicy({ retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 1, isFailure: (e) => e.code === 'LA_INVALID_REQUEST' } });
     await rejection(policy.execute(script(unavailable()).fn));
@@ -375,6 +393,18 @@ describe('policy: events and logging', () => {
       ['debug', 0, expect.any(Number), 'LA_CIRCUIT_OPEN'],
     ]);
     expect(records.every(([, , fields]) => fields?.['provider'] === 'acme')).toBe(true);
+  });
+
+  it('reports a failing injected sleep as a give-up, not as an abort', async () => {
+    const reasons: unknown[] = [];
+    const policy = createPolicy({
+      sleep: async () => {
+        throw new Error('timer broke');
+      },
+    });
+    policy.on('giveUp', (e) => reasons.push(e.reason));
+    expect((await rejection(policy.execute(script(unavailable()).fn))).code).toBe('LA_INTERNAL');
+    expect(reasons).toEqual(['not-retryable']);
   });
 
   it('names the provider "default" when none is given', () => {

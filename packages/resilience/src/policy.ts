@@ -117,7 +117,9 @@ export class ResiliencePolicy implements Policy {
     // The half-open probe is a single attempt: a recovering provider gets one request, not a retry burst.
     const attempts = circuit.isProbeDue() ? 1 : maxAttempts;
     return circuit.execute(() => this.#run(fn, signal, attempts), signal).catch((error: unknown) => {
-      throw error instanceof BrokenCircuitError ? this.#circuitOpen(circuit) : error;
+      if (error instanceof BrokenCircuitError) throw this.#circuitOpen(circuit);
+      // cockatiel's own rejections (a caller aborted while waiting for the half-open probe) get classified too
+      throw LocalAgentError.isInstance(error) ? error : this.#classify(error, signal);
     });
   }
 
@@ -126,7 +128,6 @@ export class ResiliencePolicy implements Policy {
     const meter = instruments();
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      let error: LocalAgentError;
       try {
         if (signal?.aborted === true) throw abortReason(signal);
         const value = await this.#attempt(fn, attempt, signal);
@@ -135,7 +136,7 @@ export class ResiliencePolicy implements Policy {
         if (events.has('success')) events.emit({ type: 'success', provider: this.provider, attempt, delayMs: 0, error: undefined, durationMs });
         return value;
       } catch (raw) {
-        error = this.#classify(raw, signal);
+        const error = this.#classify(raw, signal);
         const durationMs = performance.now() - started;
         meter.attemptDuration.record(durationMs, { provider: this.provider, outcome: 'failure', 'error.code': error.code });
         const decision = decideRetry(error, attempt, maxAttempts, this.#retry, this.#random);
@@ -149,7 +150,8 @@ export class ResiliencePolicy implements Policy {
           await this.#sleep(decision.delayMs, signal);
           if (signal?.aborted === true) throw abortReason(signal);
         } catch (reason) {
-          throw this.#giveUp(this.#classify(reason, signal), attempt, 'aborted', 0);
+          const stopped = this.#classify(reason, signal);
+          throw this.#giveUp(stopped, attempt, AbortedError.isInstance(stopped) ? 'aborted' : 'not-retryable', 0);
         }
       }
     }

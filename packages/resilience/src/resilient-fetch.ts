@@ -21,10 +21,11 @@ function isRetryCandidate(response: Response): boolean {
   return response.status === 408 || response.status === 409 || response.status === 429 || response.status >= 500;
 }
 
-/** A body that is a stream cannot be sent twice. */
+/** A body that is a stream (a ReadableStream, an async iterable) cannot be sent twice. */
 function isReplayable(init: FetchInit | undefined): boolean {
-  const body = init?.body;
-  return !(typeof body === 'object' && body !== null && typeof (body as { getReader?: unknown }).getReader === 'function');
+  const body: unknown = init?.body;
+  if (typeof body !== 'object' || body === null) return true;
+  return typeof (body as { getReader?: unknown }).getReader !== 'function' && !(Symbol.asyncIterator in body);
 }
 
 /**

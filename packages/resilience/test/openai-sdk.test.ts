@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { classifyError } from '@localagent/errors';
+import { CircuitOpenError, classifyError } from '@localagent/errors';
 import { createResilientFetch } from '../src/resilient-fetch';
 import { PolicyRegistry } from '../src/policy-registry';
 import { executeWithFallback } from '../src/fallback';
@@ -50,6 +50,20 @@ describe('the real openai SDK with createResilientFetch and maxRetries: 0', () =
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(classifyError(error, { provider: 'openai' }).code).toBe('LA_AUTH_FAILED');
     expect(server.hits).toHaveLength(1);
+  });
+});
+
+describe('an open circuit under the SDK', () => {
+  it('fails without a request; the SDK error carries our CircuitOpenError as its cause', async () => {
+    server.script({ status: 503 }, { status: 503 });
+    const registry = new PolicyRegistry({ retry: { maxAttempts: 2, baseDelayMs: 5 }, circuitBreaker: { failureThreshold: 1 } });
+    const openai = new OpenAI({ apiKey: fakeKey(), baseURL: `${server.url}/v1`, fetch: createResilientFetch({ registry, provider: 'openai' }), maxRetries: 0 });
+    const first = await ask(openai).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(OpenAI.InternalServerError);
+    const second = await ask(openai).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(CircuitOpenError.isInstance((second as Error).cause)).toBe(true);
+    expect(server.hits).toHaveLength(2);
   });
 });
 

@@ -150,6 +150,14 @@ describe('createResilientFetch against a real flaky server', () => {
     const init = { method: 'POST', body: stream, duplex: 'half' } as RequestInit;
     expect((await fetch(server.url, init)).status).toBe(503);
     expect(server.hits).toHaveLength(3);
+
+    server.script({ status: 503, body: 'busy' });
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      yield new TextEncoder().encode('iterated');
+    }
+    const iterable = { method: 'POST', body: chunks(), duplex: 'half' } as unknown as RequestInit;
+    expect((await fetch(server.url, iterable)).status).toBe(503);
+    expect(server.hits.map((h) => h.body).slice(2)).toEqual(['streamed', 'iterated']);
   });
 
   it("shares the provider's breaker and listeners between overrides and registry.get()", async () => {
