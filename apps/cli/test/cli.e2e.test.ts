@@ -1,0 +1,215 @@
+/**
+ * End to end: the BUILT bundle (`pnpm --filter @localagent/cli build` first), spawned as a user runs
+ * it, with a fresh config dir, env vars and stdin. No TTY: keys come from --stdin.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fakeKey, MASTER_PASSWORD, tempConfigDir } from './harness';
+
+const BUNDLE = resolve(__dirname, '..', 'dist', 'localagent.js');
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const transcript: string[] = [];
+
+interface RunOptions {
+  dir: string;
+  input?: string;
+  env?: Record<string, string>;
+}
+
+function childEnv(options: RunOptions): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '',
+    LOCALAGENT_CONFIG_DIR: options.dir,
+    LOCALAGENT_STORAGE: 'file',
+    LOCALAGENT_MASTER_PASSWORD: MASTER_PASSWORD,
+    ...options.env,
+  };
+}
+
+function localagent(args: string[], options: RunOptions): Result {
+  const result = spawnSync(process.execPath, [BUNDLE, ...args], { input: options.input ?? '', encoding: 'utf8', env: childEnv(options) });
+  transcript.push(result.stdout, result.stderr);
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** For runs that talk to a server in this process: spawnSync would block the server's event loop. */
+function localagentAsync(args: string[], options: RunOptions): Promise<Result> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BUNDLE, ...args], { env: childEnv(options) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      transcript.push(stdout, stderr);
+      done({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`pnpm --filter @localagent/cli build\` first`);
+});
+
+describe('localagent (built bundle)', () => {
+  const dir = tempConfigDir(`logging:\n  level: debug\n  format: json\n  file:\n    path: LOGDIR/cli.log\n`);
+  writeFileSync(join(dir, 'config.yaml'), readFileSync(join(dir, 'config.yaml'), 'utf8').replace('LOGDIR', join(dir, 'logs')));
+  const openai = fakeKey();
+  const rotated = fakeKey();
+  const anthropic = fakeKey(['sk', 'ant', 'api03', ''].join('-'));
+  const override = fakeKey();
+
+  it('prints its version and help (exit 0)', () => {
+    expect(localagent(['--version'], { dir }).stdout).toMatch(/^\d+\.\d+\.\d+/);
+    const help = localagent(['--help'], { dir });
+    expect(help.code).toBe(0);
+    for (const command of ['config', 'audit', 'doctor', 'errors']) expect(help.stdout).toContain(command);
+    expect(localagent(['audit', 'show', '--help'], { dir }).stdout).toContain('--tail');
+  });
+
+  it('stores keys from stdin, lists them and shows fingerprints (exit 0)', () => {
+    const stored = localagent(['config', 'set-key', 'openai', '--stdin'], { dir, input: `${openai}\n` });
+    expect(stored).toMatchObject({ code: 0 });
+    expect(stored.stdout).toContain('Stored the openai key');
+    const json = localagent(['--json', 'config', 'set-key', 'anthropic', '--stdin'], { dir, input: anthropic });
+    expect(JSON.parse(json.stdout)).toEqual({ provider: 'anthropic', stored: true, source: 'file', fingerprint: expect.any(String), validate: 'format' });
+    const list = localagent(['config', 'list-keys', '--json'], { dir });
+    expect((JSON.parse(list.stdout) as { keys: Array<{ provider: string }> }).keys.map((k) => k.provider).sort()).toEqual(['anthropic', 'openai']);
+    const get = localagent(['config', 'get-key', 'openai', '--json'], { dir });
+    expect(JSON.parse(get.stdout)).toEqual({ provider: 'openai', source: 'file', fingerprint: expect.stringContaining(openai.slice(-4)) });
+  });
+
+  it('lets OPENAI_API_KEY override the stored key', () => {
+    const get = localagent(['config', 'get-key', 'openai', '--json'], { dir, env: { OPENAI_API_KEY: override } });
+    expect(JSON.parse(get.stdout)).toMatchObject({ source: 'env', fingerprint: expect.stringContaining(override.slice(-4)) });
+  });
+
+  it('reveals a key only when asked', () => {
+    const revealed = localagent(['config', 'get-key', 'openai', '--reveal'], { dir });
+    expect(revealed.stdout.trim()).toBe(openai);
+    transcript.pop();
+    transcript.pop(); // the one output that is meant to hold a key
+  });
+
+  it('rotates and deletes keys', () => {
+    const rotate = localagent(['config', 'rotate-key', 'openai', '--stdin', '--json'], { dir, input: rotated });
+    expect(JSON.parse(rotate.stdout)).toMatchObject({ rotated: true, fingerprint: expect.stringContaining(rotated.slice(-4)) });
+    expect(localagent(['config', 'delete-key', 'anthropic', '--yes'], { dir }).code).toBe(0);
+    expect(localagent(['config', 'delete-key', 'anthropic', '--yes'], { dir }).code).toBe(4);
+  });
+
+  it('validates the config, runs doctor and explains error codes', () => {
+    expect(localagent(['config', 'validate'], { dir }).stdout).toContain('is valid');
+    const doctor = localagent(['doctor', '--json'], { dir });
+    expect(doctor.code).toBe(0);
+    expect(JSON.parse(doctor.stdout)).toMatchObject({ ok: true, security: { activeBackend: 'file' } });
+    const explain = localagent(['errors', 'explain', 'LA_DECRYPTION_FAILED', '--json'], { dir });
+    expect(JSON.parse(explain.stdout)).toMatchObject({ code: 'LA_DECRYPTION_FAILED', exitCode: 3, meaning: expect.any(String), suggestion: expect.any(String) });
+  });
+
+  it('refuses a key passed as an argument (exit 2) and stores nothing', () => {
+    const key = fakeKey();
+    const result = localagent(['config', 'set-key', 'mistral', key, '--json'], { dir });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error).toEqual({ code: 'LA_KEY_IN_ARGV', category: 'user', message: expect.stringContaining('shell history'), suggestion: expect.stringContaining('--stdin') });
+    expect(localagent(['config', 'get-key', 'mistral'], { dir }).code).toBe(4);
+    expect(localagent(['config', 'set-key', 'mistral'], { dir }).stderr).toContain('--stdin');
+  });
+
+  it('exits 2 for usage errors, 3 for user errors, 4 for missing things', () => {
+    expect(localagent(['config', 'frobnicate'], { dir }).code).toBe(2);
+    expect(localagent(['config', 'list-keys', '--nope'], { dir }).code).toBe(2);
+    const wrong = localagent(['config', 'get-key', 'openai', '--json'], { dir, env: { LOCALAGENT_MASTER_PASSWORD: 'wrong-password' } });
+    expect(wrong.code).toBe(3);
+    expect(JSON.parse(wrong.stdout).error.code).toBe('LA_DECRYPTION_FAILED');
+    expect(localagent(['config', 'set-key', 'openai', '--stdin'], { dir, input: 'short' }).code).toBe(3);
+    expect(localagent(['errors', 'explain', 'LA_NOT_A_CODE'], { dir }).code).toBe(4);
+  });
+
+  it('verifies the audit log, and exits 6 once a line is edited', () => {
+    const show = localagent(['audit', 'show', '--tail', '3', '--json'], { dir });
+    expect((JSON.parse(show.stdout) as { entries: unknown[] }).entries).toHaveLength(3);
+    expect(localagent(['audit', 'verify'], { dir }).code).toBe(0);
+    const log = join(dir, 'audit.log');
+    const lines = readFileSync(log, 'utf8').split('\n');
+    [lines[0], lines[1]] = [lines[1] ?? '', lines[0] ?? ''];
+    writeFileSync(log, lines.join('\n'));
+    const verify = localagent(['audit', 'verify', '--json'], { dir });
+    expect(verify.code).toBe(6);
+    expect(JSON.parse(verify.stdout).error).toMatchObject({ code: 'LA_AUDIT_TAMPERED', category: 'system' });
+  });
+
+  it('wrote JSON logs to the configured file, and no output, log or file under the config dir holds a key', () => {
+    const logFiles = files(join(dir, 'logs'));
+    expect(logFiles.length).toBeGreaterThan(0);
+    expect(logFiles.map((f) => readFileSync(f, 'utf8')).join('')).toContain('opening the key store');
+    const everything = [transcript.join('\n'), ...files(dir).map((f) => readFileSync(f).toString('latin1'))].join('\n');
+    for (const key of [openai, rotated, anthropic, override]) expect(everything).not.toContain(key);
+  });
+});
+
+describe('localagent (built bundle): failures of the environment', () => {
+  it('exits 1 when the key file is corrupted, and leaves it untouched', () => {
+    const dir = tempConfigDir();
+    expect(localagent(['config', 'set-key', 'openai', '--stdin'], { dir, input: fakeKey() }).code).toBe(0);
+    const garbage = Buffer.from('this is not an encrypted key file at all');
+    writeFileSync(join(dir, 'keys.enc'), garbage);
+    const result = localagent(['config', 'list-keys', '--json'], { dir });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).error.code).toBe('LA_STORAGE_FAILED');
+    expect(readFileSync(join(dir, 'keys.enc'))).toEqual(garbage);
+  });
+
+  it('exits 3 without a master password and without a terminal', () => {
+    const dir = tempConfigDir();
+    const result = localagent(['config', 'set-key', 'openai', '--stdin'], { dir, input: fakeKey(), env: { LOCALAGENT_MASTER_PASSWORD: '' } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('LOCALAGENT_MASTER_PASSWORD');
+  });
+
+  describe('live validation against a local provider', () => {
+    jest.setTimeout(30_000);
+    let server: Server;
+    let url: string;
+    let status = 503;
+    beforeAll(async () => {
+      server = createServer((_req, res) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(status === 200 ? '{"data":[]}' : '{"error":{"message":"overloaded","type":"server_error"}}');
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    });
+    afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+    it('exits 5 when the provider stays unavailable (after retries), stores nothing and records the breaker', async () => {
+      const dir = tempConfigDir();
+      status = 503;
+      const result = await localagentAsync(['config', 'set-key', 'openai', '--stdin', '--validate', 'live', '--json'], { dir, input: fakeKey(), env: { LOCALAGENT_OPENAI_BASE_URL: url } });
+      expect(result.code).toBe(5);
+      expect(JSON.parse(result.stdout).error).toMatchObject({ category: 'transient' });
+      expect(result.stderr).toMatch(/retrying/);
+      expect(existsSync(join(dir, 'cache', 'breakers.json'))).toBe(true);
+      expect(localagent(['config', 'get-key', 'openai'], { dir }).code).toBe(4);
+    });
+  });
+});
