@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { AbortedError } from './aborted-error';
 import * as fixtures from './__fixtures__/provider-responses';
@@ -124,6 +125,18 @@ describe('classifyError', () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it('node:timers/promises cut by AbortSignal.timeout(): an AbortError caused by a TimeoutError is a timeout', async () => {
+    const error = await rejected(sleep(60_000, undefined, { signal: AbortSignal.timeout(10) }));
+    expect((error as Error).name).toBe('AbortError');
+    const err = classifyError(error, { provider: 'gemini' });
+    expect(TimeoutError.isInstance(err)).toBe(true);
+    expect(err.message).toBe('Could not reach gemini: The operation was aborted due to timeout');
+    const controller = new AbortController();
+    const cancelled = rejected(sleep(60_000, undefined, { signal: controller.signal }));
+    controller.abort();
+    expect(classifyError(await cancelled).code).toBe('LA_ABORTED');
   });
 
   it('a fetch whose cause carries no code, and SDK connection errors', () => {

@@ -138,7 +138,15 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Lo
   }
   const name = typeof error['name'] === 'string' ? error['name'] : '';
   // a caller's AbortSignal: DOMException AbortError, Node's ABORT_ERR, the SDKs' APIUserAbortError
-  if (name === 'AbortError' || name === 'APIUserAbortError') return aborted(error);
+  if (name === 'AbortError' || name === 'APIUserAbortError') {
+    // node:timers/promises and events.once reject with an AbortError whose cause is the signal's
+    // reason: AbortSignal.timeout()'s TimeoutError means a timeout, not a caller's decision
+    const reason = error['cause'];
+    if (isObject(reason) && reason['name'] === 'TimeoutError') {
+      return new TimeoutError({ message: withProvider(describe(reason), context.provider), provider: context.provider, cause: error });
+    }
+    return aborted(error);
+  }
   // AbortSignal.timeout() aborts with a DOMException named TimeoutError; the SDKs throw APIConnectionTimeoutError
   if (name === 'TimeoutError' || name === 'APIConnectionTimeoutError') {
     return new TimeoutError({ message: withProvider(describe(error), context.provider), provider: context.provider, cause: error });

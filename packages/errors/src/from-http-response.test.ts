@@ -233,6 +233,22 @@ describe('fromHttpResponse rules', () => {
     expect(fromHttpResponse({ provider: 'gemini', status: 429, body: [details('4s')] }).retryAfterMs).toBe(4000);
   });
 
+  it('a 429 without a retry hint: quota ids decide, then the message', () => {
+    const gemini = (message: string, quotaIds: string[]) => ({
+      provider: 'gemini',
+      status: 429,
+      body: { error: { code: 429, message, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: quotaIds.map((quotaId) => ({ quotaId })) }] } },
+    });
+    const sameMessage = 'You exceeded your current quota, please check your plan and billing details.';
+    expect(fromHttpResponse(gemini(sameMessage, ['GenerateRequestsPerMinutePerProjectPerModel-FreeTier'])).code).toBe('LA_RATE_LIMITED');
+    expect(fromHttpResponse(gemini(sameMessage, ['GenerateRequestsPerDayPerProjectPerModel-FreeTier'])).code).toBe('LA_QUOTA_EXCEEDED');
+    expect(fromHttpResponse(gemini(sameMessage, [])).code).toBe('LA_QUOTA_EXCEEDED');
+    // Groq's per-minute limit links to its billing page; without retry-after it is still a rate limit
+    const groq = { error: { message: 'Rate limit reached for model `llama-3.3-70b-versatile` on tokens per minute (TPM): Limit 6000. Upgrade at https://console.groq.com/settings/billing', type: 'tokens', code: 'rate_limit_exceeded' } };
+    expect(fromHttpResponse({ provider: 'groq', status: 429, body: groq }).code).toBe('LA_RATE_LIMITED');
+    expect(fromHttpResponse({ provider: 'groq', status: 429, body: { error: { message: 'Rate limit reached on tokens per day (TPD)' } } }).code).toBe('LA_QUOTA_EXCEEDED');
+  });
+
   it('x-should-retry overrides retryable both ways', () => {
     const no = fromHttpResponse({ provider: 'openai', status: 503, headers: { 'x-should-retry': 'false' } });
     expect(ProviderUnavailableError.isInstance(no)).toBe(true);

@@ -65,8 +65,23 @@ const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached',
 const AUTH_CODES = new Set(['invalid_api_key', 'authentication_error', 'permission_error', 'API_KEY_INVALID', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
 /** Out of credit whatever the status (Anthropic sends 400 "Your credit balance is too low…", OpenRouter 402). */
 const NO_CREDIT = /credit balance is too low|insufficient (?:credits|funds|balance)/i;
-/** A quota that will not come back in seconds: daily limits, billing. Only consulted without a retry hint. */
-const LONG_QUOTA = /\b(?:daily|per[ -]?day|billing|plan)\b|PerDay/i;
+/** Quota ids (Gemini `QuotaFailure`) and messages of limits that reset in days, or never without paying. */
+const LONG_QUOTA_ID = /Per(?:Day|Month)/i;
+const SHORT_QUOTA_ID = /Per(?:Second|Minute|Hour)/i;
+const LONG_QUOTA_MESSAGE = /\b(?:daily|per[ -]?day|billing|credits?)\b/i;
+const SHORT_QUOTA_MESSAGE = /per[ -]?(?:second|min(?:ute)?)\b|\b[RT]P[MS]\b/i;
+
+/**
+ * Gemini answers both "slow down" and "your daily or billing quota is gone" with 429
+ * RESOURCE_EXHAUSTED (and the same message); the quota ids tell them apart, else the message.
+ * Only consulted when the response carries no retry hint.
+ */
+function isLongQuota(info: ProviderBodyInfo): boolean {
+  if (info.reasons.some((r) => LONG_QUOTA_ID.test(r))) return true;
+  if (info.reasons.some((r) => SHORT_QUOTA_ID.test(r))) return false;
+  const message = info.message ?? '';
+  return LONG_QUOTA_MESSAGE.test(message) && !SHORT_QUOTA_MESSAGE.test(message);
+}
 
 function isError(status: number): boolean {
   return status >= 400 && status <= 599;
@@ -84,15 +99,11 @@ type ProviderErrorClass = new (options: ProviderErrorOptions) => ProviderError;
 
 function pickClass(status: number, info: ProviderBodyInfo, retryAfterMs: number | undefined): ProviderErrorClass {
   const codes = [info.type, info.code, info.innerCode, info.grpcStatus, ...info.reasons].filter((c) => c !== undefined);
-  const message = info.message ?? '';
   if (codes.includes('content_filter') || codes.includes('ResponsibleAIPolicyViolation')) return ContentFilteredError;
-  if (codes.some((c) => QUOTA_CODES.has(c)) || status === 402 || NO_CREDIT.test(message)) return QuotaExceededError;
+  if (codes.some((c) => QUOTA_CODES.has(c)) || status === 402 || NO_CREDIT.test(info.message ?? '')) return QuotaExceededError;
   if (status === 401 || status === 403 || codes.some((c) => AUTH_CODES.has(c))) return AuthenticationError;
   if (status === 429 || info.type === 'rate_limit_error') {
-    // Gemini answers both "slow down" and "your daily/billing quota is gone" with RESOURCE_EXHAUSTED;
-    // only the first carries a retry hint.
-    const longQuota = LONG_QUOTA.test(message) || info.reasons.some((r) => LONG_QUOTA.test(r));
-    return retryAfterMs === undefined && longQuota ? QuotaExceededError : RateLimitError;
+    return retryAfterMs === undefined && isLongQuota(info) ? QuotaExceededError : RateLimitError;
   }
   if (status === 408 || status === 409 || status >= 500 || info.type === 'overloaded_error') return ProviderUnavailableError;
   if (status >= 400) return InvalidRequestError;
