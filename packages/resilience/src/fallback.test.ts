@@ -116,4 +116,34 @@ describe('executeWithFallback', () => {
   it('rejects an empty candidate list', async () => {
     expect(ConfigurationError.isInstance(await executeWithFallback(registry(), []).catch((e: unknown) => e))).toBe(true);
   });
+
+  describe('alreadyResilient: run goes through the policy by itself', () => {
+    it('calls each candidate once (no second retry loop) and unwraps our error from an SDK wrapper', async () => {
+      const reg = registry();
+      const first = failing(() => Object.assign(new Error('Connection error.'), { name: 'APIConnectionError', cause: new ProviderUnavailableError({ provider: 'openai', message: 'openai is down', status: 503 }) }));
+      const result = await executeWithFallback(
+        reg,
+        [
+          { provider: 'openai', run: first.run },
+          { provider: 'anthropic', run: async ({ attempt, signal }) => `attempt ${attempt}, aborted ${signal.aborted}` },
+        ],
+        { alreadyResilient: true },
+      );
+      expect(result).toEqual({ provider: 'anthropic', value: 'attempt 1, aborted false' });
+      expect(first.calls).toBe(1);
+    });
+
+    it('still skips an open circuit without calling run, and stops on an abort', async () => {
+      const reg = registry();
+      await reg.get('openai').execute(failing(down('openai')).run).catch(() => undefined);
+      const openai = failing(down('openai'));
+      const error = (await executeWithFallback(reg, [{ provider: 'openai', run: openai.run }], { alreadyResilient: true }).catch((e: unknown) => e)) as LocalAgentError;
+      expect(openai.calls).toBe(0);
+      expect((error.details['attempts'] as FallbackAttempt[])[0]).toMatchObject({ code: 'LA_CIRCUIT_OPEN', skipped: true });
+      const aborted = await executeWithFallback(reg, [{ provider: 'anthropic', run: async () => 'x' }], { alreadyResilient: true, signal: AbortSignal.abort() }).catch(
+        (e: unknown) => e,
+      );
+      expect(AbortedError.isInstance(aborted)).toBe(true);
+    });
+  });
 });

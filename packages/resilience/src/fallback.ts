@@ -1,6 +1,7 @@
 import { AbortedError, CircuitOpenError, ConfigurationError, InvalidRequestError, LocalAgentError, classifyError, type ErrorCategory } from '@localagent/errors';
-import type { AttemptContext, ExecuteOptions } from './policy.js';
+import type { AttemptContext, ExecuteOptions, ResiliencePolicy } from './policy.js';
 import type { PolicyRegistry } from './policy-registry.js';
+import { NEVER_ABORTED, abortReason } from './sleep.js';
 
 export interface FallbackCandidate<T> {
   provider: string;
@@ -8,6 +9,12 @@ export interface FallbackCandidate<T> {
 }
 
 export interface FallbackOptions extends ExecuteOptions {
+  /**
+   * Set when each `run` already goes through its provider's Policy (an SDK client built with
+   * `createResilientFetch`): each candidate is then called once, not wrapped in a second retry loop,
+   * and still skipped while its circuit is open.
+   */
+  alreadyResilient?: boolean;
   /** Called when a provider is skipped or failed and the next one is tried. */
   onFallback?: (failed: FallbackAttempt, next: string) => void;
 }
@@ -49,12 +56,14 @@ export async function executeWithFallback<T>(
   const attempts: FallbackAttempt[] = [];
   let lastError: LocalAgentError | undefined;
   for (const [index, candidate] of candidates.entries()) {
+    const policy = registry.policy(candidate.provider);
     let error: LocalAgentError;
     try {
       // an open circuit rejects at once with CircuitOpenError, without calling `run`
-      return { provider: candidate.provider, value: await registry.get(candidate.provider).execute(candidate.run, { signal: options.signal }) };
+      const value = options.alreadyResilient === true ? await runOnce(policy, candidate, options.signal) : await policy.execute(candidate.run, { signal: options.signal });
+      return { provider: candidate.provider, value };
     } catch (e) {
-      error = classifyError(e, { provider: candidate.provider });
+      error = classifyFailure(e, candidate.provider);
       if (stopsFailover(error)) throw error;
     }
     lastError = error;
@@ -70,6 +79,20 @@ export async function executeWithFallback<T>(
     if (next !== undefined) options.onFallback?.(attempt, next.provider);
   }
   throw exhausted(attempts, lastError);
+}
+
+function runOnce<T>(policy: ResiliencePolicy, candidate: FallbackCandidate<T>, signal: AbortSignal | undefined): Promise<T> {
+  const open = policy.openCircuitError();
+  if (open !== undefined) return Promise.reject(open);
+  if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+  return candidate.run({ attempt: 1, signal: signal ?? NEVER_ABORTED });
+}
+
+/** An SDK wraps what our fetch threw (CircuitOpenError, NetworkError) in its own error's `cause`: use ours. */
+function classifyFailure(error: unknown, provider: string): LocalAgentError {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (!LocalAgentError.isInstance(error) && LocalAgentError.isInstance(cause)) return cause;
+  return classifyError(error, { provider });
 }
 
 function exhausted(attempts: FallbackAttempt[], cause: LocalAgentError | undefined): LocalAgentError {

@@ -108,6 +108,12 @@ export class ResiliencePolicy implements Policy {
     return this.#shared.circuit?.snapshot();
   }
 
+  /** @internal the error calls get right now if the circuit is open, else undefined. */
+  openCircuitError(): CircuitOpenError | undefined {
+    const circuit = this.#shared.circuit;
+    return circuit?.isRejecting() === true ? this.#circuitOpen(circuit) : undefined;
+  }
+
   execute<T>(fn: (context: AttemptContext) => Promise<T>, options: InternalExecuteOptions = {}): Promise<T> {
     const signal = options.signal;
     const maxAttempts = Math.min(options.maxAttempts ?? this.#retry.maxAttempts, this.#retry.maxAttempts);

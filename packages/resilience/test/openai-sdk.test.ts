@@ -94,3 +94,30 @@ describe('the README example: plain SDK clients (maxRetries: 0) inside executeWi
     }
   });
 });
+
+describe('SDK clients built with createResilientFetch inside executeWithFallback({ alreadyResilient: true })', () => {
+  it('lets the fetch own the retries (no 3 x 3), counts one breaker failure, then fails over', async () => {
+    const second = await startFlakyServer({ status: 200, body: completion });
+    try {
+      server.script(...Array.from({ length: 3 }, () => ({ status: 503, body: '{"error":{"message":"overloaded","type":"server_error"}}' })));
+      const registry = new PolicyRegistry({ retry: { maxAttempts: 3, baseDelayMs: 5, jitter: false }, circuitBreaker: { failureThreshold: 1 } });
+      const sdk = (provider: string, url: string): OpenAI =>
+        new OpenAI({ apiKey: fakeKey(), baseURL: `${url}/v1`, fetch: createResilientFetch({ registry, provider }), maxRetries: 0 });
+      const primary = sdk('openai', server.url);
+      const backup = sdk('backup', second.url);
+      const messages = [{ role: 'user' as const, content: 'ping' }];
+      const candidates = [
+        { provider: 'openai', run: ({ signal }: { signal: AbortSignal }) => primary.chat.completions.create({ model: 'gpt-4o-mini', messages }, { signal }) },
+        { provider: 'backup', run: ({ signal }: { signal: AbortSignal }) => backup.chat.completions.create({ model: 'gpt-4o-mini', messages }, { signal }) },
+      ];
+      expect((await executeWithFallback(registry, candidates, { alreadyResilient: true })).provider).toBe('backup');
+      expect([server.hits.length, second.hits.length]).toEqual([3, 1]);
+      expect(registry.get('openai').circuitState).toBe('open');
+      // the open circuit is skipped without a request
+      expect((await executeWithFallback(registry, candidates, { alreadyResilient: true })).provider).toBe('backup');
+      expect([server.hits.length, second.hits.length]).toEqual([3, 2]);
+    } finally {
+      await second.close();
+    }
+  });
+});
