@@ -1,6 +1,6 @@
 import { REDACTED } from '@localagent/errors';
 import { Redactor, redact } from './redact';
-import { registerSecret, unregisterSecret } from './secret-registry';
+import { registerSecret, trieSource, unregisterSecret } from './secret-registry';
 
 const fake = {
   openai: () => ['sk', 'A'.repeat(20) + 'b1'].join('-'),
@@ -155,5 +155,13 @@ describe('authorization values', () => {
     const token = 'QWxhZGRpbjpvcGVuIHNlc2FtZQ==';
     expect(redact(`Authorization: Basic ${token}`)).toBe(`Authorization: Basic ${REDACTED}`);
     expect(redact(`bearer ${'A'.repeat(15)}=`)).toBe(`bearer ${REDACTED}`);
+  });
+});
+
+describe('trieSource', () => {
+  it('matches every value and nothing shorter, longest first', () => {
+    // eslint-disable-next-line security/detect-non-literal-regexp -- test of the generated source
+    const re = new RegExp(trieSource(['abc', 'abcdef', 'abd', 'x.y', 'q']), 'g');
+    expect('abcdef abc abd abx x.y xzy q'.replace(re, '#')).toBe('# # # abx # xzy #');
   });
 });

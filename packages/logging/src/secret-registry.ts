@@ -60,12 +60,44 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+interface TrieNode {
+  end: boolean;
+  next: Map<string, TrieNode>;
+}
+
+/**
+ * A regex source matching any of `values`, longest first, shaped as a trie (`sk-(?:a…|b…)`), so
+ * keys that share a prefix are not tried one by one at every position of every string.
+ */
+export function trieSource(values: Iterable<string>): string {
+  const root: TrieNode = { end: false, next: new Map() };
+  for (const value of values) {
+    let node = root;
+    for (const char of value) {
+      let child = node.next.get(char);
+      if (child === undefined) {
+        child = { end: false, next: new Map() };
+        node.next.set(char, child);
+      }
+      node = child;
+    }
+    node.end = true;
+  }
+  const emit = (node: TrieNode): string => {
+    const branches = [...node.next].map(([char, child]) => escapeRegExp(char) + emit(child));
+    if (branches.length === 0) return '';
+    const body = branches.length === 1 ? (branches[0] as string) : `(?:${branches.join('|')})`;
+    // a value that is a prefix of a longer one: the longer one is tried first (greedy)
+    return node.end ? `(?:${body})?` : body;
+  };
+  return emit(root);
+}
+
 /** A global regex matching any registered value (longest first), or null when none is registered. */
 export function registeredSecretsMatcher(): RegExp | null {
   if (registry.matcherVersion !== registry.version) {
-    const values = [...registry.counts.keys()].sort((a, b) => b.length - a.length);
     // eslint-disable-next-line security/detect-non-literal-regexp -- built from escaped literals
-    registry.matcher = values.length === 0 ? null : new RegExp(values.map(escapeRegExp).join('|'), 'g');
+    registry.matcher = registry.counts.size === 0 ? null : new RegExp(trieSource(registry.counts.keys()), 'g');
     registry.matcherVersion = registry.version;
   }
   return registry.matcher;
