@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { installPacked, runNode } from '../../../test-support/packed';
+import { removeDir, tempDir } from './support/fixtures';
+
+// The published tarball, imported from ESM and required from CJS outside the workspace: the
+// schema is embedded, the dependencies resolve, and a key round-trips through the file.
+describe('built @localagent/security', () => {
+  let dir: string;
+  let configDir: string;
+  beforeAll(() => {
+    dir = installPacked(join(__dirname, '..'));
+  }, 120_000);
+  beforeEach(() => {
+    configDir = tempDir('la-packed-config-');
+  });
+  afterEach(() => removeDir(configDir));
+
+  const session = (load: string): string => `${load}
+    const fs = require('node:fs');
+    (async () => {
+      fs.writeFileSync(${JSON.stringify(join(configDir, 'config.yaml'))}, 'security:\\n  storage: { primary: encrypted_file }\\n');
+      const config = await s.loadSecurityConfig(${JSON.stringify(join(configDir, 'config.yaml'))});
+      const options = { configDir: ${JSON.stringify(configDir)}, env: { LOCALAGENT_MASTER_PASSWORD: 'pw' }, encryption: { iterations: 100000 } };
+      const m = await s.SecureKeyManager.create(options);
+      const key = 'gsk_' + 'Q'.repeat(30);
+      await m.storeKey('groq', key);
+      m.close();
+      const back = await s.getApiKey('groq', options);
+      const audit = await s.verifyAuditLog(${JSON.stringify(join(configDir, 'audit.log'))});
+      const bad = await s.getApiKey('cohere', options).catch((e) => e.code);
+      console.log(JSON.stringify({ primary: config.storage.primary, same: back === key, audit, bad, providers: Object.keys(s.PROVIDERS).length }));
+    })();`;
+
+  const expected = { primary: 'encrypted_file', same: true, audit: { ok: true, entries: 2 }, bad: 'LA_KEY_NOT_FOUND', providers: 11 };
+
+  it('works when required from CJS', () => {
+    const out = runNode(dir, 'cjs', session(`const s = require('@localagent/security');`));
+    expect(JSON.parse(out)).toEqual(expected);
+  });
+
+  it('works when imported from ESM', () => {
+    const source = session(`import * as s from '@localagent/security'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);`);
+    const out = runNode(dir, 'esm', source);
+    expect(JSON.parse(out)).toEqual(expected);
+  });
+});
