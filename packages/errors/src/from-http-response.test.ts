@@ -285,7 +285,8 @@ describe('fromHttpResponse rules', () => {
     const unknown = fromHttpResponse({ provider: 'openai', status: 200, body: { error: { message: 'something odd', type: 'weird' } } });
     expect(unknown.name).toBe('ProviderError');
     expect([unknown.code, unknown.category, unknown.retryable]).toEqual(['LA_PROVIDER_ERROR', 'permanent', false]);
-    expect(fromHttpResponse({ provider: 'openai', status: 200 }).message).toBe('openai returned HTTP 200: error event in the response');
+    expect(overloaded.message).toBe('anthropic sent an error in a 200 response: Overloaded');
+    expect(fromHttpResponse({ provider: 'openai', status: 200 }).message).toBe('openai sent an error in a 200 response: no error message in the response');
   });
 
   it('masks keys and bearer tokens a body echoes, and keeps the cause', () => {

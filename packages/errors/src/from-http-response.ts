@@ -134,7 +134,9 @@ export function fromHttpResponse(input: HttpResponseInput): ProviderError {
   const ErrorClass = pickClass(effective, info, retryAfterMs);
   const shouldRetry = shouldRetryFromHeaders(headers);
   const providerCode = info.code !== undefined && !/^\d+$/.test(info.code) ? info.code : (info.type ?? info.grpcStatus);
-  const what = info.message ?? (isError(status) ? 'no error message in the response' : 'error event in the response');
+  const what = info.message ?? 'no error message in the response';
+  // an error status says so; a 200 carrying an error event (streaming) does not
+  const message = isError(status) ? `${provider} returned HTTP ${status}: ${what}` : `${provider} sent an error in a ${status} response: ${what}`;
   const suggestion = ErrorClass === InvalidRequestError ? specificSuggestion(provider, effective, info) : undefined;
   const details: Record<string, unknown> = {};
   if (info.type !== undefined && info.type !== providerCode) details['type'] = info.type;
@@ -142,7 +144,7 @@ export function fromHttpResponse(input: HttpResponseInput): ProviderError {
   if (info.grpcStatus !== undefined && info.grpcStatus !== providerCode && !/^\d+$/.test(info.grpcStatus)) details['grpcStatus'] = info.grpcStatus;
   if (info.reasons.length > 0) details['reasons'] = info.reasons;
   return new ErrorClass({
-    message: `${provider} returned HTTP ${status}: ${what}`,
+    message,
     provider,
     status,
     requestId: requestIdFromHeaders(headers) ?? info.requestId,
