@@ -125,7 +125,7 @@ describe('run: a full key session in one config dir', () => {
     const json = keep(await cli(['config', 'list-keys', '--json'], { env }));
     const doc = JSON.parse(json.stdout) as { keys: Array<Record<string, unknown>> };
     expect(doc.keys.map((k) => k.provider).sort()).toEqual(['anthropic', 'openai']);
-    expect(doc.keys[0]).toEqual({ provider: expect.any(String), source: 'file', fingerprint: expect.any(String), updatedAt: expect.any(String) });
+    expect(doc.keys[0]).toEqual({ provider: expect.any(String), source: 'file', fingerprint: expect.any(String), active: true, updatedAt: expect.any(String) });
   });
 
   it('shows a fingerprint, and the key only with --reveal (warning on a terminal)', async () => {
@@ -150,6 +150,8 @@ describe('run: a full key session in one config dir', () => {
     const list = keep(await cli(['config', 'list-keys', '--json'], { env: envWithOverride }));
     const keys = (JSON.parse(list.stdout) as { keys: Array<{ provider: string; source: string }> }).keys;
     expect(keys.filter((k) => k.provider === 'openai').map((k) => k.source).sort()).toEqual(['env', 'file']);
+    const human = keep(await cli(['config', 'list-keys'], { env: envWithOverride }));
+    expect(human.stdout).toContain('no (shadowed)');
     const get = keep(await cli(['config', 'get-key', 'openai'], { env: envWithOverride }));
     expect(get.stdout).toContain('environment variable');
     const set = keep(await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: first, env: envWithOverride }));

@@ -5,13 +5,13 @@ import { describeSource } from './describe.js';
 export async function listKeys(ctx: CliContext): Promise<void> {
   const manager = await ctx.keyManager();
   const keys = await manager.listKeys();
-  const rows = keys.map((k) => [k.provider, describeSource(k.source), k.fingerprint, k.updatedAt ?? '']);
+  const rows = keys.map((k) => [k.provider, describeSource(k.source), k.fingerprint, k.active ? 'yes' : 'no (shadowed)', k.updatedAt ?? '']);
   const human =
     rows.length === 0
       ? 'No keys stored. Add one with `localagent config set-key <provider>`.'
-      : table(['PROVIDER', 'SOURCE', 'FINGERPRINT', 'UPDATED'], rows);
+      : table(['PROVIDER', 'SOURCE', 'FINGERPRINT', 'ACTIVE', 'UPDATED'], rows);
   ctx.output.result(human, {
-    keys: keys.map((k) => ({ provider: k.provider, source: k.source, fingerprint: k.fingerprint, updatedAt: k.updatedAt ?? null })),
+    keys: keys.map((k) => ({ provider: k.provider, source: k.source, fingerprint: k.fingerprint, active: k.active, updatedAt: k.updatedAt ?? null })),
   });
 }
 
