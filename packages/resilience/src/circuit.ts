@@ -1,5 +1,13 @@
 import { AbortedError, LocalAgentError } from '@localagent/errors';
-import { CircuitState as CockatielState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  CircuitState as CockatielState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+  type IBackoff,
+  type IHalfOpenAfterBackoffContext,
+} from 'cockatiel';
 import type { ResolvedCircuitBreakerOptions } from './options.js';
 import type { CircuitState } from './events.js';
 
@@ -30,27 +38,47 @@ export interface CircuitHooks {
  *   counts every attempt, cockatiel issue #85): the Policy runs its retry loop inside `execute`;
  * - an aborted half-open probe keeps the circuit open (cockatiel treats any unhandled error in the probe
  *   as "failed successfully" and closes the circuit, though an abort says nothing about the provider);
+ * - an injectable wall clock (cockatiel reads `Date.now()`): we keep `openedAt` on our clock and hand
+ *   cockatiel a half-open "backoff" whose duration says "not yet" (+Infinity) or "now" (-Infinity);
  * - `retryAfterMs` (time left until half-open) and `'half-open'` as soon as a probe is due.
- * cockatiel measures time with `Date.now()`, which is also what makes the persisted `openedAt` valid
- * in a later process.
  */
 export class Circuit {
   readonly #breaker: CircuitBreakerPolicy;
+  readonly #now: () => number;
+  /** When the circuit last opened, on our clock (epoch ms); persisted so a later process can restore it. */
+  #openedAt = 0;
 
   constructor(
     readonly options: ResolvedCircuitBreakerOptions,
     hooks: CircuitHooks,
+    now: () => number,
     initial?: CircuitSnapshot,
   ) {
+    this.#now = now;
     const counts = (error: unknown): boolean =>
       LocalAgentError.isInstance(error) &&
       (options.isFailure(error) || (AbortedError.isInstance(error) && this.#breaker.state === CockatielState.HalfOpen));
+    // cockatiel half-opens once `Date.now() - itsOpenedAt >= duration`: ±Infinity makes our clock decide
+    const due = (): boolean => this.retryAfterMs() === 0;
+    const halfOpenWhenDue: IBackoff<IHalfOpenAfterBackoffContext> = {
+      get duration() {
+        return due() ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      },
+      next: () => halfOpenWhenDue,
+    };
+    if (initial !== undefined && initial.state !== 'closed') {
+      // a probe in flight when the state was saved is due again at once (cockatiel saves it the same way)
+      this.#openedAt = initial.state === 'half-open' ? 0 : Math.min(initial.openedAt ?? 0, now());
+    }
     this.#breaker = circuitBreaker(handleWhen(counts), {
       breaker: new ConsecutiveBreaker(options.failureThreshold),
-      halfOpenAfter: options.recoveryTimeoutMs,
-      initialState: initial === undefined ? undefined : toCockatiel(initial),
+      halfOpenAfter: halfOpenWhenDue,
+      initialState: initial === undefined ? undefined : toCockatiel(initial, this.#openedAt),
     });
-    this.#breaker.onBreak((reason) => hooks.onBreak('error' in reason ? reason.error : undefined));
+    this.#breaker.onBreak((reason) => {
+      this.#openedAt = this.#now();
+      hooks.onBreak('error' in reason ? reason.error : undefined);
+    });
     this.#breaker.onHalfOpen(() => hooks.onHalfOpen());
     this.#breaker.onReset(() => hooks.onReset());
   }
@@ -76,11 +104,11 @@ export class Circuit {
     return this.#breaker.state === CockatielState.Open && this.retryAfterMs() > 0;
   }
 
-  /** Time left until the circuit half-opens; 0 unless it is open. */
+  /** Time left until the circuit half-opens; 0 unless it is open. An `openedAt` in the future counts as now. */
   retryAfterMs(): number {
     if (this.#breaker.state !== CockatielState.Open) return 0;
-    const openedAt = Math.min(this.#saved().ownState.openedAt ?? 0, Date.now());
-    return Math.max(0, openedAt + this.options.recoveryTimeoutMs - Date.now());
+    const now = this.#now();
+    return Math.max(0, Math.min(this.#openedAt, now) + this.options.recoveryTimeoutMs - now);
   }
 
   execute<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -88,23 +116,20 @@ export class Circuit {
   }
 
   snapshot(): CircuitSnapshot {
-    const saved = this.#saved();
-    const consecutiveFailures = saved.breakerState;
-    if (this.#breaker.state === CockatielState.HalfOpen) return { state: 'half-open', consecutiveFailures };
-    if (saved.ownState.value === CockatielState.Open) {
-      return { state: 'open', consecutiveFailures, openedAt: saved.ownState.openedAt ?? 0 };
+    const consecutiveFailures = (this.#breaker.toJSON() as CockatielSaved).breakerState;
+    switch (this.#breaker.state) {
+      case CockatielState.HalfOpen:
+        return { state: 'half-open', consecutiveFailures };
+      case CockatielState.Open:
+        return { state: 'open', consecutiveFailures, openedAt: this.#openedAt };
+      default:
+        return { state: 'closed', consecutiveFailures };
     }
-    return { state: 'closed', consecutiveFailures };
-  }
-
-  #saved(): CockatielSaved {
-    return this.#breaker.toJSON() as CockatielSaved;
   }
 }
 
-function toCockatiel(snapshot: CircuitSnapshot): CockatielSaved {
+function toCockatiel(snapshot: CircuitSnapshot, openedAt: number): CockatielSaved {
   if (snapshot.state === 'closed') return { ownState: { value: CockatielState.Closed }, breakerState: snapshot.consecutiveFailures };
-  // a probe in flight when the state was saved: due again at once (cockatiel saves it the same way)
-  const openedAt = snapshot.state === 'half-open' ? 0 : Math.min(snapshot.openedAt ?? 0, Date.now());
+  // cockatiel's own openedAt no longer matters: the half-open backoff above consults our clock
   return { ownState: { value: CockatielState.Open, openedAt, attemptNo: 1 }, breakerState: snapshot.consecutiveFailures };
 }

@@ -44,6 +44,11 @@ export interface PolicyOptions {
   sleep?(ms: number, signal: AbortSignal | undefined): Promise<void>;
   /** A number in [0, 1), for jitter. Injected by tests. */
   random?(): number;
+  /**
+   * The wall clock, epoch ms (`Date.now` by default): when a circuit opened and when it may half-open,
+   * persisted as `openedAt`; also dates in `retry-after`. Injected by tests.
+   */
+  now?(): number;
 }
 
 export interface ResolvedRetryOptions {

@@ -66,7 +66,7 @@ export class PolicyRegistry {
       if (snapshot !== undefined) providers.set(provider, snapshot);
     }
     // fromEntries defines own properties: a provider named `__proto__` cannot touch the prototype
-    return { version: 1, savedAt: Date.now(), providers: Object.fromEntries(providers) };
+    return { version: 1, savedAt: (this.#defaults.now ?? Date.now)(), providers: Object.fromEntries(providers) };
   }
 
   /**

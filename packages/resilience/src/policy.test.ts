@@ -194,10 +194,19 @@ describe('policy.execute: aborts and timeouts', () => {
 });
 
 describe('policy: circuit breaker', () => {
+  // an injected wall clock: the breaker's recovery time passes when the test says so
+  let clock = 0;
+  const elapse = (ms: number): void => {
+    clock += ms;
+  };
+  beforeEach(() => {
+    clock = 1_700_000_000_000;
+  });
   const breakerPolicy = (extra: PolicyOptions = {}) =>
     createPolicy({
       provider: 'acme',
       sleep: recordingSleep().sleep,
+      now: () => clock,
       retry: { maxAttempts: 3 },
       circuitBreaker: { failureThreshold: 2, recoveryTimeoutMs: 40 },
       ...extra,
@@ -225,8 +234,9 @@ describe('policy: circuit breaker', () => {
     const { fn, calls } = script();
     const error = await rejection(policy.execute(fn));
     expect(CircuitOpenError.isInstance(error)).toBe(true);
-    expect((error as CircuitOpenError).retryAfterMs).toBeGreaterThan(0);
-    expect((error as CircuitOpenError).retryAfterMs).toBeLessThanOrEqual(40);
+    expect((error as CircuitOpenError).retryAfterMs).toBe(40);
+    elapse(15);
+    expect(((await rejection(policy.execute(fn))) as CircuitOpenError).retryAfterMs).toBe(25);
     expect(calls).toHaveLength(0);
   });
 
@@ -254,13 +264,13 @@ describe('policy: circuit breaker', () => {
       await rejection(policy.execute(script(unavailable(), unavailable(), unavailable()).fn));
     };
     await open();
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    elapse(40);
     expect(policy.circuitState).toBe('half-open');
     const probe = script(unavailable(), unavailable());
     await rejection(policy.execute(probe.fn));
     expect(probe.calls).toHaveLength(1);
     expect(policy.circuitState).toBe('open');
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    elapse(40);
     await expect(policy.execute(script().fn)).resolves.toBe('ok');
     expect(policy.circuitState).toBe('closed');
     expect(events).toEqual(['break', 'halfOpen', 'break', 'halfOpen', 'reset']);
@@ -270,7 +280,7 @@ describe('policy: circuit breaker', () => {
     const policy = breakerPolicy({ retry: { maxAttempts: 1 } });
     await rejection(policy.execute(script(unavailable()).fn));
     await rejection(policy.execute(script(unavailable()).fn));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    elapse(40);
     const controller = new AbortController();
     const pending = policy.execute(
       ({ signal }) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
@@ -285,7 +295,7 @@ describe('policy: circuit breaker', () => {
     const policy = breakerPolicy({ retry: { maxAttempts: 1 } });
     await rejection(policy.execute(script(unavailable()).fn));
     await rejection(policy.execute(script(unavailable()).fn));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    elapse(40);
     await rejection(policy.execute(script(badRequest()).fn));
     expect(policy.circuitState).toBe('closed');
   });
@@ -294,7 +304,7 @@ describe('policy: circuit breaker', () => {
     const policy = breakerPolicy({ retry: { maxAttempts: 1 } });
     await rejection(policy.execute(script(unavailable()).fn));
     await rejection(policy.execute(script(unavailable()).fn));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    elapse(40);
     let release: (value: string) => void = () => undefined;
     const probe = policy.execute(() => new Promise<string>((resolve) => (release = resolve)));
     expect(policy.circuitState).toBe('half-open');
@@ -307,7 +317,7 @@ describe('policy: circuit breaker', () => {
     const policy = breakerPolicy({ retry: { maxAttempts: 1 } });
     await rejection(policy.execute(script(unavailable()).fn));
     await rejection(policy.execute(script(unavailable()).fn));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    elapse(40);
     let release: (value: string) => void = () => undefined;
     const probe = policy.execute(() => new Promise<string>((resolve) => (release = resolve)));
     const controller = new AbortController();
@@ -327,6 +337,15 @@ describe('policy: circuit breaker', () => {
     expect(policy.circuitState).toBe('closed');
     await rejection(policy.execute(script(badRequest()).fn));
     expect(policy.circuitState).toBe('open');
+  });
+
+  it('half-opens on the real clock by default', async () => {
+    const policy = createPolicy({ retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 100 } });
+    await rejection(policy.execute(script(unavailable()).fn));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(policy.circuitState).toBe('half-open');
+    await expect(policy.execute(script().fn)).resolves.toBe('ok');
+    expect(policy.circuitState).toBe('closed');
   });
 
   it('circuitBreaker: false never opens', async () => {

@@ -66,6 +66,7 @@ export class ResiliencePolicy implements Policy {
   readonly #logger: ResilienceLogger | undefined;
   readonly #sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   readonly #random: () => number;
+  readonly #now: () => number;
   readonly #shared: SharedState;
 
   constructor(options: PolicyOptions = {}, shared?: SharedState, initial?: CircuitSnapshot) {
@@ -82,12 +83,18 @@ export class ResiliencePolicy implements Policy {
     this.#logger = options.logger;
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
     this.#shared = shared ?? this.#createShared(options, initial);
   }
 
   /** @internal */
   get maxAttempts(): number {
     return this.#retry.maxAttempts;
+  }
+
+  /** @internal the injected wall clock. */
+  get now(): () => number {
+    return this.#now;
   }
 
   get circuitState(): CircuitState {
@@ -253,6 +260,7 @@ export class ResiliencePolicy implements Policy {
           changed('closed', `${provider} circuit closed`, 'info', { type: 'reset', provider, attempt: 1, delayMs: 0, error: undefined });
         },
       },
+      this.#now,
       initial,
     );
     return shared;

@@ -58,7 +58,7 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof fet
           // read a clone's body (retry-after in RetryInfo, quota vs rate limit) only when another attempt
           // may follow; on the last one, classify from status and headers and leave the body alone
           const body = attempt < maxAttempts ? await response.clone().text() : undefined;
-          const error = fromHttpResponse({ provider, status: response.status, headers: response.headers, body });
+          const error = fromHttpResponse({ provider, status: response.status, headers: response.headers, body, now: policy.now });
           responses.set(error, response);
           previous = response;
           throw error;

@@ -32,14 +32,14 @@ const out = {};
 { const policy = createPolicy({ retry: { baseDelayMs: 60000, jitter: false } }); const controller = new AbortController();
   policy.on('retry', () => setTimeout(() => controller.abort(), 5)); const fn = counted(down, down);
   out.abort = { ...(await settle(policy.execute(fn, { signal: controller.signal }))), calls: fn.calls }; }
-// 6. the breaker: user errors never open it; threshold opens; open fails fast; probe after recovery closes it
-{ const policy = createPolicy({ provider: 'acme', retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 2, recoveryTimeoutMs: 30 } });
+// 6. the breaker (on an injected clock): user errors never open it; threshold opens; open fails fast; probe after recovery closes it
+{ let t = 1700000000000; const policy = createPolicy({ provider: 'acme', now: () => t, retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 2, recoveryTimeoutMs: 30000 } });
   for (let i = 0; i < 3; i++) await settle(policy.execute(counted(() => new InvalidRequestError({ provider: 'acme', message: 'bad', status: 400 }))));
   const afterUserErrors = policy.circuitState;
   await settle(policy.execute(counted(down))); await settle(policy.execute(counted(down)));
-  const fn = counted(); const rejected = await settle(policy.execute(fn));
-  await new Promise((r) => setTimeout(r, 50)); const due = policy.circuitState; const probe = await settle(policy.execute(counted()));
-  out.breaker = { afterUserErrors, rejected: rejected.code, openRetryAfterOk: rejected.retryAfterMs > 0 && rejected.retryAfterMs <= 30, calledWhileOpen: fn.calls, due, probe: probe.value, after: policy.circuitState }; }
+  t += 10000; const fn = counted(); const rejected = await settle(policy.execute(fn));
+  t += 20000; const due = policy.circuitState; const probe = await settle(policy.execute(counted()));
+  out.breaker = { afterUserErrors, rejected: rejected.code, retryAfterMs: rejected.retryAfterMs, calledWhileOpen: fn.calls, due, probe: probe.value, after: policy.circuitState }; }
 // 7. one logical call whose 3 attempts fail is one breaker failure
 { const policy = createPolicy({ sleep: recorder().sleep, circuitBreaker: { failureThreshold: 2 } });
   await settle(policy.execute(counted(down, down, down))); out.logical = policy.circuitState; }
@@ -61,7 +61,7 @@ const expected = {
   serverWait: [250],
   tooLong: { code: 'LA_RATE_LIMITED', retryAfterMs: 600000, calls: 1, name: 'RateLimitError' },
   abort: { code: 'LA_ABORTED', calls: 1, name: 'AbortedError' },
-  breaker: { afterUserErrors: 'closed', rejected: 'LA_CIRCUIT_OPEN', openRetryAfterOk: true, calledWhileOpen: 0, due: 'half-open', probe: 'ok', after: 'closed' },
+  breaker: { afterUserErrors: 'closed', rejected: 'LA_CIRCUIT_OPEN', retryAfterMs: 20000, calledWhileOpen: 0, due: 'half-open', probe: 'ok', after: 'closed' },
   logical: 'closed',
   events: [['retry', 'acme', 2, 10, 'LA_NETWORK']],
 };
