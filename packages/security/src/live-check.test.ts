@@ -74,6 +74,24 @@ describe("validate: 'live'", () => {
     offline.close();
   });
 
+  it('goes through @localagent/resilience: a 503 gets one more attempt, a 401 none', async () => {
+    let calls = 0;
+    const flaky = createServer((_req, res) => {
+      calls += 1;
+      res.writeHead(calls === 1 ? 503 : 200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const m = await manager({ LOCALAGENT_GROQ_BASE_URL: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}` });
+    await expect(m.storeKey('groq', fakeKeys.groq(), { validate: 'live' })).resolves.toBe(true);
+    expect(calls).toBe(2);
+    await new Promise((resolve) => flaky.close(resolve));
+    const strict = await manager({ LOCALAGENT_OPENAI_BASE_URL: provider.base });
+    await strict.storeKey('openai', fakeKeys.openai(), { validate: 'live' }).catch(() => undefined);
+    expect(provider.seen).toHaveLength(1);
+    m.close();
+    strict.close();
+  });
+
   it('rotates only to a key the provider accepts', async () => {
     const m = await manager({ LOCALAGENT_OPENAI_BASE_URL: provider.base });
     await m.storeKey('openai', fakeKeys.openai());
@@ -89,7 +107,7 @@ describe("validate: 'live'", () => {
     expect(authHeaders(resolveProvider('groq'), 'k')).toEqual({ authorization: 'Bearer k' });
   });
 
-  it('uses the anthropic and gemini headers against the local server', async () => {
+  it('sends Anthropic’s x-api-key and anthropic-version to the local server', async () => {
     const anthropicKey = fakeKeys.anthropic();
     const anthropic = await fakeProvider(anthropicKey);
     const m = await manager({ LOCALAGENT_ANTHROPIC_BASE_URL: anthropic.base });

@@ -1,4 +1,5 @@
-import { ConfigurationError, classifyError, fromHttpResponse } from '@localagent/errors';
+import { ConfigurationError, fromHttpResponse } from '@localagent/errors';
+import { createPolicy } from '@localagent/resilience';
 import { baseUrlEnvVar, type ProviderInfo } from './providers.js';
 import type { Env } from './config-dir.js';
 
@@ -39,28 +40,33 @@ export function liveCheckUrl(provider: ProviderInfo, env: Env): string {
 }
 
 /**
- * Calls the provider's cheapest authenticated endpoint (`GET {baseUrl}/models` for most) once.
- * Resolves when the provider accepts the key; otherwise rejects with the classified error:
- * `AuthenticationError` for 401/403, `NetworkError` when the provider cannot be reached.
+ * Calls the provider's cheapest authenticated endpoint (`GET {baseUrl}/models` for most) through a
+ * @localagent/resilience policy: a transient failure (network, 429, 5xx) gets one more attempt, a
+ * 401 none. Resolves when the provider accepts the key; otherwise rejects with the classified
+ * error: `AuthenticationError` for 401/403, `NetworkError` when the provider cannot be reached.
  */
 export async function checkKeyLive(options: LiveCheckOptions): Promise<void> {
   const { provider } = options;
   const url = liveCheckUrl(provider, options.env);
   const doFetch = options.fetch ?? fetch;
-  let response: Response;
-  try {
-    response = await doFetch(url, {
+  // no breaker: one interactive check says nothing lasting about the provider's health
+  const policy = createPolicy({
+    provider: provider.name,
+    retry: { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 2_000 },
+    circuitBreaker: false,
+    timeoutMs: options.timeoutMs ?? 10_000,
+  });
+  await policy.execute(async ({ signal }) => {
+    const response = await doFetch(url, {
       method: 'GET',
       headers: { accept: 'application/json', ...authHeaders(provider, options.key) },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      signal,
     });
-  } catch (error) {
-    throw classifyError(error, { provider: provider.name });
-  }
-  if (response.ok) {
-    await response.body?.cancel().catch(() => undefined);
-    return;
-  }
-  const body = await response.text().catch(() => '');
-  throw fromHttpResponse({ provider: provider.name, status: response.status, headers: response.headers, body });
+    if (response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      return;
+    }
+    const body = await response.text().catch(() => '');
+    throw fromHttpResponse({ provider: provider.name, status: response.status, headers: response.headers, body });
+  });
 }
