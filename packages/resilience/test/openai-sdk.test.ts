@@ -78,15 +78,17 @@ describe('the README example: plain SDK clients (maxRetries: 0) inside executeWi
       const registry = new PolicyRegistry({ retry: { maxAttempts: 3, baseDelayMs: 5, jitter: false } });
       const waits: number[] = [];
       registry.get('openai').on('retry', (e) => waits.push(e.delayMs));
-      const primary = new OpenAI({ apiKey: fakeKey(), baseURL: `${server.url}/v1`, maxRetries: 0 });
-      const backup = new OpenAI({ apiKey: fakeKey(), baseURL: `${second.url}/v1`, maxRetries: 0 });
-      const messages = [{ role: 'user' as const, content: 'ping' }];
+      // the README example, with both base URLs on local servers
+      const openai = new OpenAI({ apiKey: fakeKey(), baseURL: `${server.url}/v1`, maxRetries: 0 });
+      const ollama = new OpenAI({ baseURL: `${second.url}/v1`, apiKey: 'ollama', maxRetries: 0 });
+      const ask = (client: OpenAI, model: string) => async ({ signal }: { signal: AbortSignal }) =>
+        (await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }] }, { signal })).choices[0]?.message.content ?? '';
       const { provider, value } = await executeWithFallback(registry, [
-        { provider: 'openai', run: ({ signal }) => primary.chat.completions.create({ model: 'gpt-4o-mini', messages }, { signal }) },
-        { provider: 'backup', run: ({ signal }) => backup.chat.completions.create({ model: 'gpt-4o-mini', messages }, { signal }) },
+        { provider: 'openai', run: ask(openai, 'gpt-4o-mini') },
+        { provider: 'backup', run: ask(ollama, 'llama3.2') },
       ]);
       expect(provider).toBe('backup');
-      expect(value.choices[0]?.message.content).toBe('pong');
+      expect(value).toBe('pong');
       expect(waits).toEqual([15, 10]);
       expect([server.hits.length, second.hits.length]).toEqual([3, 1]);
     } finally {
