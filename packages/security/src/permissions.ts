@@ -39,6 +39,7 @@ export async function securePath(path: string, expected: number, logger: Securit
   if (uid !== undefined && info.uid !== uid) {
     throw new StorageError({
       code: 'LA_FILE_PERMISSIONS',
+      category: 'user',
       message: `${path} belongs to another user (uid ${info.uid}); refusing to use it for keys.`,
       suggestion: `Use a config directory you own (LOCALAGENT_CONFIG_DIR), or fix the owner: chown "$(id -u)" "${path}".`,
       details: { path },
@@ -50,6 +51,7 @@ export async function securePath(path: string, expected: number, logger: Securit
   } catch (error) {
     throw new StorageError({
       code: 'LA_FILE_PERMISSIONS',
+      category: 'user',
       message: `${path} is accessible to other users (mode ${formatMode(info.mode)}) and could not be repaired.`,
       suggestion: `Run: chmod ${formatMode(expected)} "${path}"`,
       details: { path, mode: formatMode(info.mode) },
