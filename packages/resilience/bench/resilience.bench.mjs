@@ -55,13 +55,15 @@ const oneMs = async () => {
   const end = process.hrtime.bigint() + 1_000_000n;
   while (process.hrtime.bigint() < end);
 };
-const OPS = 1000;
+const OPS = 500;
+const ROUNDS_1MS = 9;
 const direct = { bare: [], policy: [] };
-for (let round = 0; round < 5; round++) {
+for (let round = 0; round < ROUNDS_1MS; round++) {
   direct.bare.push(await time(oneMs, OPS));
   direct.policy.push(await time(() => policy.execute(oneMs), OPS));
 }
-const opNs = median(direct.bare);
-console.log(`1 ms operation (${OPS} calls x 5 rounds): bare ${(opNs / 1e6).toFixed(3)} ms/call`);
-console.log(`  overhead, measured directly: ${(((median(direct.policy) - opNs) / opNs) * 100).toFixed(2)}% (target < 1%)`);
+// the fastest round of each: other processes on the machine only ever add time
+const opNs = Math.min(...direct.bare);
+console.log(`1 ms operation (${OPS} calls x ${ROUNDS_1MS} rounds, fastest round): bare ${(opNs / 1e6).toFixed(4)} ms/call`);
+console.log(`  overhead, measured directly: ${(((Math.min(...direct.policy) - opNs) / opNs) * 100).toFixed(2)}% (target < 1%)`);
 console.log(`  overhead, no-op cost / operation: ${((ours / opNs) * 100).toFixed(3)}% (target < 1%)`);
