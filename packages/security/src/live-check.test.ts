@@ -92,6 +92,18 @@ describe("validate: 'live'", () => {
     strict.close();
   });
 
+  it('leaves retries to an injected fetch (e.g. createResilientFetch), so they do not multiply', async () => {
+    let calls = 0;
+    const injected = (async () => {
+      calls += 1;
+      return new Response('{}', { status: 503 });
+    }) as typeof fetch;
+    const m = await SecureKeyManager.create({ configDir: dir, storage: 'file', masterPassword: 'pw', env: {}, fetch: injected, logger: captureLogger(), ...FAST });
+    await expect(m.storeKey('openai', good, { validate: 'live' })).rejects.toMatchObject({ code: 'LA_PROVIDER_UNAVAILABLE' });
+    expect(calls).toBe(1);
+    m.close();
+  });
+
   it('rotates only to a key the provider accepts', async () => {
     const m = await manager({ LOCALAGENT_OPENAI_BASE_URL: provider.base });
     await m.storeKey('openai', fakeKeys.openai());

@@ -41,18 +41,19 @@ export function liveCheckUrl(provider: ProviderInfo, env: Env): string {
 
 /**
  * Calls the provider's cheapest authenticated endpoint (`GET {baseUrl}/models` for most) through a
- * @localagent/resilience policy: a transient failure (network, 429, 5xx) gets one more attempt, a
- * 401 none. Resolves when the provider accepts the key; otherwise rejects with the classified
+ * @localagent/resilience policy: a transient failure (network, 429, 5xx) gets one more attempt
+ * (none when `fetch` is injected: it brings its own retries), a 401 none. Resolves when the provider accepts the key; otherwise rejects with the classified
  * error: `AuthenticationError` for 401/403, `NetworkError` when the provider cannot be reached.
  */
 export async function checkKeyLive(options: LiveCheckOptions): Promise<void> {
   const { provider } = options;
   const url = liveCheckUrl(provider, options.env);
   const doFetch = options.fetch ?? fetch;
-  // no breaker: one interactive check says nothing lasting about the provider's health
+  // no breaker: one interactive check says nothing lasting about the provider's health. An injected
+  // fetch (the CLI passes createResilientFetch) owns the retries: ours would multiply with its own.
   const policy = createPolicy({
     provider: provider.name,
-    retry: { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 2_000 },
+    retry: { maxAttempts: options.fetch === undefined ? 2 : 1, baseDelayMs: 250, maxDelayMs: 2_000 },
     circuitBreaker: false,
     timeoutMs: options.timeoutMs ?? 10_000,
   });
