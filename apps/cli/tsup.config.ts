@@ -1,11 +1,68 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { resolve } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+const define = { __LOCALAGENT_VERSION__: JSON.stringify(version) };
+// Native keyring modules stay outside the bundle and are loaded lazily, only when a keyring is probed.
+const external = ['@napi-rs/keyring', 'keytar'];
 
-// One bundled file; native keyring modules stay external and are loaded lazily. Command modules are
-// require()d from their actions, which esbuild turns into lazy initialisers: `--version` and `--help`
-// evaluate commander and the CLI's own small modules only (measured by bench/startup.bench.mjs).
+/**
+ * Start-up is dominated by V8 parsing JavaScript, and the CLI's core (commander, winston, ajv, yaml,
+ * the four packages) is ~700 kB even minified. So the core is bundled separately and embedded in the
+ * entry as a string literal, which V8 skips over almost for free; it is compiled on first use with
+ * Node's own CommonJS loader (so `require`/`import()` of the external keyring modules keep working).
+ * `localagent --version` never compiles it. The file stays one self-contained bundle.
+ */
+const embedCore: EsbuildPlugin = {
+  name: 'embed-cli-core',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/load-run\.js$/ }, () => ({ path: 'load-run', namespace: 'embed-cli-core' }));
+    build.onLoad({ filter: /.*/, namespace: 'embed-cli-core' }, async () => {
+      const core = await build.esbuild.build({
+        entryPoints: [resolve('src/run.ts')],
+        bundle: true,
+        write: false,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        minify: true,
+        // errors take `name` from their constructor: keep class names through minification
+        keepNames: true,
+        define,
+        external,
+        tsconfig: resolve('tsconfig.build.json'),
+        logLevel: 'warning',
+      });
+      const code = core.outputFiles[0]?.text ?? '';
+      return {
+        loader: 'js',
+        resolveDir: resolve('src'),
+        contents: `
+const Module = require('node:module');
+const { join } = require('node:path');
+const CORE = ${JSON.stringify(code)};
+let core;
+exports.loadRun = () => {
+  if (core === undefined) {
+    // compiled as a CommonJS module beside this file: stack frames name it localagent-core.js
+    const filename = join(__dirname, 'localagent-core.js');
+    const mod = new Module(filename, module);
+    mod.filename = filename;
+    mod.paths = module.paths;
+    mod._compile(CORE, filename);
+    core = mod.exports;
+  }
+  return core;
+};
+`,
+      };
+    });
+  },
+};
+
 export default defineConfig({
   entry: { localagent: 'src/index.ts' },
   format: ['cjs'],
@@ -14,15 +71,10 @@ export default defineConfig({
   clean: true,
   dts: false,
   noExternal: [/.*/],
-  external: ['@napi-rs/keyring', 'keytar'],
+  external,
   banner: { js: '#!/usr/bin/env node' },
-  define: { __LOCALAGENT_VERSION__: JSON.stringify(version) },
-  // Start-up is dominated by V8 parsing this file: minifying halves it. keepNames keeps error class names
-  // (errors set `name` from their constructor); the source map serves --enable-source-maps.
+  define,
   minify: true,
-  esbuildOptions(options) {
-    options.keepNames = true;
-  },
-  sourcemap: true,
+  esbuildPlugins: [embedCore],
   tsconfig: 'tsconfig.build.json',
 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { createLogger, loadLoggingConfig, type Logger, type LogLevel } from '@localagent/logging';
+import { createLogger, loadLoggingConfig, type Logger, type LoggerOptions, type LogLevel } from '@localagent/logging';
 import type { CliContext } from '../context.js';
 
 /**
@@ -9,20 +9,35 @@ import type { CliContext } from '../context.js';
  */
 export const CLI_DEFAULT_LOG_LEVEL: LogLevel = 'warning';
 
-function configuredFileLevel(file: string): boolean {
-  if (!existsSync(file)) return false;
+const LOG_ENV = ['LOCALAGENT_LOG_LEVEL', 'LOCALAGENT_LOG_FORMAT', 'LOCALAGENT_LOG_FILE'] as const;
+
+/** The config file's `logging:` section as written (not validated), or undefined. */
+function loggingSection(file: string): Record<string, unknown> | undefined {
+  if (!existsSync(file)) return undefined;
   try {
-    const document = parse(readFileSync(file, 'utf8')) as { logging?: { level?: unknown } } | null;
-    return document?.logging?.level !== undefined;
+    const document = parse(readFileSync(file, 'utf8')) as { logging?: unknown } | null;
+    return document?.logging === undefined || document.logging === null ? undefined : (document.logging as Record<string, unknown>);
   } catch {
-    return false; // loadLoggingConfig reports the syntax error itself
+    return {}; // present but unreadable: let loadLoggingConfig report it
   }
+}
+
+/**
+ * Logger options from env + config.yaml, validated by loadLoggingConfig. When neither says anything
+ * about logging there is nothing to validate, and skipping it spares every command ajv's schema
+ * compilation (tens of milliseconds of start-up).
+ */
+export function loggingOptions(ctx: Pick<CliContext, 'env' | 'paths'>): { options: LoggerOptions; levelConfigured: boolean } {
+  const section = loggingSection(ctx.paths.configFile);
+  const fromEnv = LOG_ENV.some((name) => (ctx.env[name] ?? '') !== '');
+  if (section === undefined && !fromEnv) return { options: { env: ctx.env }, levelConfigured: false };
+  const options = loadLoggingConfig({ env: ctx.env, file: ctx.paths.configFile });
+  return { options, levelConfigured: (ctx.env['LOCALAGENT_LOG_LEVEL'] ?? '') !== '' || section?.['level'] !== undefined };
 }
 
 /** The run's one logger: env + config.yaml (validated), then flags; always on stderr, never stdout. */
 export function createCliLogger(ctx: Pick<CliContext, 'env' | 'globals' | 'debug' | 'paths' | 'io'>): Logger {
-  const options = loadLoggingConfig({ env: ctx.env, file: ctx.paths.configFile });
-  const levelConfigured = (ctx.env['LOCALAGENT_LOG_LEVEL'] ?? '') !== '' || configuredFileLevel(ctx.paths.configFile);
+  const { options, levelConfigured } = loggingOptions(ctx);
   const level = (ctx.globals.logLevel as LogLevel | undefined) ?? (ctx.debug ? 'debug' : undefined) ?? (levelConfigured ? options.level : CLI_DEFAULT_LOG_LEVEL);
   return createLogger({
     ...options,

@@ -1,5 +1,5 @@
 import { LocalAgentError } from '@localagent/errors';
-import { loadLoggingConfig } from '@localagent/logging';
+import { loggingOptions } from '../../services/logger.js';
 import { PROVIDERS, verifyAuditLog, type SecurityStatus } from '@localagent/security';
 import { readBreakerState, type CliContext } from '../../context.js';
 import { checkConfigFile } from '../config/validate.js';
@@ -63,7 +63,7 @@ async function auditCheck(ctx: CliContext, enabled: boolean | undefined): Promis
 
 function loggingCheck(ctx: CliContext): Check {
   try {
-    const options = loadLoggingConfig({ env: ctx.env, file: ctx.paths.configFile });
+    const { options } = loggingOptions(ctx);
     const file = options.file === undefined ? 'no log file' : `file ${options.file.path}`;
     return { name: 'logging', status: 'ok', detail: `stderr (${ctx.globals.logFormat ?? options.format ?? 'pretty on a terminal, json otherwise'}); ${file}` };
   } catch (error) {
