@@ -15,7 +15,7 @@ import type { CircuitState } from './events.js';
 export interface CircuitSnapshot {
   state: CircuitState;
   consecutiveFailures: number;
-  /** When the circuit opened (open and half-open only). */
+  /** When the circuit opened (epoch ms on the policy clock; open circuits only). */
   openedAt?: number;
 }
 
