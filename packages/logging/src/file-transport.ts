@@ -110,11 +110,6 @@ export class QueuedFileTransport extends TransportStream {
     }
   }
 
-  /** Lines dropped because the queue was full. */
-  get dropped(): number {
-    return this.queue.dropped;
-  }
-
   override log(info: Record<symbol, unknown>, next: () => void): void {
     this.queue.push(info[MESSAGE] as string);
     next();
