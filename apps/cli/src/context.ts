@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from '
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
-import type { Logger } from '@localagent/logging';
 import type { PolicyRegistry } from '@localagent/resilience';
 import type { SecureKeyManager } from '@localagent/security';
 import type { CliIo } from './io.js';
@@ -11,6 +10,7 @@ import type { GlobalOptions, StorageKind } from './global-options.js';
 import { isDebug } from './global-options.js';
 import { Output, isColorEnabled } from './output.js';
 import { resolveMasterPassword } from './secret-input.js';
+import type { CliLogger } from './services/lazy-logger.js';
 
 export const CONFIG_FILE = 'config.yaml';
 export const BREAKER_STATE_FILE = 'breakers.json';
@@ -77,7 +77,7 @@ export class CliContext {
   readonly output: Output;
   readonly paths: CliPaths;
   readonly debug: boolean;
-  private loggerInstance: Logger | undefined;
+  private loggerInstance: CliLogger | undefined;
   private keyManagerInstance: SecureKeyManager | undefined;
   private registryInstance: PolicyRegistry | undefined;
   private masterPassword: Promise<string> | undefined;
@@ -96,7 +96,7 @@ export class CliContext {
   }
 
   /** One logger per run, configured from env + config.yaml + flags; always on stderr. */
-  logger(): Logger {
+  logger(): CliLogger {
     if (this.loggerInstance === undefined) {
       const { createCliLogger } = require('./services/logger.js') as typeof import('./services/logger.js');
       this.loggerInstance = createCliLogger(this);

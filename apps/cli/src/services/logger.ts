@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { createLogger, loadLoggingConfig, type Logger, type LoggerOptions, type LogLevel } from '@localagent/logging';
+import { createLogger, loadLoggingConfig, type LoggerOptions, type LogLevel } from '@localagent/logging';
+import { LazyLogger } from './lazy-logger.js';
 import type { CliContext } from '../context.js';
 
 /**
@@ -35,15 +36,21 @@ export function loggingOptions(ctx: Pick<CliContext, 'env' | 'paths'>): { option
   return { options, levelConfigured: (ctx.env['LOCALAGENT_LOG_LEVEL'] ?? '') !== '' || section?.['level'] !== undefined };
 }
 
-/** The run's one logger: env + config.yaml (validated), then flags; always on stderr, never stdout. */
-export function createCliLogger(ctx: Pick<CliContext, 'env' | 'globals' | 'debug' | 'paths' | 'io'>): Logger {
+/**
+ * The run's one logger: env + config.yaml (validated now), then flags; always on stderr, never
+ * stdout. The logger itself is built on the first line at an enabled level.
+ */
+export function createCliLogger(ctx: Pick<CliContext, 'env' | 'globals' | 'debug' | 'paths' | 'io'>): LazyLogger {
   const { options, levelConfigured } = loggingOptions(ctx);
-  const level = (ctx.globals.logLevel as LogLevel | undefined) ?? (ctx.debug ? 'debug' : undefined) ?? (levelConfigured ? options.level : CLI_DEFAULT_LOG_LEVEL);
-  return createLogger({
-    ...options,
-    service: options.service ?? 'localagent-cli',
-    level,
-    ...(ctx.globals.logFormat === undefined ? {} : { format: ctx.globals.logFormat as NonNullable<typeof options.format> }),
-    console: options.console === false ? false : { stream: ctx.io.stderr },
-  });
+  const level: LogLevel =
+    (ctx.globals.logLevel as LogLevel | undefined) ?? (ctx.debug ? 'debug' : undefined) ?? (levelConfigured ? options.level : undefined) ?? CLI_DEFAULT_LOG_LEVEL;
+  return new LazyLogger(level, () =>
+    createLogger({
+      ...options,
+      service: options.service ?? 'localagent-cli',
+      level,
+      ...(ctx.globals.logFormat === undefined ? {} : { format: ctx.globals.logFormat as NonNullable<typeof options.format> }),
+      console: options.console === false ? false : { stream: ctx.io.stderr },
+    }),
+  );
 }

@@ -1,12 +1,12 @@
 import { PolicyRegistry } from '@localagent/resilience';
-import type { Logger } from '@localagent/logging';
+import type { CliLogger } from './lazy-logger.js';
 import { readBreakerState } from '../context.js';
 
 /**
  * A CLI run lasts seconds, so an in-memory breaker would never open: its state is restored from the
  * cache dir here and saved back by CliContext.close(). An unreadable state file is ignored (it is a cache).
  */
-export function loadRegistry(statePath: string, logger: Logger): PolicyRegistry {
+export function loadRegistry(statePath: string, logger: CliLogger): PolicyRegistry {
   const defaults = { logger };
   const saved = readBreakerState(statePath);
   if (saved === undefined) return new PolicyRegistry(defaults);
