@@ -113,13 +113,14 @@ class LoggerCore {
   }
 
   /** Builds, masks and formats one line. */
-  line(level: LogLevel, message: string, bindings: Record<string, unknown> | undefined, meta: LogMeta | undefined, withContext = true): string {
+  line(level: LogLevel, message: string, bindings: Record<string, unknown> | undefined, meta: LogMeta | undefined, includeContext = true): string {
     const timestamp = this.now().toISOString();
     const label = LEVEL_LABEL[level];
     const text = typeof message === 'string' ? message : String(message);
-    const record: LogRecord = { timestamp, level: label, message: text };
+    // errors are still Error objects here; the redactor turns them into ErrorRecords
+    const record: Record<string, unknown> = { timestamp, level: label, message: text };
     if (this.service !== undefined) record.service = this.service;
-    if (withContext) {
+    if (includeContext) {
       Object.assign(record, getContext());
       const ids = activeTraceIds();
       if (ids !== undefined) {
@@ -129,11 +130,11 @@ class LoggerCore {
     }
     if (bindings !== undefined) Object.assign(record, bindings);
     if (meta !== undefined && meta !== null) {
-      if (isError(meta)) record.error = meta as never;
+      if (isError(meta)) record.error = meta;
       else {
         Object.assign(record, meta);
         if (record.error === undefined && isError(meta.err)) {
-          record.error = meta.err as never;
+          record.error = meta.err;
           delete record.err;
         }
       }
@@ -143,7 +144,7 @@ class LoggerCore {
     record.level = label;
     record.message = text;
     if (this.service !== undefined) record.service = this.service;
-    return this.formatter(this.redactor.value(record));
+    return this.formatter(this.redactor.value(record) as LogRecord);
   }
 
   emit(level: LogLevel, line: string): void {

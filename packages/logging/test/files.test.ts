@@ -174,6 +174,31 @@ describe('winston traps, pinned', () => {
   });
 });
 
+describe('closing while still logging', () => {
+  it('winston throws "write after end" for a line logged after end(); our logger ignores lines after close()', async () => {
+    const logger = winston.createLogger({ transports: [new winston.transports.Stream({ stream: process.stdout, silent: true })] });
+    logger.end();
+    expect(() => logger.info('late')).toThrow('write after end');
+
+    const dir = tempDir();
+    const log = createLogger({ console: false, file: { path: join(dir, 'agent.log') } });
+    const producing = (async () => {
+      for (let i = 0; i < 5_000; i++) {
+        log.info('busy', { i });
+        if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    await log.close();
+    await expect(producing).resolves.toBeUndefined();
+    const lines = linesIn(dir);
+    // whatever was logged before close() is complete and whole; nothing after it
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThan(5_000);
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(Array.from({ length: lines.length }, (_, i) => i));
+  });
+});
+
 describe('the build', () => {
   it('is current: dist exists', () => {
     expect(existsSync(DIST)).toBe(true);
