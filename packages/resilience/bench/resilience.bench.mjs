@@ -1,6 +1,7 @@
 // Per-call overhead of policy.execute around an async no-op, against a bare await, cockatiel's own
 // wrap(retry, circuitBreaker) and opossum with defaults; then the overhead in % around a 1 ms operation.
-// Figures are ratios against baselines measured in this same run. Run: pnpm --filter @localagent/resilience build && node packages/resilience/bench/resilience.bench.mjs
+// Figures are ratios against baselines measured in this same run.
+// Run: pnpm --filter @localagent/resilience build && node --expose-gc packages/resilience/bench/resilience.bench.mjs
 import { ConsecutiveBreaker, circuitBreaker, handleAll, retry, wrap } from 'cockatiel';
 import CircuitBreaker from 'opossum';
 import { createPolicy } from '../dist/index.mjs';
