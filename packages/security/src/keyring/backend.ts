@@ -31,4 +31,10 @@ export interface KeyringBackend {
 export interface KeyringBackendOptions {
   /** Per-call timeout; default 3000 ms. */
   timeoutMs?: number;
+  /**
+   * The environment the driver sees (DBUS_SESSION_BUS_ADDRESS and friends on Linux); default
+   * `process.env`. The manager passes its own `env` so a test or embedder controls which D-Bus
+   * session is used.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }

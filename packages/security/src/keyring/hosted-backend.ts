@@ -1,0 +1,95 @@
+import type { KeyringBackend, KeyringBackendOptions, KeyringDriverName, KeyringProbeResult } from './backend.js';
+import { KeyringHost } from './keyring-host.js';
+import { ownLocation, resolveModule } from './module-location.js';
+import { keyringError, keyringErrorReason, moduleName, reasonText } from './reasons.js';
+
+export const DEFAULT_KEYRING_TIMEOUT_MS = 3000;
+
+export interface HostedKeyringBackendOptions extends KeyringBackendOptions {
+  /** Where the driver module is resolved from (a file path, or a directory path ending in '/'); default: this package's own location. */
+  resolveFrom?: string;
+  /** The driver module's path, bypassing resolution (tests: a module that fails to load). */
+  modulePath?: string;
+}
+
+function validTimeout(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : DEFAULT_KEYRING_TIMEOUT_MS;
+}
+
+/**
+ * A keyring driver run in a helper process, every call bounded by a timeout. `null` from a driver
+ * means "no such item" only when the call itself succeeded; any failure rejects with
+ * KeyringUnavailableError (its `details.reasonCode` says why), so "unknown" is never read as "absent".
+ */
+export class HostedKeyringBackend implements KeyringBackend {
+  readonly driver: KeyringDriverName;
+  readonly timeoutMs: number;
+  readonly #host: KeyringHost;
+
+  constructor(driver: KeyringDriverName, options: HostedKeyringBackendOptions = {}) {
+    this.driver = driver;
+    this.timeoutMs = validTimeout(options.timeoutMs);
+    const { modulePath, resolveFrom } = options;
+    this.#host = new KeyringHost({
+      driver,
+      env: options.env ?? process.env,
+      timeoutMs: this.timeoutMs,
+      resolveModule: () => modulePath ?? resolveModule(moduleName(driver), resolveFrom ?? ownLocation()),
+    });
+  }
+
+  async probe(): Promise<KeyringProbeResult> {
+    try {
+      await this.#host.call('probe');
+      return { usable: true, driver: this.driver };
+    } catch (error) {
+      const { reasonCode, driverMessage } = keyringErrorReason(error);
+      const detail = driverMessage !== undefined && driverMessage !== '' ? ` (${driverMessage})` : '';
+      return { usable: false, driver: this.driver, reasonCode, reason: `${reasonText(reasonCode, this.driver).reason}${detail}` };
+    }
+  }
+
+  async get(service: string, account: string): Promise<string | undefined> {
+    const value = await this.#host.call('get', { service, account });
+    if (value === null) return undefined;
+    if (typeof value !== 'string') throw this.#unexpected('get');
+    return value;
+  }
+
+  async set(service: string, account: string, secret: string): Promise<void> {
+    await this.#host.call('set', { service, account, secret });
+  }
+
+  async delete(service: string, account: string): Promise<boolean> {
+    return (await this.#host.call('delete', { service, account })) === true;
+  }
+
+  async list(service: string): Promise<string[]> {
+    const value = await this.#host.call('list', { service });
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw this.#unexpected('list');
+    return [...new Set(value)].sort();
+  }
+
+  /** Stops the helper process (it would exit with this process anyway); a later call starts a new one. */
+  close(): void {
+    this.#host.close();
+  }
+
+  #unexpected(operation: string): Error {
+    return keyringError({ driver: this.driver, reasonCode: 'error', operation, detail: 'the driver returned an unexpected value' });
+  }
+}
+
+/** @napi-rs/keyring (default): prebuilt binaries, no install scripts; pinned to the Secret Service on Linux. */
+export class NapiKeyringBackend extends HostedKeyringBackend {
+  constructor(options: HostedKeyringBackendOptions = {}) {
+    super('napi', options);
+  }
+}
+
+/** keytar (archived 2022): for keys already stored with it; needs libsecret-1-dev to build on Linux. */
+export class KeytarKeyringBackend extends HostedKeyringBackend {
+  constructor(options: HostedKeyringBackendOptions = {}) {
+    super('keytar', options);
+  }
+}
