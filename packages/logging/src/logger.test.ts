@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { AuthenticationError, StorageError } from '@localagent/errors';
 import { Capture } from './__fixtures__/capture';
 import { inSpan, SPAN_ID, TRACE_ID } from './__fixtures__/otel';
@@ -297,6 +298,37 @@ describe('outputs', () => {
     } finally {
       stderr.mockRestore();
     }
+  });
+
+  it('a console stream that fails (EPIPE) is reported, not fatal', async () => {
+    const broken = new Writable({
+      write(_chunk, _encoding, done) {
+        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const errors: Error[] = [];
+    const log = createLogger({ format: 'json', console: { stream: broken }, onError: (e) => errors.push(e) });
+    log.info('into the void');
+    await tick();
+    expect(errors.map((e) => e.message)).toEqual(['write EPIPE']);
+    await log.close();
+  });
+
+  it('the drop notice survives a clock that fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'la-log-'));
+    let calls = 0;
+    const log = createLogger({
+      console: false,
+      file: { path: join(dir, 'app.log') },
+      maxQueuedLines: 2,
+      onError: () => undefined,
+      // good for the lines, broken by the time the notice is written
+      now: () => (++calls <= 5 ? new Date() : new Date(Number.NaN)),
+    });
+    for (let i = 0; i < 5; i++) log.info('line', { i });
+    await log.close();
+    const lines = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.log')) as string), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines.at(-1) as string)).toEqual({ level: 'WARNING', message: 'dropped 3 log lines: the log file could not keep up', dropped_lines: 3 });
   });
 
   it('a throwing onError or a record that cannot be built does not reach the caller', async () => {

@@ -88,13 +88,15 @@ class LoggerCore {
     this.formatter = createFormatter(format, options.service);
 
     const transports: winston.transport[] = [];
-    if (consoleStream !== undefined) transports.push(new winston.transports.Stream({ stream: consoleStream, eol: '\n' }));
+    if (consoleStream !== undefined) {
+      listenForErrors(consoleStream, this.onError);
+      transports.push(new winston.transports.Stream({ stream: consoleStream, eol: '\n' }));
+    }
     if (options.file !== undefined) {
       this.file = new QueuedFileTransport(options.file, {
         maxQueuedLines: options.maxQueuedLines ?? DEFAULT_MAX_QUEUED_LINES,
         onError: this.onError,
-        notice: (dropped) =>
-          this.line('warning', `dropped ${dropped} log lines: the log file could not keep up`, undefined, { dropped_lines: dropped }, false),
+        notice: (dropped) => this.dropNotice(dropped),
       });
       transports.push(this.file);
     }
@@ -110,6 +112,17 @@ class LoggerCore {
             transports,
             exitOnError: false,
           });
+    // winston re-emits its transports' errors; unheard, an 'error' event throws
+    this.winston?.on('error', (error: Error) => this.onError(error));
+  }
+
+  private dropNotice(dropped: number): string {
+    const message = `dropped ${dropped} log lines: the log file could not keep up`;
+    try {
+      return this.line('warning', message, undefined, { dropped_lines: dropped }, false);
+    } catch {
+      return JSON.stringify({ level: LEVEL_LABEL.warning, message, dropped_lines: dropped });
+    }
   }
 
   /** Builds, masks and formats one line. */
@@ -175,6 +188,18 @@ function resolveConsole(option: LoggerOptions['console']): NodeJS.WritableStream
   if (stream === 'stderr') return process.stderr;
   if (stream === 'stdout') return process.stdout;
   return stream;
+}
+
+const streamsListenedTo = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * A console stream that fails (EPIPE when the reader of `agent | head` goes away) emits 'error';
+ * unheard, that kills the process. One listener per stream, however many loggers share it.
+ */
+function listenForErrors(stream: NodeJS.WritableStream, onError: (error: Error) => void): void {
+  if (streamsListenedTo.has(stream)) return;
+  streamsListenedTo.add(stream);
+  stream.on('error', (error: Error) => onError(error));
 }
 
 function errorReporter(onError: LoggerOptions['onError']): (error: Error) => void {
