@@ -126,8 +126,9 @@ describe('createResilientFetch against a real flaky server', () => {
   });
 
   it('times out a slow attempt, retries it, and leaves the returned body readable past the timeout', async () => {
-    server.script({ status: 200, delayMs: 500, body: 'late' }, { status: 200, body: 'head ', trailingBody: { afterMs: 120, text: 'tail' } });
-    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai', timeoutMs: 100 });
+    // generous margins: the second reply's headers must beat the 400 ms timeout even on a loaded machine
+    server.script({ status: 200, delayMs: 5000, body: 'late' }, { status: 200, body: 'head ', trailingBody: { afterMs: 600, text: 'tail' } });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai', timeoutMs: 400 });
     const response = await fetch(server.url);
     await expect(response.text()).resolves.toBe('head tail');
     expect(server.hits).toHaveLength(2);
