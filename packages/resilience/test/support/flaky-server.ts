@@ -58,7 +58,7 @@ export async function startFlakyServer(fallback: Reply = { status: 200, body: '{
         res.end(reply.body ?? '');
       };
       if (reply.delayMs === undefined) send();
-      else setTimeout(send, reply.delayMs);
+      else setTimeout(send, reply.delayMs).unref(); // a reply still pending when the test ends must not hold jest open
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
