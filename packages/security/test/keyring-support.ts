@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import * as ts from 'typescript';
 
 /**
  * Shared pieces of the keyring tests: the real-keyring gate, throwaway names, a private
@@ -198,4 +199,41 @@ export async function hungBus(dir: string): Promise<{ address: string; connectio
         server.close(() => resolve());
       }),
   };
+}
+
+const PACKAGE_DIR = join(__dirname, '..');
+
+/**
+ * Compiles src/keyring to plain CommonJS in `outDir/keyring` (as tsup would) with a node_modules
+ * holding @localagent/errors and, when `withDrivers`, the two driver modules: a real Node process,
+ * outside jest's module system, can then load the drivers module the way the built package does.
+ */
+export function compileKeyring(outDir: string, withDrivers: boolean): string {
+  const srcDir = join(PACKAGE_DIR, 'src', 'keyring');
+  const target = join(outDir, 'keyring');
+  mkdirSync(target, { recursive: true });
+  for (const name of readdirSync(srcDir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))) {
+    const { outputText } = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
+    writeFileSync(join(target, name.replace(/\.ts$/, '.js')), outputText);
+  }
+  const link = (specifier: string): void => {
+    const from = join(outDir, 'node_modules', specifier);
+    mkdirSync(dirname(from), { recursive: true });
+    symlinkSync(realpathSync(join(PACKAGE_DIR, 'node_modules', specifier)), from);
+  };
+  link('@localagent/errors');
+  if (withDrivers) {
+    link('@napi-rs/keyring');
+    link('keytar');
+  }
+  return join(target, 'index.js');
+}
+
+/** Runs `source` in a fresh Node process; resolves when it exits (by itself: nothing kills it). */
+export function runNodeScript(dir: string, source: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const file = join(dir, `script-${randomBytes(4).toString('hex')}.js`);
+  writeFileSync(file, source);
+  return run(process.execPath, [file], env);
 }

@@ -73,7 +73,8 @@ export const HOST_SOURCE = String.raw`'use strict';
       case 'get': { var v = await ops.get(m.service, m.account); return confirmed(v === undefined ? null : v, v == null); }
       case 'set': await ops.set(m.service, m.account, m.secret); return null;
       case 'delete': { var d = await ops.delete(m.service, m.account); return confirmed(d === true, d !== true); }
-      case 'list': { var l = await ops.list(m.service); return confirmed(l, l.length === 0); }
+      // keytar 7.9.0's findCredentials crashes (SIGSEGV) on a locked collection: check first
+      case 'list': if (driver === 'keytar') await probe(); return ops.list(m.service);
       default: throw new Error('unknown operation ' + m.op);
     }
   }
