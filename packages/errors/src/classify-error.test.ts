@@ -9,7 +9,7 @@ import * as fixtures from './__fixtures__/provider-responses';
 import { classifyError } from './classify-error';
 import { LocalAgentError } from './local-agent-error';
 import { StorageError } from './local-errors';
-import { AuthenticationError, NetworkError, ProviderUnavailableError, QuotaExceededError, RateLimitError, TimeoutError } from './provider-errors';
+import { AuthenticationError, CircuitOpenError, NetworkError, ProviderUnavailableError, QuotaExceededError, RateLimitError, TimeoutError } from './provider-errors';
 
 /** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {
@@ -198,5 +198,12 @@ describe('classifyError', () => {
     circular['self'] = circular;
     expect(classifyError(circular).message).toBe('non-error value thrown: [object Object]');
     expect(classifyError(null).cause).toBeNull();
+  });
+
+  it('returns our own error unchanged when an SDK connection error wraps it', () => {
+    const open = new CircuitOpenError({ provider: 'openai', retryAfterMs: 5000 });
+    const wrapped = Object.assign(new Error('Connection error.', { cause: open }), { name: 'APIConnectionError' });
+    expect(classifyError(wrapped)).toBe(open);
+    expect(classifyError(new TypeError('fetch failed', { cause: open }))).toBe(open);
   });
 });

@@ -167,6 +167,10 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Lo
   // fetch() rejects with `TypeError: fetch failed` and puts the socket error in `cause`;
   // the SDKs' APIConnectionError does the same
   const cause = error['cause'];
+  // an SDK that wraps our own error (a CircuitOpenError thrown by a resilient fetch) keeps its meaning
+  if (LocalAgentError.isInstance(cause) && (name === 'TypeError' || name === 'APIConnectionError' || name === 'FetchError')) {
+    return cause;
+  }
   if (isObject(cause) && (name === 'TypeError' || name === 'APIConnectionError' || name === 'FetchError')) {
     const inner = classifyError(cause, context);
     if (AbortedError.isInstance(inner)) return aborted(error);
