@@ -127,7 +127,7 @@ export const ERROR_CATALOG: readonly ErrorCatalogEntry[] = Object.freeze([
     'LA_FAILOVER_EXHAUSTED',
     'LocalAgentError',
     'transient',
-    'Every provider in the failover list failed; `details.attempts` lists each one with its own error code.',
+    'Every provider in the failover list failed; `details.attempts` lists each one with its own error code. Transient (retryable) when every attempt failed transiently, permanent otherwise (for example every key was rejected).',
     "Look at each attempt's code in the details; retry later or add another provider to the list.",
     { package: '@localagent/resilience' },
   ),
