@@ -213,3 +213,52 @@ describe('localagent (built bundle): failures of the environment', () => {
     });
   });
 });
+
+/** A real pseudo-terminal through util-linux `script`, answering each prompt when it appears. */
+function onTerminal(command: string, options: RunOptions & { answers: Array<[string, string]> }): Promise<Result> {
+  return new Promise((done, fail) => {
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...childEnv(options), TERM: 'xterm' } });
+    const answers = [...options.answers];
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const next = answers[0];
+      if (next !== undefined && stdout.includes(next[0])) {
+        answers.shift();
+        setTimeout(() => child.stdin.write(`${next[1]}\r`), 50);
+      }
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr: '' }));
+  });
+}
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+(hasScript ? describe : describe.skip)('localagent (built bundle) on a terminal', () => {
+  jest.setTimeout(30_000);
+
+  it('reads the key and a new master password (twice) from masked prompts, never echoing them', async () => {
+    const dir = tempConfigDir();
+    const key = fakeKey();
+    const result = await onTerminal(`${process.execPath} ${BUNDLE} config set-key openai`, {
+      dir,
+      env: { LOCALAGENT_MASTER_PASSWORD: '' },
+      answers: [
+        ['API key for openai', key],
+        ['New master password', MASTER_PASSWORD],
+        ['Repeat the master password', MASTER_PASSWORD],
+      ],
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Stored the openai key');
+    expect(result.stdout).not.toContain(key);
+    expect(result.stdout).not.toContain(MASTER_PASSWORD);
+    expect(localagent(['config', 'get-key', 'openai', '--json'], { dir }).stdout).toContain(key.slice(-4));
+
+    const reveal = await onTerminal(`${process.execPath} ${BUNDLE} config get-key openai --reveal`, { dir, answers: [] });
+    expect(reveal.stdout).toContain(key);
+    // stderr is the terminal here: the warning comes in colour unless NO_COLOR is set
+    expect(reveal.stdout).toMatch(/Warning:.*scrollback/);
+  });
+});
