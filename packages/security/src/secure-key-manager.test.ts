@@ -169,10 +169,13 @@ describe('SecureKeyManager', () => {
     });
 
     it('keyring: throws KeyringUnavailableError with the probe’s reason when the keyring is unusable', async () => {
-      const m = await manager({ storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false, reason: 'the collection is locked' }) });
+      const m = await manager({ storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false, reason: 'the collection is locked', reasonCode: 'locked' }) });
       const error = await m.storeKey('openai', fakeKeys.openai()).catch((e: unknown) => e);
       expect(KeyringUnavailableError.isInstance(error)).toBe(true);
       expect((error as Error).message).toContain('the collection is locked');
+      expect((error as KeyringUnavailableError).suggestion).toMatch(/Unlock it.*--storage file/);
+      const unknown = await manager({ storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false }) });
+      await expect(unknown.storeKey('openai', fakeKeys.openai())).rejects.toThrow('unknown reason');
       expect((await m.status()).activeBackend).toBe('none');
       expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
     });
@@ -221,12 +224,12 @@ describe('SecureKeyManager', () => {
       expect((await m.status()).keyring).toMatchObject({ usable: false, reason: 'the keyring probe failed: boom' });
     });
 
-    it('loads the configured driver when no backend is injected, and reports why it is unusable', async () => {
-      const m = await manager({ storage: 'auto' });
+    it('loads the configured driver when no backend is injected, passing it the env (a missing D-Bus session here)', async () => {
+      const m = await manager({ storage: 'auto', keyringDriver: 'keytar', env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' } });
       const status = await m.status();
-      expect(status.keyring.driver).toBe('napi');
-      expect(typeof status.keyring.usable).toBe('boolean');
-    });
+      expect(status.keyring).toMatchObject({ driver: 'keytar', usable: false });
+      expect(status.activeBackend).toBe('file');
+    }, 20_000);
   });
 
   describe('settings', () => {

@@ -10,6 +10,7 @@ import { EncryptedFileStore } from './file-store.js';
 import { checkKey, fingerprint, normalizeKey } from './key-format.js';
 import type { KeyringBackend, KeyringProbeResult } from './keyring/backend.js';
 import { loadKeyringBackendSafely } from './keyring-loader.js';
+import { reasonText } from './keyring/reasons.js';
 import { checkKeyLive } from './live-check.js';
 import { describePath, DIR_MODE, FILE_MODE, type PermissionReport } from './permissions.js';
 import { PROVIDERS, resolveProvider, type ProviderInfo } from './providers.js';
@@ -54,6 +55,14 @@ interface Stored {
   updatedAt?: string;
 }
 
+const REASON_CODES = ['module-missing', 'no-dbus', 'no-secret-service', 'locked', 'timeout', 'error'] as const;
+
+/** The drivers' advice for the probe's reason (how to start or unlock a Secret Service, or use the file). */
+function keyringSuggestion(probe: KeyringProbeResult): string | undefined {
+  const code = REASON_CODES.find((c) => c === probe.reasonCode);
+  return code === undefined ? undefined : reasonText(code, probe.driver).suggestion;
+}
+
 const noKeyring = (driver: KeyringProbeResult['driver'], reason: string, reasonCode: string): KeyringProbeResult => ({
   usable: false,
   driver,
@@ -71,6 +80,8 @@ export class SecureKeyManager {
   readonly #file: EncryptedFileStore;
   readonly #audit: AuditLog | undefined;
   #keyring: Promise<{ backend: KeyringBackend | undefined; probe: KeyringProbeResult }> | undefined;
+  /** A backend this manager loaded (not injected): closed with the manager. */
+  #ownedBackend: KeyringBackend | undefined;
   #warnedFallback = false;
   #warnedAudit = false;
   #closed = false;
@@ -122,7 +133,8 @@ export class SecureKeyManager {
     this.#keyring ??= (async () => {
       const driver = this.#o.keyringDriver;
       if (this.#o.storage === 'file') return { backend: undefined, probe: noKeyring(driver, 'storage is set to the encrypted file', 'disabled') };
-      const backend = this.#o.keyringBackend ?? (await loadKeyringBackendSafely(driver, this.#o.keyringTimeoutMs));
+      const backend = this.#o.keyringBackend ?? (await loadKeyringBackendSafely(driver, { timeoutMs: this.#o.keyringTimeoutMs, env: this.#o.env }));
+      if (backend !== this.#o.keyringBackend) this.#ownedBackend = backend;
       let probe: KeyringProbeResult;
       try {
         probe = await backend.probe();
@@ -146,6 +158,7 @@ export class SecureKeyManager {
     if (this.#o.storage === 'keyring') {
       throw new KeyringUnavailableError({
         message: `The OS keyring is not usable: ${probe.reason ?? 'unknown reason'}.`,
+        suggestion: keyringSuggestion(probe),
         details: { driver: probe.driver, reasonCode: probe.reasonCode },
       });
     }
@@ -387,5 +400,7 @@ export class SecureKeyManager {
   close(): void {
     this.#closed = true;
     this.#session.close();
+    // the drivers run in a helper process; stop it rather than leave it to exit with us
+    (this.#ownedBackend as { close?: () => void } | undefined)?.close?.();
   }
 }
