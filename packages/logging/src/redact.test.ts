@@ -166,3 +166,31 @@ describe('trieSource', () => {
     expect('abcdef abc abd abx x.y xzy q'.replace(re, '#')).toBe('# # # abx # xzy #');
   });
 });
+
+describe('long text', () => {
+  it('masks keys anywhere in text longer than a masking window, and keeps the rest', () => {
+    const keys = [fake.openai(), fake.github(), fake.aws(), fake.jwt()];
+    const words = Array.from({ length: 3_000 }, (_, i) => `word${i}`);
+    keys.forEach((key, i) => words.splice(700 * (i + 1), 0, key));
+    const text = words.join(' ');
+    const out = redact(text);
+    for (const key of keys) expect(out).not.toContain(key);
+    expect(out.split(' ').filter((w) => w === REDACTED)).toHaveLength(4);
+    expect(out.replaceAll(` ${REDACTED}`, '')).toBe(words.filter((w) => !keys.includes(w)).join(' '));
+  });
+
+  it('masks a whole run without whitespace that is too long to scan and holds a key', () => {
+    const blob = `${'a'.repeat(3_000)}/${fake.anthropic()}/${'b'.repeat(3_000)}`;
+    expect(redact(`start ${blob} end`)).toBe(`start ${REDACTED} end`);
+    const clean = 'c'.repeat(5_000);
+    expect(redact(`${clean} ${fake.openai()}`)).toBe(`${clean} ${REDACTED}`);
+  });
+
+  it('stays linear on inputs that make credential patterns backtrack', () => {
+    // each of these took seconds to minutes with the patterns applied to the whole string
+    const n = 200_000;
+    for (const text of ['sk-'.repeat(n / 3), 'eyJaaaaa.'.repeat(n / 9), `://${':'.repeat(n)}`, `${'a.b '.repeat(n / 4)}sk-${'x'.repeat(20)}`]) {
+      expect(typeof redact(text)).toBe('string');
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { isSecretFieldName, maskSecrets, REDACTED, SECRET_PATTERNS } from '@localagent/errors';
 import { toErrorRecord, type ErrorRecord } from './error-record.js';
 import { registeredSecretsMatcher, secretsVersion } from './secret-registry.js';
@@ -21,8 +22,9 @@ const EXTRA_PATTERNS: readonly RegExp[] = [/\bxox[a-z]-[A-Za-z0-9-]{10,}/g, /\b(
  */
 const AUTHORIZATION_VALUE = /\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 
-// A loose copy of the user:pass@ rule inside maskSecrets (not exported by errors), for detection only.
-const URL_CREDENTIALS_LOOSE = /:\/\/[^\s/@]*:[^\s@]*@/;
+// The user:pass@ rule inside maskSecrets (not exported by errors) without its scheme, for detection
+// only; the user part excludes ':' so the match stays linear on long strings.
+const URL_CREDENTIALS_LOOSE = /:\/\/[^\s/:@]+:[^\s/@]+@/;
 
 /**
  * One pass that finds any string maskSecrets or EXTRA_PATTERNS would change (case-insensitive, so
@@ -36,6 +38,12 @@ const SECRET_FIELD_SUFFIX =
   /(?:^|[_.\s-])(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|auth|authorization|cookie|set[_-]cookie|credentials?|private[_-]?key|client[_-]?secret|session[_-]?(?:id|token|key)|access[_-]?key|secret[_-]?key)$/i;
 
 const MAX_DEPTH = 12;
+
+/**
+ * Longer text is masked in windows cut at whitespace (no credential shape contains any): some
+ * credential patterns backtrack quadratically on long runs, so the cost stays linear in the length.
+ */
+const WINDOW = 1024;
 const MAX_CACHED_KEYS = 5_000;
 
 interface KeyInfo {
@@ -69,8 +77,8 @@ export class Redactor {
     if (!this.needsMasking(text, secrets)) return text;
     let out = text;
     if (secrets !== null) out = out.replace(secrets, REDACTED);
-    out = maskSecrets(out.replace(AUTHORIZATION_VALUE, `$1$2${REDACTED}`));
-    for (const pattern of EXTRA_PATTERNS) out = out.replace(pattern, REDACTED);
+    out = out.replace(AUTHORIZATION_VALUE, `$1$2${REDACTED}`);
+    out = out.length <= WINDOW ? maskPatterns(out) : maskInWindows(out);
     for (const pattern of this.userPatterns) out = out.replace(pattern, REDACTED);
     return out;
   }
@@ -130,7 +138,7 @@ export class Redactor {
   private walkObject(value: object, depth: number, ancestors: Set<object>): unknown {
     if (ancestors.has(value)) return '[Circular]';
     if (depth >= MAX_DEPTH) return '[Truncated]';
-    if (value instanceof Error) return this.walk(this.serializeError(value), depth, ancestors);
+    if (value instanceof Error || types.isNativeError(value)) return this.walk(this.serializeError(value), depth, ancestors);
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     // what JSON.stringify would write (a URL's href, a Date's ISO string) is what gets masked
     if (typeof toJSON === 'function') return this.walk((toJSON as () => unknown).call(value), depth + 1, ancestors);
@@ -172,6 +180,44 @@ export class Redactor {
     }
     return copy ?? value;
   }
+}
+
+function maskPatterns(text: string): string {
+  let out = maskSecrets(text);
+  for (const pattern of EXTRA_PATTERNS) out = out.replace(pattern, REDACTED);
+  return out;
+}
+
+function maskInWindows(text: string): string {
+  let out = '';
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(start + WINDOW, text.length);
+    if (end < text.length) {
+      let cut = end - 1;
+      while (cut > start && !isWhitespace(text.charCodeAt(cut))) cut -= 1;
+      if (cut > start) {
+        end = cut + 1;
+      } else {
+        // one run without whitespace, longer than a window: too long to scan for where a
+        // credential starts and ends, so a run that looks like it holds one is masked whole
+        const next = text.slice(end).search(/\s/);
+        end = next === -1 ? text.length : end + next;
+        const run = text.slice(start, end);
+        out += DETECTOR.test(run) ? REDACTED : run;
+        start = end;
+        continue;
+      }
+    }
+    const window = text.slice(start, end);
+    out += DETECTOR.test(window) ? maskPatterns(window) : window;
+    start = end;
+  }
+  return out;
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 160 || code === 0x2028 || code === 0x2029 || code === 0xfeff;
 }
 
 /** A secret-named field keeps only values that cannot hold a credential (absent, empty, a flag). */

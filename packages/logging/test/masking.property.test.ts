@@ -32,7 +32,12 @@ const credentials: fc.Arbitrary<Credential> = fc.oneof(
 );
 
 const separators = fc.constantFrom(' ', '"', "'", ':', '(', ',', '\n', '\t', '[', '<');
-const filler = fc.string({ maxLength: 30 });
+// short text, and text long enough to be masked in windows (with and without whitespace)
+const filler = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ maxLength: 30 }) },
+  { weight: 1, arbitrary: fc.string({ minLength: 900, maxLength: 3_000 }) },
+  { weight: 1, arbitrary: fc.array(fc.string({ maxLength: 12 }), { minLength: 100, maxLength: 400 }).map((words) => words.join(' ')) },
+);
 const fieldName = chars('abcdefghijklmnopqrstuvwxyz', 1, 8);
 
 /** The credential inside arbitrary text. */
