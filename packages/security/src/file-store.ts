@@ -118,8 +118,9 @@ export class EncryptedFileStore {
         realpath: false,
         stale: this.#staleMs,
         update: this.#staleMs / 2,
-        // enough patience to outwait a stale lock left by a killed process
-        retries: { retries: Math.ceil((this.#staleMs * 3) / 100), factor: 1, minTimeout: 25, maxTimeout: 100, randomize: true },
+        // at least 3× the stale age (every wait is >= 50 ms): enough to outwait a lock left by a killed
+        // process, while a live holder releases within milliseconds
+        retries: { retries: Math.ceil((this.#staleMs * 3) / 50), factor: 1, minTimeout: 50, maxTimeout: 100, randomize: true },
         onCompromised: (error) => {
           compromised = error;
         },
