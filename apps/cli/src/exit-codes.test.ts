@@ -1,4 +1,5 @@
 import {
+  AbortedError,
   AuthenticationError,
   CircuitOpenError,
   ConfigurationError,
@@ -27,6 +28,7 @@ describe('exitCodeFor', () => {
     ['a network failure', new NetworkError({ message: 'x' }), ExitCode.transient],
     ['a rate limit', new RateLimitError({ message: 'x', provider: 'openai' }), ExitCode.transient],
     ['an open circuit', new CircuitOpenError({ message: 'x', provider: 'openai', retryAfterMs: 10 }), ExitCode.transient],
+    ['a cancelled prompt', new AbortedError({ message: 'x' }), ExitCode.cancelled],
     ['a broken audit chain', new AuditTamperedError({ path: '/a', firstBadLine: 2, entries: 3 }), ExitCode.integrity],
     ['a storage failure', new StorageError({ message: 'x' }), ExitCode.internal],
     ['a permanent provider error', new InvalidRequestError({ message: 'x', provider: 'openai' }), ExitCode.internal],

@@ -9,6 +9,8 @@ export const ExitCode = {
   notFound: 4,
   transient: 5,
   integrity: 6,
+  /** The user cancelled (Ctrl-C at a prompt): 128 + SIGINT, as shells report it. */
+  cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -18,6 +20,7 @@ const BY_CODE: Readonly<Record<string, ExitCode>> = {
   LA_KEY_NOT_FOUND: ExitCode.notFound,
   LA_ERROR_CODE_UNKNOWN: ExitCode.notFound,
   LA_AUDIT_TAMPERED: ExitCode.integrity,
+  LA_ABORTED: ExitCode.cancelled,
 };
 
 /**

@@ -2,14 +2,20 @@ import { memoryIo } from '../test/harness';
 import { Output, isColorEnabled, isVersionRequest, writeVersion } from './output';
 
 describe('Output', () => {
-  it('writes human results to stdout and notices to stderr, quiet silences notices only', () => {
+  it('writes human results to stdout and notices and warnings to stderr; quiet keeps results and errors only', () => {
     const memory = memoryIo();
-    const output = new Output(memory.io, { json: false, quiet: true, color: false });
-    output.notice('hidden');
-    output.warn('shown');
+    const output = new Output(memory.io, { json: false, quiet: false, color: false });
+    output.notice('note');
+    output.warn('careful');
+    expect(memory.stderr()).toBe('note\nWarning: careful\n');
+    const quiet = memoryIo();
+    const silent = new Output(quiet.io, { json: false, quiet: true, color: false });
+    silent.notice('hidden');
+    silent.warn('hidden too');
+    silent.failure('Error [X]: shown', {});
+    expect(quiet.stderr()).toBe('Error [X]: shown\n');
     output.result(['a', 'b'], { ignored: true });
     expect(memory.stdout()).toBe('a\nb\n');
-    expect(memory.stderr()).toBe('Warning: shown\n');
     expect(() => output.result('again', {})).toThrow('twice');
   });
 

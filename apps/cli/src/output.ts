@@ -54,8 +54,9 @@ export class Output {
     if (!this.options.quiet) this.io.stderr.write(`${text}\n`);
   }
 
-  /** A warning the user must see even with --quiet. */
+  /** A warning on stderr; --quiet silences it too ("results and errors only"). */
   warn(text: string): void {
+    if (this.options.quiet) return;
     this.io.stderr.write(`${this.paint('33', 'Warning:')} ${text}\n`);
   }
 

@@ -326,6 +326,10 @@ describe('run: live validation through the resilience registry', () => {
     status = 200;
     const ok = await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'live'], { stdin: fakeKey(), env });
     expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain('Checking the key with openai');
+    const rotated = await cli(['config', 'rotate-key', 'openai', '--stdin', '--validate', 'live'], { stdin: fakeKey(), env });
+    expect(rotated.code).toBe(0);
+    expect(rotated.stderr).toContain('Checking the new key with openai');
     expect(seen).toContain('GET /v1/models');
     status = 401;
     const rejected = await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'live'], { stdin: fakeKey(), env });
@@ -338,7 +342,7 @@ describe('run: live validation through the resilience registry', () => {
 describe('run: options, empty states and logging', () => {
   it('honours --storage, --log-level, --log-format and --quiet', async () => {
     const dir = tempConfigDir();
-    const result = await cli(['config', 'set-key', 'groq', '--stdin', '--storage', 'file', '--validate', 'none', '--log-level', 'debug', '--log-format', 'json', '--quiet'], {
+    const result = await cli(['config', 'set-key', 'groq', '--stdin', '--storage', 'file', '--validate', 'none', '--log-level', 'debug', '--log-format', 'json'], {
       stdin: fakeKey('gsk_'),
       env: baseEnv(dir),
     });
@@ -347,6 +351,17 @@ describe('run: options, empty states and logging', () => {
     const lines = result.stderr.split('\n').filter((line) => line.startsWith('{'));
     expect(lines.length).toBeGreaterThan(0);
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: expect.any(String) });
+  });
+
+  it('--quiet keeps stderr free of warnings', async () => {
+    const dir = tempConfigDir();
+    const env = baseEnv(dir, { OPENAI_API_KEY: fakeKey() });
+    const loud = await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: fakeKey(), env });
+    expect(loud.stderr).toContain('overrides the stored key');
+    const quiet = await cli(['config', 'set-key', 'openai', '--stdin', '--quiet'], { stdin: fakeKey(), env });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toContain('Stored the openai key');
   });
 
   it('uses the configured log level from config.yaml, and debug with --debug', async () => {

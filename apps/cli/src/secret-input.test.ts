@@ -28,6 +28,23 @@ describe('readKey', () => {
     expect(tty.promptsAsked).toEqual(['API key for openai:']);
     await expect(readKey(memoryIo().io, { stdin: false, provider: 'openai', command: 'rotate-key' })).rejects.toThrow('No terminal');
   });
+
+  it('refuses --stdin when standard input is a terminal (typing would echo the key)', async () => {
+    await expect(readKey(memoryIo({ stdinIsTTY: true }).io, { stdin: true, provider: 'openai', command: 'set-key' })).rejects.toMatchObject({
+      code: 'LA_CLI_USAGE',
+      message: expect.stringContaining('echoed'),
+    });
+  });
+
+  it('turns Ctrl-C at a prompt into LA_ABORTED, and leaves other failures alone', async () => {
+    const exit = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+    const memory = memoryIo({ stdinIsTTY: true });
+    memory.io.promptSecret = () => Promise.reject(exit);
+    await expect(readKey(memory.io, { stdin: false, provider: 'openai', command: 'set-key' })).rejects.toMatchObject({ code: 'LA_ABORTED' });
+    const other = new Error('other');
+    memory.io.promptSecret = () => Promise.reject(other);
+    await expect(readKey(memory.io, { stdin: false, provider: 'openai', command: 'set-key' })).rejects.toBe(other);
+  });
 });
 
 describe('resolveMasterPassword', () => {

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { ConfigurationError } from '@localagent/errors';
+import { AbortedError, ConfigurationError } from '@localagent/errors';
 import { UsageError } from './cli-errors.js';
 import type { CliIo } from './io.js';
 
@@ -33,9 +33,21 @@ async function inquirerPassword(io: CliIo, message: string): Promise<string> {
   );
 }
 
+/** Ctrl-C (or Ctrl-D) at a prompt is the user cancelling, not a bug: inquirer's ExitPromptError becomes LA_ABORTED. */
+export function cancelledAtPrompt(error: unknown): unknown {
+  if (error instanceof Error && error.name === 'ExitPromptError') {
+    return new AbortedError({ message: 'Cancelled at the prompt; nothing was stored.', suggestion: 'Run the command again when you have the key at hand.', cause: error });
+  }
+  return error;
+}
+
 /** Asks for a secret with a masked prompt (never echoed). */
-export function promptSecret(io: CliIo, message: string): Promise<string> {
-  return io.promptSecret !== undefined ? io.promptSecret(message) : inquirerPassword(io, message);
+export async function promptSecret(io: CliIo, message: string): Promise<string> {
+  try {
+    return await (io.promptSecret !== undefined ? io.promptSecret(message) : inquirerPassword(io, message));
+  } catch (error) {
+    throw cancelledAtPrompt(error);
+  }
 }
 
 /**
@@ -43,7 +55,16 @@ export function promptSecret(io: CliIo, message: string): Promise<string> {
  * Without a terminal and without `--stdin` there is no safe way to ask: say how to pipe it.
  */
 export async function readKey(io: CliIo, options: { stdin: boolean; provider: string; command: string }): Promise<string> {
-  if (options.stdin) return readStdin(io.stdin);
+  if (options.stdin) {
+    // typing into a terminal in cooked mode echoes every character: the masked prompt is the way there
+    if (io.stdin.isTTY === true) {
+      throw new UsageError({
+        message: '--stdin reads a pipe or a file, and standard input is a terminal: what you type would be echoed.',
+        suggestion: `Leave out --stdin to get the masked prompt (\`localagent config ${options.command} ${options.provider}\`), or pipe the key in.`,
+      });
+    }
+    return readStdin(io.stdin);
+  }
   if (io.stdin.isTTY === true) return promptSecret(io, `API key for ${options.provider}:`);
   throw new UsageError({
     message: 'No terminal to prompt for the key, and --stdin was not given.',

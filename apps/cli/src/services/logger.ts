@@ -43,7 +43,10 @@ export function loggingOptions(ctx: Pick<CliContext, 'env' | 'paths'>): { option
 export function createCliLogger(ctx: Pick<CliContext, 'env' | 'globals' | 'debug' | 'paths' | 'io'>): LazyLogger {
   const { options, levelConfigured } = loggingOptions(ctx);
   const level: LogLevel =
-    (ctx.globals.logLevel as LogLevel | undefined) ?? (ctx.debug ? 'debug' : undefined) ?? (levelConfigured ? options.level : undefined) ?? CLI_DEFAULT_LOG_LEVEL;
+    (ctx.globals.logLevel as LogLevel | undefined) ??
+    (ctx.debug ? 'debug' : undefined) ??
+    (levelConfigured ? options.level : undefined) ??
+    (ctx.globals.quiet ? 'error' : CLI_DEFAULT_LOG_LEVEL);
   return new LazyLogger(level, () =>
     createLogger({
       ...options,

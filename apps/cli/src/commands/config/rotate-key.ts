@@ -15,6 +15,7 @@ export async function rotateKey(ctx: CliContext, args: RotateKeyArgs): Promise<v
   const key = await readKey(ctx.io, { stdin: args.stdin, provider: args.provider, command: 'rotate-key' });
   const manager = await ctx.keyManager({ liveCheckProvider: args.validate === 'live' ? args.provider : undefined });
   const before = await storedKeyInfo(manager, args.provider).catch(() => undefined);
+  if (args.validate === 'live') ctx.output.notice(`Checking the new key with ${args.provider} before replacing the old one…`);
   await manager.rotateKey(args.provider, key, { validate: args.validate });
   const info = await storedKeyInfo(manager, args.provider);
   warnAboutEnvOverride(ctx, args.provider);

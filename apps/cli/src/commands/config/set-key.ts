@@ -15,6 +15,7 @@ export interface SetKeyArgs {
 export async function setKey(ctx: CliContext, args: SetKeyArgs): Promise<void> {
   const key = await readKey(ctx.io, { stdin: args.stdin, provider: args.provider, command: 'set-key' });
   const manager = await ctx.keyManager({ storage: args.storage, liveCheckProvider: args.validate === 'live' ? args.provider : undefined });
+  if (args.validate === 'live') ctx.output.notice(`Checking the key with ${args.provider} before storing it…`);
   await manager.storeKey(args.provider, key, { validate: args.validate });
   const info = await storedKeyInfo(manager, args.provider);
   warnAboutEnvOverride(ctx, args.provider);
