@@ -1,5 +1,5 @@
 import { REDACTED } from '@localagent/errors';
-import { Redactor, redact } from './redact';
+import { combineDetectors, Redactor, redact } from './redact';
 import { registerSecret, trieSource, unregisterSecret } from './secret-registry';
 
 const fake = {
@@ -192,5 +192,15 @@ describe('long text', () => {
     for (const text of ['sk-'.repeat(n / 3), 'eyJaaaaa.'.repeat(n / 9), `://${':'.repeat(n)}`, `${'a.b '.repeat(n / 4)}sk-${'x'.repeat(20)}`]) {
       expect(typeof redact(text)).toBe('string');
     }
+  });
+});
+
+describe('combineDetectors', () => {
+  it('combines patterns into one case-insensitive test, or tests them one by one when they cannot combine', () => {
+    const combined = combineDetectors([/abc/g, /x\d+/]);
+    expect([combined.test('ABC'), combined.test('x1'), combined.test('zzz')]).toEqual([true, true, false]);
+    // the same group name twice cannot be in one regex
+    const separate = combineDetectors([/(?<k>abc)/g, /(?<k>x\d+)/u]);
+    expect([separate.test('aBc'), separate.test('X12'), separate.test('zzz')]).toEqual([true, true, false]);
   });
 });

@@ -26,12 +26,28 @@ const AUTHORIZATION_VALUE = /\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{8,}/g
 // only; the user part excludes ':' so the match stays linear on long strings.
 const URL_CREDENTIALS_LOOSE = /:\/\/[^\s/:@]+:[^\s/@]+@/;
 
+interface Detector {
+  test(text: string): boolean;
+}
+
 /**
- * One pass that finds any string maskSecrets or EXTRA_PATTERNS would change (case-insensitive, so
- * a superset): clean strings, the vast majority, cost one regex test and no copy.
+ * One regex that finds any string one of `patterns` would match (case-insensitive, so a superset):
+ * clean strings, the vast majority, cost one test and no copy. Should a pattern not combine (a
+ * named group used twice, a flag the others lack), each is tested in turn instead.
  */
-// eslint-disable-next-line security/detect-non-literal-regexp -- built from our own constant patterns
-const DETECTOR = new RegExp([...SECRET_PATTERNS, ...EXTRA_PATTERNS, URL_CREDENTIALS_LOOSE].map((p) => `(?:${p.source})`).join('|'), 'i');
+export function combineDetectors(patterns: readonly RegExp[]): Detector {
+  try {
+    // eslint-disable-next-line security/detect-non-literal-regexp -- built from constant patterns
+    return new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), 'i');
+  } catch {
+    // eslint-disable-next-line security/detect-non-literal-regexp -- the same constant patterns, one by one
+    const each = patterns.map((p) => new RegExp(p.source, `${p.flags.replace(/[gyi]/g, '')}i`));
+    return { test: (text) => each.some((pattern) => pattern.test(text)) };
+  }
+}
+
+/** Finds any string maskSecrets or EXTRA_PATTERNS would change. */
+const DETECTOR = combineDetectors([...SECRET_PATTERNS, ...EXTRA_PATTERNS, URL_CREDENTIALS_LOOSE]);
 
 /** Field names that hold a credential, beyond errors' exact list: any name ending in one of these words. */
 const SECRET_FIELD_SUFFIX =
