@@ -71,6 +71,39 @@ it('the driver classes are the same backends under their names', () => {
   expect(new HostedKeyringBackend('keytar', { timeoutMs: 250 }).timeoutMs).toBe(250);
 });
 
+describe('the helper process protocol (a stand-in module with keytar\'s API: a crash on demand cannot be had from the real one)', () => {
+  let fake: string;
+  beforeAll(() => {
+    fake = join(dir, 'fake-keytar.js');
+    writeFileSync(
+      fake,
+      `const items = new Map();
+       const k = (s, a) => s + '/' + a;
+       exports.setPassword = async (s, a, v) => { items.set(k(s, a), v); };
+       exports.getPassword = async (s, a) => (a === 'odd' ? 42 : items.has(k(s, a)) ? items.get(k(s, a)) : null);
+       exports.deletePassword = async (s, a) => { if (a === 'crash') process.kill(process.pid, 'SIGKILL'); return items.delete(k(s, a)); };
+       exports.findCredentials = async (s) => [{ account: 'b' }, { account: 'a' }, { account: 'a' }];`,
+    );
+  });
+
+  it('sorts and de-duplicates list, rejects unexpected values, survives a helper crash and close()', async () => {
+    const backend = new HostedKeyringBackend('keytar', { modulePath: fake });
+    expect(await backend.probe()).toEqual({ usable: true, driver: 'keytar' });
+    expect(await backend.list('s')).toEqual(['a', 'b']);
+    await backend.set('s', 'x', 'v');
+    expect(await backend.get('s', 'x')).toBe('v');
+    expect(reasonOf(await rejection(backend.get('s', 'odd')))).toBe('error');
+    const crash = await rejection(backend.delete('s', 'crash'));
+    expect([reasonOf(crash), crash.message]).toEqual(['error', expect.stringContaining('SIGKILL')]);
+    // a fresh helper (the stand-in's items died with the old one)
+    expect(await backend.get('s', 'x')).toBeUndefined();
+    backend.close();
+    backend.close();
+    expect(await backend.delete('s', 'x')).toBe(false);
+    backend.close();
+  });
+});
+
 describe.each(DRIVERS)('%s driver: no D-Bus session at all', (driver) => {
   it('probe reports no-dbus when DBUS_SESSION_BUS_ADDRESS points nowhere', async () => {
     const env = { PATH: process.env['PATH'], HOME: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-such.sock')}` };

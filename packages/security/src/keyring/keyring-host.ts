@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { KeyringUnavailableError } from '@localagent/errors';
 import type { KeyringDriverName } from './backend.js';
 import { HOST_SOURCE } from './host-source.js';
 import { classifyKeyringMessage, keyringError, type KeyringReasonCode } from './reasons.js';
@@ -60,7 +61,11 @@ export class KeyringHost {
           if (!this.#pending.has(id)) return;
           this.#child?.send({ id, op: operation, ...args });
         })
-        .catch((error: unknown) => this.#pending.get(id)?.reject(error as Error));
+        .catch((error: unknown) => {
+          // a helper that died between 'ready' and send() makes send throw a plain error
+          const reason = KeyringUnavailableError.isInstance(error) ? error : this.#error(operation, 'error', (error as Error).message, error);
+          this.#pending.get(id)?.reject(reason);
+        });
     });
   }
 
