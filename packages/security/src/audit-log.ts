@@ -7,7 +7,7 @@ import { StorageError } from '@localagent/errors';
 import { defaultConfigDir } from './config-dir.js';
 import { DIR_MODE, FILE_MODE } from './permissions.js';
 
-export type AuditAction = 'store' | 'retrieve' | 'rotate' | 'delete' | 'list';
+export type AuditAction = 'store' | 'retrieve' | 'rotate' | 'delete' | 'list' | 'change_password';
 export type AuditOutcome = 'success' | 'failure' | 'not_found';
 
 /** One audited action. Never carries key material: a fingerprint at most. */

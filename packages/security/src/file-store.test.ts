@@ -139,4 +139,29 @@ describe('the encrypted key file', () => {
     await Promise.all(['a1', 'a2', 'a3', 'a4', 'a5'].map((p) => m.storeKey(p, fakeKeys.generic())));
     expect((await m.listKeys()).map((k) => k.provider)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
   });
+
+  it('changes the master password: atomically, under the lock, with a fresh salt; the old password stops working', async () => {
+    const before = await storedFile();
+    const m = await manager();
+    await expect(m.changeMasterPassword('new password')).resolves.toBe(true);
+    const after = readFileSync(path);
+    expect(parseEnvelope(after).salt.equals(parseEnvelope(before).salt)).toBe(false);
+    await expect(m.listKeys()).resolves.toHaveLength(2); // the same manager goes on with the new password
+    await m.storeKey('gemini', fakeKeys.gemini());
+    await expect((await manager({ masterPassword: 'pw' })).retrieveKey('groq')).rejects.toBeInstanceOf(DecryptionError);
+    await expect((await manager({ masterPassword: 'new password' })).listKeys()).resolves.toHaveLength(3);
+    const audit = readFileSync(join(dir, 'audit.log'), 'utf8');
+    expect(audit).toContain('"action":"change_password","outcome":"success"');
+    expect(audit).not.toContain('new password');
+  });
+
+  it('changes nothing with a wrong current password or an empty new one, and reports a missing file', async () => {
+    const before = await storedFile();
+    const wrong = await manager({ masterPassword: 'not pw' });
+    await expect(wrong.changeMasterPassword(Buffer.from('x'))).rejects.toBeInstanceOf(DecryptionError);
+    expect(readFileSync(path).equals(before)).toBe(true);
+    await expect(wrong.changeMasterPassword('')).rejects.toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
+    const empty = await manager({ configDir: join(dir, 'empty') });
+    await expect(empty.changeMasterPassword('new')).resolves.toBe(false);
+  });
 });

@@ -42,7 +42,7 @@ const emptyStore = (): StoreData => ({ version: 1, keys: {} });
  */
 export class EncryptedFileStore {
   readonly path: string;
-  readonly #session: EncryptionSession;
+  #session: EncryptionSession;
   readonly #logger: SecurityLogger;
   readonly #staleMs: number;
   #checked = false;
@@ -100,6 +100,25 @@ export class EncryptedFileStore {
    * fsync, rename) before unlocking. Never proceeds without the lock.
    */
   async update<T>(mutate: (data: StoreData) => Mutation<T>): Promise<T> {
+    return this.#locked(mutate, undefined);
+  }
+
+  /**
+   * Re-encrypts the whole file for another session (a new master password, a fresh salt), under the
+   * lock, and adopts that session; the old one is wiped. Resolves false when there is no file.
+   */
+  async rekey(next: EncryptionSession): Promise<boolean> {
+    if (!(await this.exists())) return false;
+    await this.#locked(() => ({ result: undefined, write: true }), next);
+    return true;
+  }
+
+  /** The session's key material is wiped; the store cannot decrypt afterwards. */
+  close(): void {
+    this.#session.close();
+  }
+
+  async #locked<T>(mutate: (data: StoreData) => Mutation<T>, next: EncryptionSession | undefined): Promise<T> {
     const dir = dirname(this.path);
     try {
       await mkdir(dir, { recursive: true, mode: DIR_MODE });
@@ -138,14 +157,18 @@ export class EncryptedFileStore {
       const raw = await this.#rawFile();
       const data = raw === undefined ? emptyStore() : await this.#decode(raw);
       const { result, write } = mutate(data);
-      if (write || (raw !== undefined && this.#session.isOutdated(raw))) {
+      if (write || next !== undefined || (raw !== undefined && this.#session.isOutdated(raw))) {
         const plaintext = Buffer.from(JSON.stringify(data), 'utf8');
         try {
-          const sealed = await this.#session.seal(plaintext);
+          const sealed = await (next ?? this.#session).seal(plaintext);
           if (compromised !== undefined) throw compromised;
           await writeFileAtomic(this.path, sealed, { mode: FILE_MODE, fsync: true });
         } finally {
           plaintext.fill(0);
+        }
+        if (next !== undefined) {
+          this.#session.close();
+          this.#session = next;
         }
       }
       return result;

@@ -76,7 +76,6 @@ const noKeyring = (driver: KeyringProbeResult['driver'], reason: string, reasonC
  */
 export class SecureKeyManager {
   readonly #o: ResolvedOptions;
-  readonly #session: EncryptionSession;
   readonly #file: EncryptedFileStore;
   readonly #audit: AuditLog | undefined;
   #keyring: Promise<{ backend: KeyringBackend | undefined; probe: KeyringProbeResult }> | undefined;
@@ -88,10 +87,9 @@ export class SecureKeyManager {
 
   private constructor(options: ResolvedOptions) {
     this.#o = options;
-    this.#session = new EncryptionSession(options.encryption, () => this.#masterPassword());
     this.#file = new EncryptedFileStore({
       path: options.keyFilePath,
-      session: this.#session,
+      session: new EncryptionSession(options.encryption, () => this.#masterPassword()),
       logger: options.logger,
       lockStaleMs: options.lockStaleMs,
     });
@@ -396,10 +394,35 @@ export class SecureKeyManager {
     };
   }
 
+  /**
+   * Re-encrypts the key file with a new master password (and a fresh salt), atomically and under
+   * the lock; the current password is needed to read it. Resolves false when there is no file.
+   * Keys in the OS keyring are not affected.
+   */
+  async changeMasterPassword(newPassword: Secret): Promise<boolean> {
+    this.#assertOpen();
+    if (newPassword.length === 0) {
+      throw new ConfigurationError({ code: 'LA_MASTER_PASSWORD_REQUIRED', message: 'The new master password is empty.' });
+    }
+    const copy = Buffer.from(typeof newPassword === 'string' ? Buffer.from(newPassword, 'utf8') : newPassword);
+    const next = new EncryptionSession(this.#o.encryption, () => Promise.resolve(copy));
+    return this.#audited('change_password', undefined, async () => {
+      let changed = false;
+      try {
+        changed = await this.#file.rekey(next);
+        return changed ? { result: true, event: { backend: 'file' } } : { result: false, event: { backend: 'none', outcome: 'not_found' } };
+      } finally {
+        // the session copied the password into its own Buffer on first use; a session the store did not adopt is wiped
+        copy.fill(0);
+        if (!changed) next.close();
+      }
+    });
+  }
+
   /** Wipes the master password and derived keys held in memory. The manager cannot be used afterwards. */
   close(): void {
     this.#closed = true;
-    this.#session.close();
+    this.#file.close();
     // the drivers run in a helper process; stop it rather than leave it to exit with us
     (this.#ownedBackend as { close?: () => void } | undefined)?.close?.();
   }
