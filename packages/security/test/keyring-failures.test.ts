@@ -173,6 +173,13 @@ describe('in a plain Node process (outside jest), as the built package runs', ()
     }
   });
 
+  it.each(DRIVERS)('%s: no D-Bus session (a socket that does not exist) is reported within the timeout, then the process exits', async (driver) => {
+    const env = { PATH: process.env['PATH'], HOME: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'gone.sock')}` };
+    const result = await runNodeScript(dir, script(withDrivers, driver, 3000), env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ usable: false, driver, reasonCode: 'no-dbus' });
+  });
+
   it.each(DRIVERS)('%s: an optional dependency that is not installed is module-missing', async (driver) => {
     const result = await runNodeScript(dir, script(withoutDrivers, driver, 3000), { PATH: process.env['PATH'] });
     expect(result.code).toBe(0);

@@ -41,6 +41,9 @@ function backend(driver: 'napi' | 'keytar', options: ConstructorParameters<typeo
   return b;
 }
 
+/** The session's D-Bus address and nothing else: no provider key variable can leak into a test. */
+const sessionEnv = (): Record<string, string | undefined> => ({ DBUS_SESSION_BUS_ADDRESS: process.env['DBUS_SESSION_BUS_ADDRESS'] });
+
 /** A custom provider name unique to this run: the manager's keyring service is the shared `localagent`. */
 const providerName = (): string => `kr-test-${randomBytes(5).toString('hex')}`;
 
@@ -52,9 +55,8 @@ describeReal.each(DRIVERS)('SecureKeyManager with the %s driver in the session S
     const started = Date.now();
     const direct = backend(driver);
     const provider = providerName();
-    // keyringBackend rather than keyringDriver: the manager's loader (src/keyring-loader.ts) imports
-    // the drivers module through a variable specifier, which neither jest nor the bundled build can load
-    const m = await manager({ storage: 'keyring', keyringBackend: backend(driver) });
+    // the manager loads the driver itself, and hands it its own env (only the D-Bus session here)
+    const m = await manager({ storage: 'keyring', keyringDriver: driver, env: sessionEnv() });
     try {
       expect((await m.status()).keyring).toEqual({ usable: true, driver });
       expect((await m.status()).activeBackend).toBe('keyring');
@@ -120,6 +122,13 @@ describe.each(DRIVERS)('SecureKeyManager when the %s keyring is unusable', (driv
     expect(status.activeBackend).toBe('file');
     expect(status.keyring).toMatchObject({ usable: false, driver, reasonCode: 'no-dbus' });
     expect(readFileSync(join(dir, 'keys.enc')).includes(Buffer.from(key))).toBe(false);
+  });
+
+  it('the manager passes its env to the driver: an env without a D-Bus session falls back to the file', async () => {
+    const m = await manager({ storage: 'auto', keyringDriver: driver, env: { HOME: dir, XDG_RUNTIME_DIR: dir } });
+    await m.storeKey(providerName(), fakeSecret());
+    expect((await m.status()).keyring).toMatchObject({ usable: false, driver, reasonCode: 'no-dbus' });
+    expect(logger.warnings).toHaveLength(1);
   });
 
   it('storage keyring fails with KeyringUnavailableError that says why', async () => {
