@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +120,52 @@ describe('bounded memory (built package)', () => {
     expect(written.map((l) => l.i)).toEqual(Array.from({ length: 5_000 }, (_, i) => i));
     expect(lines.at(-1)).toMatchObject({ level: 'WARNING', dropped_lines: 25_000 });
   });
+
+  it('with a reader slower than the producer (a FIFO drained slowly by another process), drops and counts instead of growing', async () => {
+    const dir = tempDir();
+    // with utc: true the file for today is agent-<UTC date>.log: make it a FIFO
+    const fifo = join(dir, `agent-${new Date().toISOString().slice(0, 10)}.log`);
+    execFileSync('mkfifo', [fifo]);
+    const received = join(dir, 'received.txt');
+    // reads 4 KiB every 2 ms (about 2 MB/s) and copies what it reads to received.txt
+    const reader = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs');
+         const input = fs.openSync(process.argv[1], 'r');
+         const output = fs.openSync(process.argv[2], 'w');
+         const buffer = Buffer.alloc(4096);
+         const step = () => {
+           const n = fs.readSync(input, buffer, 0, buffer.length, null);
+           if (n === 0) { fs.closeSync(output); return; }
+           fs.writeSync(output, buffer.subarray(0, n));
+           setTimeout(step, 2);
+         };
+         step();`,
+        fifo,
+        received,
+      ],
+      { stdio: 'ignore' },
+    );
+    const readerDone = new Promise((resolve) => reader.on('exit', resolve));
+    const log = createLogger({ console: false, file: { path: join(dir, 'agent.log'), utc: true }, maxQueuedLines: 2_000 });
+    const total = 60_000;
+    for (let i = 0; i < total; i++) {
+      log.info('fast producer', { i, padding: 'x'.repeat(40) });
+      if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await log.close();
+    await readerDone;
+    const lines = readFileSync(received, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { i?: number; dropped_lines?: number });
+    const written = lines.filter((l) => l.i !== undefined);
+    const dropped = lines.reduce((n, l) => n + (l.dropped_lines ?? 0), 0);
+    expect(dropped).toBeGreaterThan(0);
+    expect(written.length + dropped).toBe(total);
+    // what was kept is whole and in order
+    const order = written.map((l) => l.i as number);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  }, 30_000);
 
   it('loses nothing when the producer yields every 1,000 lines', async () => {
     const dir = tempDir();
