@@ -58,7 +58,14 @@ export class QueuedFileTransport extends TransportStream {
   constructor(file: FileOptions, options: QueuedFileTransportOptions) {
     super();
     this.path = file.path;
-    this.onError = (error) => options.onError(toStorageError(this.path, error));
+    const seen = new WeakSet<Error>();
+    this.onError = (error) => {
+      // one failure reaches us twice (the write's callback and the stream's 'error'), and every later
+      // write to the dead stream fails with ERR_STREAM_DESTROYED: report the failure once
+      if (seen.has(error) || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_DESTROYED') return;
+      seen.add(error);
+      options.onError(toStorageError(this.path, error));
+    };
     this.stream = this.open(file);
     const stream = this.stream;
     this.queue = new LineQueue({
