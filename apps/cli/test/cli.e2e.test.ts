@@ -3,7 +3,7 @@
  * it, with a fresh config dir, env vars and stdin. No TTY: keys come from --stdin.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -260,5 +260,33 @@ const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).statu
     expect(reveal.stdout).toContain(key);
     // stderr is the terminal here: the warning comes in colour unless NO_COLOR is set
     expect(reveal.stdout).toMatch(/Warning:.*scrollback/);
+  });
+});
+
+describe('localagent (built bundle): V8 code cache of the core', () => {
+  const cacheFiles = (dir: string): string[] =>
+    existsSync(join(dir, 'cache')) ? readdirSync(join(dir, 'cache')).filter((name) => name.endsWith('.v8cache')) : [];
+
+  it('is written privately in the config dir\'s cache, survives corruption, and is ignored in a shared directory', () => {
+    const dir = tempConfigDir();
+    expect(localagent(['--version'], { dir }).code).toBe(0);
+    expect(cacheFiles(dir)).toEqual([]); // --version never loads the core
+    expect(localagent(['errors', 'explain', 'LA_TIMEOUT'], { dir }).code).toBe(0);
+    const [name] = cacheFiles(dir);
+    expect(name).toMatch(/^core-[0-9a-f]{16}\.v8cache$/);
+    const file = join(dir, 'cache', name ?? '');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'cache')).mode & 0o777).toBe(0o700);
+
+    writeFileSync(file, Buffer.from('not a V8 code cache'));
+    const afterCorruption = localagent(['errors', 'explain', 'LA_TIMEOUT', '--json'], { dir });
+    expect(afterCorruption.code).toBe(0);
+    expect(JSON.parse(afterCorruption.stdout)).toMatchObject({ code: 'LA_TIMEOUT' });
+    expect(readFileSync(file).toString()).not.toBe('not a V8 code cache');
+
+    chmodSync(join(dir, 'cache'), 0o777);
+    writeFileSync(file, Buffer.from('planted by someone else'));
+    expect(localagent(['errors', 'explain', 'LA_TIMEOUT'], { dir }).code).toBe(0);
+    expect(readFileSync(file).toString()).toBe('planted by someone else');
   });
 });
