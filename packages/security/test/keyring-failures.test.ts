@@ -1,6 +1,7 @@
 import { KeyringUnavailableError } from '@localagent/errors';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   HostedKeyringBackend,
   KeytarKeyringBackend,
@@ -186,6 +187,24 @@ describe('in a plain Node process (outside jest), as the built package runs', ()
     const probe = JSON.parse(result.stdout) as { reason: string };
     expect(probe).toMatchObject({ usable: false, driver, reasonCode: 'module-missing' });
     expect(probe.reason).toContain('Cannot find module');
+  });
+});
+
+describe('the built package (dist) finds the driver modules from CommonJS and from ESM', () => {
+  const dist = join(__dirname, '..', 'dist');
+  const built = existsSync(join(dist, 'index.js')) && existsSync(join(dist, 'index.mjs'));
+  // the drivers are resolved from the package's own location: __filename in CJS, the stack in ESM
+  (built ? it.each(DRIVERS) : it.skip.each(DRIVERS))('%s', async (driver) => {
+    const body = (load: string): string => `${load}
+      const m = await SecureKeyManager.create({ configDir: ${JSON.stringify(dir)}, env: { HOME: ${JSON.stringify(dir)}, XDG_RUNTIME_DIR: ${JSON.stringify(dir)} }, configFile: false, storage: 'auto', keyringDriver: ${JSON.stringify(driver)}, audit: false });
+      process.stdout.write(JSON.stringify((await m.status()).keyring));`;
+    const cjs = await runNodeScript(dir, `(async () => { ${body(`const { SecureKeyManager } = require(${JSON.stringify(join(dist, 'index.js'))});`)} })();`, { PATH: process.env['PATH'] });
+    const esm = await runNodeScript(dir, body(`import { SecureKeyManager } from ${JSON.stringify(pathToFileURL(join(dist, 'index.mjs')).href)};`), { PATH: process.env['PATH'] }, '.mjs');
+    for (const result of [cjs, esm]) {
+      expect(result.stderr).toBe('');
+      // no-dbus, not module-missing: the module was found and loaded, and failed only for want of a D-Bus session
+      expect(JSON.parse(result.stdout)).toMatchObject({ usable: false, driver, reasonCode: 'no-dbus' });
+    }
   });
 });
 

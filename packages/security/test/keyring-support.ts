@@ -232,8 +232,13 @@ export function compileKeyring(outDir: string, withDrivers: boolean): string {
 }
 
 /** Runs `source` in a fresh Node process; resolves when it exits (by itself: nothing kills it). */
-export function runNodeScript(dir: string, source: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const file = join(dir, `script-${randomBytes(4).toString('hex')}.js`);
+export function runNodeScript(
+  dir: string,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  extension: '.js' | '.mjs' = '.js',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const file = join(dir, `script-${randomBytes(4).toString('hex')}${extension}`);
   writeFileSync(file, source);
   return run(process.execPath, [file], env);
 }
