@@ -33,6 +33,21 @@ function cacheDir(argv, env) {
   return undefined;
 }
 
+/**
+ * One cache per command (`config-list-keys`, `doctor`…): V8 caches the functions a run compiled, and
+ * each command compiles different ones. Only the first two bare words count; option values are skipped.
+ */
+function commandKey(argv) {
+  const words = [];
+  for (let i = 0; i < argv.length && words.length < 2; i += 1) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    if (arg === '--config-dir' || arg === '--log-level' || arg === '--log-format' || arg === '--validate' || arg === '--storage' || arg === '--tail') i += 1;
+    else if (/^[a-z][a-z-]{0,30}$/.test(arg)) words.push(arg);
+  }
+  return words.length === 0 ? 'default' : words.join('-');
+}
+
 function isPrivateDir(dir) {
   const stat = fs.statSync(dir);
   return stat.isDirectory() && (typeof process.getuid !== 'function' || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
@@ -55,7 +70,7 @@ function writeCache(file, data) {
   fs.renameSync(tmp, file);
   // caches of other versions of the core are dead weight
   for (const name of fs.readdirSync(dir)) {
-    if (/^core-[0-9a-f]+\.v8cache$/.test(name) && name !== path.basename(file)) fs.rmSync(path.join(dir, name), { force: true });
+    if (/^core-[0-9a-f]+-.*\.v8cache$/.test(name) && !name.startsWith(`core-${CORE_ID}-`)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
@@ -63,8 +78,9 @@ exports.loadRun = () => {
   if (core !== undefined) return core;
   const filename = path.join(__dirname, 'localagent-core.js');
   const source = zlib.brotliDecompressSync(Buffer.from(CORE, 'base64')).toString('utf8');
-  const dir = cacheDir(process.argv.slice(2), process.env);
-  const cacheFile = dir === undefined ? undefined : path.join(dir, `core-${CORE_ID}.v8cache`);
+  const argv = process.argv.slice(2);
+  const dir = cacheDir(argv, process.env);
+  const cacheFile = dir === undefined ? undefined : path.join(dir, `core-${CORE_ID}-${commandKey(argv)}.v8cache`);
   const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
   // compiled as a CommonJS module beside this file: stack frames name it localagent-core.js
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {

@@ -273,7 +273,7 @@ describe('localagent (built bundle): V8 code cache of the core', () => {
     expect(cacheFiles(dir)).toEqual([]); // --version never loads the core
     expect(localagent(['errors', 'explain', 'LA_TIMEOUT'], { dir }).code).toBe(0);
     const [name] = cacheFiles(dir);
-    expect(name).toMatch(/^core-[0-9a-f]{16}\.v8cache$/);
+    expect(name).toMatch(/^core-[0-9a-f]{16}-errors-explain\.v8cache$/);
     const file = join(dir, 'cache', name ?? '');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'cache')).mode & 0o777).toBe(0o700);
