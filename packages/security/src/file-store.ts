@@ -33,7 +33,8 @@ export interface Mutation<T> {
   write: boolean;
 }
 
-const emptyStore = (): StoreData => ({ version: 1, keys: {} });
+// null-prototype records: a provider named `constructor` must not find Object.prototype's
+const emptyStore = (): StoreData => ({ version: 1, keys: Object.create(null) as Record<string, StoredKey> });
 
 /**
  * The encrypted key file. Reads take no lock (the file is only ever replaced by rename, so a
@@ -87,7 +88,7 @@ export class EncryptedFileStore {
     try {
       const parsed = JSON.parse(plaintext.toString('utf8')) as Partial<StoreData>;
       if (parsed.version !== 1 || typeof parsed.keys !== 'object' || parsed.keys === null) throw new Error('unexpected structure');
-      return { version: 1, keys: parsed.keys };
+      return { version: 1, keys: Object.assign(Object.create(null) as Record<string, StoredKey>, parsed.keys) };
     } catch (cause) {
       throw new StorageError({ message: `The decrypted content of ${this.path} is not a key store.`, cause, details: { path: this.path } });
     } finally {

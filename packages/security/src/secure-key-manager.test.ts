@@ -118,6 +118,16 @@ describe('SecureKeyManager', () => {
       ]);
     });
 
+    it('treats a provider named like an Object.prototype property as any other', async () => {
+      const m = await manager({ storage: 'file' });
+      await expect(m.retrieveKey('constructor')).resolves.toBeUndefined();
+      await m.storeKey('groq', fakeKeys.groq());
+      await expect(m.retrieveKey('constructor')).resolves.toBeUndefined();
+      await expect(m.rotateKey('constructor', 'abc')).rejects.toBeInstanceOf(KeyNotFoundError);
+      await expect(m.storeKey('constructor', 'abc-def')).resolves.toBe(true);
+      await expect(m.retrieveKey('constructor')).resolves.toBe('abc-def');
+    });
+
     it('refuses to work after close()', async () => {
       const m = await manager({ storage: 'file' });
       m.close();
