@@ -57,6 +57,23 @@ describe('maskSecrets', () => {
     }
   });
 
+  it('masks Basic and Bearer values whole, base64 padding included', () => {
+    const padded = `${alnum(22)}==`;
+    expect(maskSecrets(`Authorization: Basic ${padded} next`)).toBe(`Authorization: Basic ${REDACTED} next`);
+    expect(maskSecrets(`Bearer ${alnum(31)}=`)).toBe(`Bearer ${REDACTED}`);
+  });
+
+  it('masks Slack tokens of every letter and AWS ids followed by more characters', () => {
+    expect(maskSecrets(`xoxe-${alnum(30)}`)).toBe(REDACTED);
+    expect(maskSecrets(`AKIA${'A'.repeat(16)}XYZ`)).toBe(REDACTED);
+  });
+
+  it('stays linear on long adversarial input (a quadratic pattern would hit the test timeout)', () => {
+    for (const text of ['sk-'.repeat(60_000), 'eyJaaaaa.'.repeat(20_000), 'a://b:'.repeat(30_000), `http://${'u'.repeat(100_000)}`]) {
+      expect(typeof maskSecrets(text)).toBe('string');
+    }
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'Rate limit reached for gpt-4o on tokens per min (TPM): Limit 30000. Please try again in 1.31s.';
     expect(maskSecrets(text)).toBe(text);

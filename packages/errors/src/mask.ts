@@ -10,7 +10,7 @@ export const REDACTED = '[REDACTED]';
 export const SECRET_PATTERNS: readonly RegExp[] = [
   // A key fragment a provider echoes back, e.g. OpenAI's 401 "Incorrect API key provided: sk-proj-****abcd".
   // Listed first: the next pattern would stop at the asterisks and leave the key's last characters.
-  /\bsk-[A-Za-z0-9_-]*\*[A-Za-z0-9_*-]*/g,
+  /\bsk-[A-Za-z0-9_-]{0,256}\*[A-Za-z0-9_*-]{0,256}/g,
   // Anthropic sk-ant-…, OpenAI sk-…/sk-proj-…/sk-svcacct-…, DeepSeek, OpenRouter sk-or-… and similar
   /\bsk-[A-Za-z0-9_-]{8,}/g,
   // Google AIza…
@@ -19,9 +19,9 @@ export const SECRET_PATTERNS: readonly RegExp[] = [
   /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
   // Slack tokens
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
+  /\bxox[a-z]-[A-Za-z0-9-]{10,}/g,
   // AWS access key ids
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16,}/g,
   // Groq gsk_…, Hugging Face hf_…, xAI xai-…, Replicate r8_…, Perplexity pplx-…
   /\bgsk_[A-Za-z0-9]{20,}/g,
   /\bhf_[A-Za-z0-9]{20,}/g,
@@ -36,8 +36,11 @@ export const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(?:api[_-]?key|access[_-]?token|key|token|secret|password)=[^&\s"']{6,}/gi,
 ];
 
-// user:pass@ in URLs keeps the scheme and host readable.
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi;
+// user:pass@ in URLs keeps the scheme and host readable. Quantifiers here and in the echoed-fragment
+// pattern are bounded: unbounded ones backtrack quadratically on long inputs such as 'sk-'.repeat(1e5).
+const AUTH_SCHEME = /^(?:Bearer|Basic|Token)\s/i;
+const PARAMETER = /^[A-Za-z_-]+=/;
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{1,256}@/gi;
 
 /** Replaces every credential-looking substring with `[REDACTED]`. */
 export function maskSecrets(text: string): string {
@@ -45,11 +48,11 @@ export function maskSecrets(text: string): string {
   for (const pattern of SECRET_PATTERNS) {
     pattern.lastIndex = 0;
     out = out.replace(pattern, (match) => {
-      const eq = match.indexOf('=');
-      // keep the parameter or scheme name so the text still says what was there
-      if (eq > 0 && !match.startsWith('eyJ')) return `${match.slice(0, eq + 1)}${REDACTED}`;
-      const space = match.search(/\s/);
-      if (space > 0) return `${match.slice(0, space + 1)}${REDACTED}`;
+      // keep the scheme or parameter name so the text still says what was there; an '=' inside a
+      // Basic/Bearer value is base64 padding, not a parameter, so the scheme is tested first
+      if (AUTH_SCHEME.test(match)) return `${match.slice(0, match.search(/\s/) + 1)}${REDACTED}`;
+      const parameter = PARAMETER.exec(match);
+      if (parameter !== null) return `${parameter[0]}${REDACTED}`;
       return REDACTED;
     });
   }
