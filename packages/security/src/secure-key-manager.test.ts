@@ -5,6 +5,7 @@ import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from '../test/suppo
 import { MemoryKeyring } from '../test/support/memory-keyring';
 import { verifyAuditLog } from './audit-log';
 import { SecureKeyManager, KEYRING_SERVICE } from './secure-key-manager';
+import { getApiKey } from './get-api-key';
 import type { SecureKeyManagerOptions } from './resolve-options';
 
 describe('SecureKeyManager', () => {
@@ -186,6 +187,13 @@ describe('SecureKeyManager', () => {
       expect((error as KeyringUnavailableError).suggestion).toMatch(/Unlock it.*--storage file/);
       const unknown = await manager({ storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false }) });
       await expect(unknown.storeKey('openai', fakeKeys.openai())).rejects.toThrow('unknown reason');
+      // reading, deleting and listing cannot tell "absent" from "unknown" either
+      await expect(m.retrieveKey('openai')).rejects.toBeInstanceOf(KeyringUnavailableError);
+      await expect(m.deleteKey('openai')).rejects.toBeInstanceOf(KeyringUnavailableError);
+      await expect(m.listKeys()).rejects.toBeInstanceOf(KeyringUnavailableError);
+      await expect(getApiKey('openai', { configDir: dir, env: {}, storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false }) })).rejects.toBeInstanceOf(
+        KeyringUnavailableError,
+      );
       expect((await m.status()).activeBackend).toBe('none');
       expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
     });

@@ -63,6 +63,14 @@ function keyringSuggestion(probe: KeyringProbeResult): string | undefined {
   return code === undefined ? undefined : reasonText(code, probe.driver).suggestion;
 }
 
+function unusableKeyring(probe: KeyringProbeResult): KeyringUnavailableError {
+  return new KeyringUnavailableError({
+    message: `The OS keyring is not usable: ${probe.reason ?? 'unknown reason'}.`,
+    suggestion: keyringSuggestion(probe),
+    details: { driver: probe.driver, reasonCode: probe.reasonCode },
+  });
+}
+
 const noKeyring = (driver: KeyringProbeResult['driver'], reason: string, reasonCode: string): KeyringProbeResult => ({
   usable: false,
   driver,
@@ -144,8 +152,14 @@ export class SecureKeyManager {
     return this.#keyring;
   }
 
+  /**
+   * The keyring to read or delete from: `undefined` when it is not usable in `auto`/`file` mode; with
+   * `storage: 'keyring'` an unusable keyring throws, since "unknown" must not be reported as "absent".
+   */
   async #usableKeyring(): Promise<KeyringBackend | undefined> {
-    return (await this.#keyringState()).backend;
+    const { backend, probe } = await this.#keyringState();
+    if (backend === undefined && this.#o.storage === 'keyring') throw unusableKeyring(probe);
+    return backend;
   }
 
   /** Where new keys go. `auto` falls back to the encrypted file (never plaintext) and says so once. */
@@ -153,13 +167,7 @@ export class SecureKeyManager {
     if (this.#o.storage === 'file') return { target: 'file' };
     const { backend, probe } = await this.#keyringState();
     if (backend !== undefined) return { target: 'keyring', backend };
-    if (this.#o.storage === 'keyring') {
-      throw new KeyringUnavailableError({
-        message: `The OS keyring is not usable: ${probe.reason ?? 'unknown reason'}.`,
-        suggestion: keyringSuggestion(probe),
-        details: { driver: probe.driver, reasonCode: probe.reasonCode },
-      });
-    }
+    if (this.#o.storage === 'keyring') throw unusableKeyring(probe);
     if (!this.#warnedFallback) {
       this.#warnedFallback = true;
       this.#o.logger.warning(
