@@ -103,6 +103,14 @@ describe('the helper process protocol (a stand-in module with keytar\'s API: a c
     expect(await backend.delete('s', 'x')).toBe(false);
     backend.close();
   });
+
+  it('a list of non-strings is an error, not a list', async () => {
+    const odd = join(dir, 'odd-keytar.js');
+    writeFileSync(odd, `Object.assign(exports, require(${JSON.stringify(fake)})); exports.findCredentials = async () => [{ account: 7 }];`);
+    const backend = new HostedKeyringBackend('keytar', { modulePath: odd });
+    expect(reasonOf(await rejection(backend.list('s')))).toBe('error');
+    backend.close();
+  });
 });
 
 describe.each(DRIVERS)('%s driver: no D-Bus session at all', (driver) => {
