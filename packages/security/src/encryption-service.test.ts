@@ -91,6 +91,19 @@ describe('EncryptionService', () => {
     await expect(fast.decrypt(reserved, 'pw')).rejects.toMatchObject({ code: 'LA_DECRYPTION_FAILED' });
   });
 
+  it('derives off the event loop (crypto.pbkdf2/scrypt with callbacks): other work runs meanwhile', async () => {
+    let ticks = 0;
+    let running = true;
+    const spin = (): void => {
+      ticks += 1;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await new EncryptionService().deriveKey('pw', Buffer.alloc(16));
+    running = false;
+    expect(ticks).toBeGreaterThan(1);
+  });
+
   it('derives deterministic 32-byte keys', async () => {
     const salt = Buffer.alloc(16, 1);
     const a = await fast.deriveKey('pw', salt);

@@ -134,6 +134,21 @@ describe('the encrypted key file', () => {
     session.close();
   });
 
+  it('derives the key once for many reads and writes in one process', async () => {
+    const session = new EncryptionSession(new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }), async () => 'pw');
+    const store = new EncryptedFileStore({ path, session, logger: captureLogger() });
+    for (let i = 0; i < 5; i += 1) {
+      await store.update((data) => {
+        data.keys[`p${i}`] = { key: `k${i}`, createdAt: '', updatedAt: '' };
+        return { result: undefined, write: true };
+      });
+      await store.read();
+    }
+    expect(Object.keys((await store.read())?.keys ?? {})).toHaveLength(5);
+    expect(session.derivations).toBe(1);
+    store.close();
+  });
+
   it('serialises concurrent updates inside one process', async () => {
     const m = await manager();
     await Promise.all(['a1', 'a2', 'a3', 'a4', 'a5'].map((p) => m.storeKey(p, fakeKeys.generic())));
