@@ -10,6 +10,7 @@ describe('built @localagent/security', () => {
   beforeAll(() => {
     dir = installPacked(join(__dirname, '..'));
   }, 120_000);
+  afterAll(() => removeDir(dir));
   beforeEach(() => {
     configDir = tempDir('la-packed-config-');
   });
@@ -28,10 +29,12 @@ describe('built @localagent/security', () => {
       const back = await s.getApiKey('groq', options);
       const audit = await s.verifyAuditLog(${JSON.stringify(join(configDir, 'audit.log'))});
       const bad = await s.getApiKey('cohere', options).catch((e) => e.code);
-      console.log(JSON.stringify({ primary: config.storage.primary, same: back === key, audit, bad, providers: Object.keys(s.PROVIDERS).length }));
+      const wrong = await s.getApiKey('groq', { ...options, env: { LOCALAGENT_MASTER_PASSWORD: 'not pw' } }).catch((e) => e.code);
+      const fromEnv = await s.getApiKey('groq', { ...options, env: { GROQ_API_KEY: 'gsk_' + 'E'.repeat(30) } });
+      console.log(JSON.stringify({ primary: config.storage.primary, same: back === key, audit, bad, wrong, env: fromEnv.slice(0, 6), providers: Object.keys(s.PROVIDERS).length }));
     })();`;
 
-  const expected = { primary: 'encrypted_file', same: true, audit: { ok: true, entries: 2 }, bad: 'LA_KEY_NOT_FOUND', providers: 11 };
+  const expected = { primary: 'encrypted_file', same: true, audit: { ok: true, entries: 2 }, bad: 'LA_KEY_NOT_FOUND', wrong: 'LA_DECRYPTION_FAILED', env: 'gsk_EE', providers: 11 };
 
   it('works when required from CJS', () => {
     const out = runNode(dir, 'cjs', session(`const s = require('@localagent/security');`));
