@@ -337,6 +337,22 @@ describe('run: live validation through the resilience registry', () => {
     expect(rejected.stderr).toContain('LA_AUTH_FAILED');
     expect(existsSync(join(dir, 'cache', 'breakers.json'))).toBe(true);
   });
+
+  it('keeps a circuit opened by an earlier run open: the next run fails fast (exit 5) without calling the provider', async () => {
+    const dir = tempConfigDir();
+    const env = baseEnv(dir, { LOCALAGENT_OPENAI_BASE_URL: baseUrl });
+    const now = Date.now();
+    saveRegistry(join(dir, 'cache', 'breakers.json'), { toJSON: () => ({ version: 1, savedAt: now, providers: { openai: { state: 'open', consecutiveFailures: 5, openedAt: now } } }) });
+    const before = seen.length;
+    status = 200;
+    const result = await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'live', '--json'], { stdin: fakeKey(), env });
+    expect(result.code).toBe(5);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'LA_CIRCUIT_OPEN', category: 'transient' });
+    expect(seen.length).toBe(before);
+    const state = JSON.parse(readFileSync(join(dir, 'cache', 'breakers.json'), 'utf8')) as { providers: Record<string, { state: string }> };
+    expect(state.providers['openai']?.state).toBe('open');
+    expect((await cli(['config', 'get-key', 'openai'], { env })).code).toBe(4);
+  });
 });
 
 describe('run: options, empty states and logging', () => {

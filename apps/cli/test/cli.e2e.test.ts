@@ -208,7 +208,9 @@ describe('localagent (built bundle): failures of the environment', () => {
       expect(result.code).toBe(5);
       expect(JSON.parse(result.stdout).error).toMatchObject({ category: 'transient' });
       expect(result.stderr).toMatch(/retrying/);
-      expect(existsSync(join(dir, 'cache', 'breakers.json'))).toBe(true);
+      // one logical call (three attempts) is one breaker failure, remembered for the next run
+      const state = JSON.parse(readFileSync(join(dir, 'cache', 'breakers.json'), 'utf8')) as { providers: Record<string, { consecutiveFailures: number }> };
+      expect(state.providers['openai']?.consecutiveFailures).toBe(1);
       expect(localagent(['config', 'get-key', 'openai'], { dir }).code).toBe(4);
     });
   });
