@@ -58,7 +58,23 @@ export function buildProgram(io: CliIo, slot: ContextSlot): Command {
       outputError: () => undefined,
     })
     .showSuggestionAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Keys are read from a masked prompt or from standard input (--stdin), never from arguments.
+
+Examples:
+  localagent config set-key openai              paste the key at the masked prompt
+  localagent config set-key openai --stdin < key.txt
+  localagent config list-keys --json
+  localagent doctor
+  localagent errors explain LA_KEY_NOT_FOUND
+
+Exit codes: 0 ok, 1 internal or system error, 2 usage error, 3 user error (invalid key, wrong
+master password, bad configuration), 4 not found, 5 transient failure (retry later), 6 integrity
+check failed, 130 cancelled. Every error names a code: \`localagent errors explain <CODE>\`.`,
+    );
 
   const config = program.command('config').description('store, show, rotate, delete and list provider API keys; check config.yaml');
 

@@ -36,17 +36,23 @@ export function loggingOptions(ctx: Pick<CliContext, 'env' | 'paths'>): { option
   return { options, levelConfigured: (ctx.env['LOCALAGENT_LOG_LEVEL'] ?? '') !== '' || section?.['level'] !== undefined };
 }
 
+/** --log-level, else --debug, else the configured level, else `error` with --quiet and `warning` otherwise. */
+export function cliLogLevel(ctx: Pick<CliContext, 'globals' | 'debug'>, options: LoggerOptions, levelConfigured: boolean): LogLevel {
+  return (
+    (ctx.globals.logLevel as LogLevel | undefined) ??
+    (ctx.debug ? 'debug' : undefined) ??
+    (levelConfigured ? options.level : undefined) ??
+    (ctx.globals.quiet ? 'error' : CLI_DEFAULT_LOG_LEVEL)
+  );
+}
+
 /**
  * The run's one logger: env + config.yaml (validated now), then flags; always on stderr, never
  * stdout. The logger itself is built on the first line at an enabled level.
  */
 export function createCliLogger(ctx: Pick<CliContext, 'env' | 'globals' | 'debug' | 'paths' | 'io'>): LazyLogger {
   const { options, levelConfigured } = loggingOptions(ctx);
-  const level: LogLevel =
-    (ctx.globals.logLevel as LogLevel | undefined) ??
-    (ctx.debug ? 'debug' : undefined) ??
-    (levelConfigured ? options.level : undefined) ??
-    (ctx.globals.quiet ? 'error' : CLI_DEFAULT_LOG_LEVEL);
+  const level = cliLogLevel(ctx, options, levelConfigured);
   return new LazyLogger(level, () =>
     createLogger({
       ...options,

@@ -1,5 +1,5 @@
 import { LocalAgentError } from '@localagent/errors';
-import { loggingOptions } from '../../services/logger.js';
+import { cliLogLevel, loggingOptions } from '../../services/logger.js';
 import { PROVIDERS, verifyAuditLog, type SecurityStatus } from '@localagent/security';
 import { readBreakerState, type CliContext } from '../../context.js';
 import { checkConfigFile } from '../config/validate.js';
@@ -63,9 +63,10 @@ async function auditCheck(ctx: CliContext, enabled: boolean | undefined): Promis
 
 function loggingCheck(ctx: CliContext): Check {
   try {
-    const { options } = loggingOptions(ctx);
+    const { options, levelConfigured } = loggingOptions(ctx);
     const file = options.file === undefined ? 'no log file' : `file ${options.file.path}`;
-    return { name: 'logging', status: 'ok', detail: `stderr (${ctx.globals.logFormat ?? options.format ?? 'pretty on a terminal, json otherwise'}); ${file}` };
+    const format = ctx.globals.logFormat ?? options.format ?? 'pretty on a terminal, json otherwise';
+    return { name: 'logging', status: 'ok', detail: `level ${cliLogLevel(ctx, options, levelConfigured)}; stderr (${format}); ${file}` };
   } catch (error) {
     return { name: 'logging', status: 'fail', detail: message(error) };
   }
