@@ -179,6 +179,19 @@ describe('localagent (built bundle): failures of the environment', () => {
     expect(readFileSync(join(dir, 'keys.enc'))).toEqual(garbage);
   });
 
+  it('without a D-Bus session: --storage keyring fails (exit 1, nothing stored), auto falls back to the file with one warning', () => {
+    // childEnv passes no DBUS_SESSION_BUS_ADDRESS, so no Secret Service is reachable
+    const dir = tempConfigDir();
+    const keyring = localagent(['config', 'set-key', 'openai', '--stdin', '--storage', 'keyring', '--json'], { dir, input: fakeKey() });
+    expect(keyring.code).toBe(1);
+    expect(JSON.parse(keyring.stdout).error).toMatchObject({ code: 'LA_KEYRING_UNAVAILABLE', suggestion: expect.stringContaining('--storage file') });
+    expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
+    const auto = localagent(['config', 'set-key', 'openai', '--stdin', '--storage', 'auto'], { dir, input: fakeKey() });
+    expect(auto.code).toBe(0);
+    expect(auto.stdout).toContain('encrypted key file');
+    expect(auto.stderr.match(/keyring is not usable/g)).toHaveLength(1);
+  });
+
   it('exits 3 without a master password and without a terminal', () => {
     const dir = tempConfigDir();
     const result = localagent(['config', 'set-key', 'openai', '--stdin'], { dir, input: fakeKey(), env: { LOCALAGENT_MASTER_PASSWORD: '' } });
