@@ -305,3 +305,33 @@ describe('localagent (built bundle): V8 code cache of the core', () => {
     expect(readFileSync(file).toString()).toBe('planted by someone else');
   });
 });
+
+// Under .ci/run the suite runs in a private D-Bus session with an unlocked gnome-keyring
+// (scripts/with-keyring.sh sets LA_TEST_KEYRING): then the CLI stores in the real Secret Service.
+const secretService = process.env['LA_TEST_KEYRING'] === 'secret-service' && (process.env['DBUS_SESSION_BUS_ADDRESS'] ?? '') !== '';
+
+(secretService ? describe : describe.skip)('localagent (built bundle) with a real Secret Service', () => {
+  jest.setTimeout(30_000);
+
+  it('stores, lists, reveals and deletes a key in the OS keyring, and never writes it to a file', () => {
+    const dir = tempConfigDir();
+    const bus = { DBUS_SESSION_BUS_ADDRESS: process.env['DBUS_SESSION_BUS_ADDRESS'] ?? '', LOCALAGENT_STORAGE: 'keyring' };
+    const provider = `la-cli-e2e-${Date.now().toString(36)}`;
+    const key = fakeKey('custom-');
+    const stored = localagent(['config', 'set-key', provider, '--stdin'], { dir, input: key, env: bus });
+    expect(stored.code).toBe(0);
+    expect(stored.stdout).toContain('OS keyring');
+    try {
+      const list = localagent(['config', 'list-keys', '--json'], { dir, env: bus });
+      expect((JSON.parse(list.stdout) as { keys: Array<{ provider: string; source: string }> }).keys).toContainEqual(expect.objectContaining({ provider, source: 'keyring' }));
+      expect(localagent(['config', 'get-key', provider, '--reveal'], { dir, env: bus }).stdout.trim()).toBe(key);
+      transcript.pop();
+      transcript.pop();
+      expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
+      for (const file of files(dir)) expect(readFileSync(file).includes(Buffer.from(key))).toBe(false);
+    } finally {
+      expect(localagent(['config', 'delete-key', provider, '--yes'], { dir, env: bus }).code).toBe(0);
+    }
+    expect(localagent(['config', 'get-key', provider], { dir, env: bus }).code).toBe(4);
+  });
+});
