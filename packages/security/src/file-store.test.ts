@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync, mkdirSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { DecryptionError, StorageError } from '@localagent/errors';
 import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from '../test/support/fixtures';
@@ -6,6 +6,7 @@ import { EncryptionService, EncryptionSession } from './encryption-service';
 import { parseEnvelope } from './envelope';
 import { EncryptedFileStore } from './file-store';
 import { SecureKeyManager } from './secure-key-manager';
+import { securePath } from './permissions';
 import type { SecureKeyManagerOptions } from './resolve-options';
 
 describe('the encrypted key file', () => {
@@ -92,6 +93,31 @@ describe('the encrypted key file', () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(logger.warnings).toHaveLength(2);
     expect(logger.warnings[1]).toContain('mode 0644');
+  });
+
+  it('refuses, and never chmods, a shared (world-writable or sticky) config dir, the home dir, or a symlinked key file', async () => {
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    await expect((await manager({ configDir: shared })).storeKey('openai', fakeKeys.openai())).rejects.toMatchObject({ code: 'LA_FILE_PERMISSIONS' });
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    expect(readdirSync(shared)).not.toContain('keys.enc'); // only the audit line of the refusal
+
+    const home = join(dir, 'home');
+    mkdirSync(home, { mode: 0o755 });
+    chmodSync(home, 0o755);
+    await expect(securePath(home, 0o700, captureLogger(), { home })).rejects.toThrow(/shared or home directory/);
+    expect(statSync(home).mode & 0o777).toBe(0o755);
+
+    await storedFile();
+    const real = join(dir, 'real.enc');
+    renameSync(path, real);
+    symlinkSync(real, path);
+    await expect((await manager()).retrieveKey('openai')).rejects.toThrow(/symbolic link/);
+
+    const linkedDir = join(dir, 'linked');
+    symlinkSync(dir, linkedDir);
+    await expect(securePath(linkedDir, 0o700, captureLogger())).resolves.toBeUndefined();
   });
 
   const asRoot = process.getuid?.() === 0 ? it : it.skip;

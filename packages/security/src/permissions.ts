@@ -1,4 +1,6 @@
-import { chmod, stat } from 'node:fs/promises';
+import { chmod, lstat, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { StorageError } from '@localagent/errors';
 import type { SecurityLogger } from './logger.js';
 
@@ -19,49 +21,62 @@ export function formatMode(mode: number): string {
   return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 }
 
+const refuse = (path: string, message: string, suggestion: string, extra: Record<string, unknown> = {}, cause?: unknown): StorageError =>
+  new StorageError({ code: 'LA_FILE_PERMISSIONS', category: 'user', message, suggestion, details: { path, ...extra }, cause });
+
+export interface SecurePathOptions {
+  /** The home directory, which is never chmod-ed (default: os.homedir()). */
+  home?: string | undefined;
+}
+
 /**
  * Checks a file or directory the way ssh checks ~/.ssh: it must belong to us and be private.
  * Decision: looser modes are repaired (chmod) with one warning, because the content is encrypted
- * anyway and refusing would lock users out over a `cp` that dropped the mode; a path owned by
- * another user, or one we cannot chmod, is refused (`LA_FILE_PERMISSIONS`). Windows has no POSIX
- * modes: the checks are skipped there (the profile directory's ACL protects the file).
+ * anyway and refusing would lock users out over a `cp` that dropped the mode. Refused
+ * (`LA_FILE_PERMISSIONS`), never chmod-ed: a path owned by another user; a shared directory
+ * (world-writable or sticky, like /tmp) or the home directory, where a chmod would hurt others or
+ * surprise the user; a key file that is a symlink (a write would replace its target); a path we
+ * cannot chmod. Windows has no POSIX modes: the checks are skipped there (the profile ACL applies).
  */
-export async function securePath(path: string, expected: number, logger: SecurityLogger): Promise<void> {
+export async function securePath(path: string, expected: number, logger: SecurityLogger, options: SecurePathOptions = {}): Promise<void> {
   if (!isPosix) return;
   let info;
   try {
-    info = await stat(path);
+    info = await lstat(path);
+    if (info.isSymbolicLink() && expected === FILE_MODE) {
+      throw refuse(path, `${path} is a symbolic link; refusing to write keys through it.`, `Move the real file to ${path}, or use another config directory.`);
+    }
+    // a symlinked config directory (dotfiles) is fine: check what it points to
+    if (info.isSymbolicLink()) info = await stat(path);
   } catch (error) {
+    if (StorageError.isInstance(error)) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new StorageError({ message: `Cannot inspect ${path}.`, cause: error });
   }
   const uid = process.getuid?.();
   if (uid !== undefined && info.uid !== uid) {
-    throw new StorageError({
-      code: 'LA_FILE_PERMISSIONS',
-      category: 'user',
-      message: `${path} belongs to another user (uid ${info.uid}); refusing to use it for keys.`,
-      suggestion: `Use a config directory you own (LOCALAGENT_CONFIG_DIR), or fix the owner: chown "$(id -u)" "${path}".`,
-      details: { path },
-    });
+    throw refuse(
+      path,
+      `${path} belongs to another user (uid ${info.uid}); refusing to use it for keys.`,
+      `Use a config directory you own (LOCALAGENT_CONFIG_DIR), or fix the owner: chown "$(id -u)" "${path}".`,
+    );
   }
   if ((info.mode & 0o077) === 0) return;
+  const mode = formatMode(info.mode);
+  if (info.isDirectory() && ((info.mode & 0o1002) !== 0 || resolve(path) === resolve(options.home ?? homedir()))) {
+    throw refuse(
+      path,
+      `${path} is a shared or home directory (mode ${mode}); refusing to keep keys there or to change its mode.`,
+      'Use a dedicated config directory, e.g. the default ~/.config/localagent, or set LOCALAGENT_CONFIG_DIR to one.',
+      { mode },
+    );
+  }
   try {
     await chmod(path, expected);
   } catch (error) {
-    throw new StorageError({
-      code: 'LA_FILE_PERMISSIONS',
-      category: 'user',
-      message: `${path} is accessible to other users (mode ${formatMode(info.mode)}) and could not be repaired.`,
-      suggestion: `Run: chmod ${formatMode(expected)} "${path}"`,
-      details: { path, mode: formatMode(info.mode) },
-      cause: error,
-    });
+    throw refuse(path, `${path} is accessible to other users (mode ${mode}) and could not be repaired.`, `Run: chmod ${formatMode(expected)} "${path}"`, { mode }, error);
   }
-  logger.warning(`${path} was accessible to other users (mode ${formatMode(info.mode)}); its mode was reset to ${formatMode(expected)}.`, {
-    path,
-    previousMode: formatMode(info.mode),
-  });
+  logger.warning(`${path} was accessible to other users (mode ${mode}); its mode was reset to ${formatMode(expected)}.`, { path, previousMode: mode });
 }
 
 export async function describePath(path: string, expected: number): Promise<PermissionReport> {
