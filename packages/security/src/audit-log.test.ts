@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync, utimesSync, existsSync, chmodSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync, utimesSync, existsSync, chmodSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, tempDir } from '../test/support/fixtures';
 import { acquireLockSync, AuditLog, AUDIT_GENESIS, verifyAuditLog } from './audit-log';
@@ -64,6 +64,14 @@ describe('audit log', () => {
     writeFileSync(path, `${readFileSync(path, 'utf8')}garbage\n`);
     new AuditLog({ path }).append({ action: 'list', outcome: 'success' });
     await expect(verifyAuditLog(path)).resolves.toEqual({ ok: false, entries: 7, firstBadLine: 6 });
+  });
+
+  it('refuses to append through a symlink', () => {
+    const target = join(dir, 'elsewhere.txt');
+    writeFileSync(target, 'untouched\n');
+    symlinkSync(target, path);
+    expect(() => new AuditLog({ path }).append({ action: 'list', outcome: 'success' })).toThrow();
+    expect(readFileSync(target, 'utf8')).toBe('untouched\n');
   });
 
   it('repairs a looser mode', () => {

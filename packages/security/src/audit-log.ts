@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,7 +55,7 @@ export class AuditLog {
     mkdirSync(dirname(this.path), { recursive: true, mode: DIR_MODE });
     const release = acquireLockSync(`${this.path}.lock`);
     try {
-      const fd = openSync(this.path, 'a+', FILE_MODE);
+      const fd = openSync(this.path, APPEND_FLAGS, FILE_MODE);
       try {
         if ((fstatSync(fd).mode & 0o077) !== 0) chmodSync(this.path, FILE_MODE);
         const record: Record<string, unknown> = {
@@ -89,6 +89,10 @@ function sealLine(record: Record<string, unknown>): string {
   const body = JSON.stringify(record);
   return `${body.slice(0, -1)},"hash":"${sha256(body)}"}`;
 }
+
+// read + append + create, and never through a symlink (O_NOFOLLOW, where the platform has it)
+const APPEND_FLAGS =
+  constants.O_NOFOLLOW === undefined ? 'a+' : constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 const SEAL = /,"hash":"([0-9a-f]{64})"\}$/;
 
