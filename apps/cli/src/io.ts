@@ -13,3 +13,14 @@ export interface CliIo {
 export function processIo(): CliIo {
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
+
+/**
+ * `localagent … | head -1` closes the pipe before the output is written: that is the reader's choice,
+ * not a failure, so EPIPE is ignored (the command still finishes and closes its files). Anything else
+ * is rethrown.
+ */
+export function ignoreClosedPipe(stream: NodeJS.EventEmitter): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
