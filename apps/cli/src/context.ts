@@ -142,7 +142,8 @@ export class CliContext {
       try {
         saveRegistry(this.paths.breakerState, this.registryInstance);
       } catch (error) {
-        failures.push(error);
+        // the breaker state is a cache: losing it must not fail a command that otherwise worked
+        this.logger().warning('Could not save the circuit-breaker state', { path: this.paths.breakerState, error: error as Error });
       }
       this.registryInstance = undefined;
     }
