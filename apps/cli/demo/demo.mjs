@@ -1,7 +1,7 @@
 // `pnpm demo`: a scripted, readable end-to-end run of LocalAgent in a throwaway config dir.
 // No keyring (the encrypted file backend), no network beyond a flaky HTTP server on 127.0.0.1.
 // Runs unattended (CI=true, no TTY): keys go in on stdin, the master password comes from the env.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -65,6 +65,50 @@ function localagent(args, { input, inputLabel, extraEnv = {}, expect = 0 } = {})
   return result;
 }
 
+/** The same, without blocking this process: for commands that talk to the local server below. */
+function localagentAsync(args, { input, inputLabel, extraEnv = {}, expect = 0 } = {}) {
+  const shown = `${inputLabel === undefined ? '' : `${inputLabel} | `}${Object.keys(extraEnv).map((k) => `${k}=… `).join('')}localagent ${args.join(' ')}`;
+  print(`\n  $ ${shown}`);
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BUNDLE, ...args], { env: { ...env, ...extraEnv } });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (out += chunk));
+    child.on('error', fail);
+    child.on('close', (status) => {
+      if (out.trimEnd() !== '') show(out.trimEnd().replace(/^/gm, '    '));
+      print(dim(`    (exit ${status})`));
+      if (status !== expect) fail(new Error(`expected exit ${expect} from \`localagent ${args.join(' ')}\`, got ${status}`));
+      else done();
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+// A local stand-in for the providers (127.0.0.1 only): GET /openai/v1/models answers the live key
+// check (overloaded once, then fine); the chat routes serve the agent calls of step 7.
+let modelsScript = [503, 200];
+let primaryScript = [429, 503, 200]; // the first chat call: rate limited, then overloaded, then fine
+let primaryDown = false;
+const server = createServer((req, res) => {
+  const provider = req.url.startsWith('/openai/') ? 'openai' : 'anthropic';
+  const json = (status, body, headers = {}) =>
+    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${randomBytes(4).toString('hex')}`, ...headers }).end(JSON.stringify(body));
+  if (req.url === '/openai/v1/models') {
+    if (!/^Bearer sk-proj-/.test(req.headers.authorization ?? '')) return json(401, { error: { message: 'invalid key', type: 'invalid_request_error', code: 'invalid_api_key' } });
+    const status = modelsScript.shift() ?? 200;
+    return status === 200 ? json(200, { data: [{ id: 'local-model' }] }) : json(status, { error: { message: 'The server is overloaded', type: 'server_error' } });
+  }
+  const expected = provider === 'openai' ? `Bearer ${keys.openaiRotated}` : keys.anthropic;
+  const given = provider === 'openai' ? req.headers.authorization : req.headers['x-api-key'];
+  if (given !== expected) return json(401, { error: { message: 'invalid key', type: 'authentication_error' } });
+  const status = provider === 'anthropic' ? 200 : primaryDown ? 503 : (primaryScript.shift() ?? 200);
+  if (status === 200) return json(200, { provider, answer: 'Hello from the local model.' });
+  return json(status, { error: { message: status === 429 ? 'Rate limit reached' : 'The server is overloaded', type: 'server_error' } }, status === 429 ? { 'retry-after-ms': '150' } : {});
+});
+await new Promise((done) => server.listen(0, '127.0.0.1', done));
+const base = `http://127.0.0.1:${server.address().port}`;
+
 print(bold('LocalAgent demo'));
 print(`A throwaway config dir: ${configDir}`);
 print('Encrypted file backend (no keyring needed); the master password is in LOCALAGENT_MASTER_PASSWORD.');
@@ -85,8 +129,12 @@ rmSync(keyFile);
 heading('list the keys', 'Fingerprints only: the public prefix and the last four characters, never the key.');
 localagent(['config', 'list-keys']);
 
-heading('rotate a key', 'The new key is validated first, then replaces the old one atomically; the old one is gone from every backend.');
-localagent(['config', 'rotate-key', 'openai', '--stdin'], { input: keys.openaiRotated, inputLabel: 'printf "%s" "$NEW_OPENAI_KEY"' });
+heading('rotate a key, checked live with the provider first', 'The new key is sent to the provider\'s cheapest authenticated endpoint (GET /models, here the local server, which is overloaded once) through the resilience policy: the 503 is retried, the 200 accepts the key, and only then does it replace the old one, atomically and in every backend. The retry is logged on stderr; the breaker state is saved in the cache dir for the next run.');
+await localagentAsync(['config', 'rotate-key', 'openai', '--stdin', '--validate', 'live', '--log-format', 'json'], {
+  input: keys.openaiRotated,
+  inputLabel: 'printf "%s" "$NEW_OPENAI_KEY"',
+  extraEnv: { LOCALAGENT_OPENAI_BASE_URL: `${base}/openai/v1` },
+});
 
 heading('OPENAI_API_KEY overrides the stored key', 'An environment variable wins (CI, containers); list-keys shows both and which one is active.');
 localagent(['config', 'get-key', 'openai'], { extraEnv: { OPENAI_API_KEY: keys.override } });
@@ -95,24 +143,6 @@ localagent(['config', 'list-keys', '--json'], { extraEnv: { OPENAI_API_KEY: keys
 // ── an agent's provider call, through the libraries ──────────────────────────────────────────────
 heading('a resilient call to a flaky provider, with failover', 'What agent code does with the stored keys: getApiKey(), a resilient fetch (retries on 429/503, honouring retry-after), a circuit breaker that opens, and failover to a second provider. The server is local (127.0.0.1).');
 
-let primaryScript = [429, 503, 200]; // the first call: rate limited, then overloaded, then fine
-let primaryDown = false;
-const server = createServer((req, res) => {
-  const provider = req.url.startsWith('/openai/') ? 'openai' : 'anthropic';
-  const expected = provider === 'openai' ? `Bearer ${keys.openaiRotated}` : keys.anthropic;
-  const given = provider === 'openai' ? req.headers.authorization : req.headers['x-api-key'];
-  if (given !== expected) {
-    res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"message":"invalid key","type":"authentication_error"}}');
-    return;
-  }
-  const status = provider === 'anthropic' ? 200 : primaryDown ? 503 : (primaryScript.shift() ?? 200);
-  const headers = { 'content-type': 'application/json', 'x-request-id': `req_${randomBytes(4).toString('hex')}` };
-  if (status === 429) headers['retry-after-ms'] = '150';
-  const body = status === 200 ? { provider, answer: 'Hello from the local model.' } : { error: { message: status === 429 ? 'Rate limit reached' : 'The server is overloaded', type: 'server_error' } };
-  res.writeHead(status, headers).end(JSON.stringify(body));
-});
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-const base = `http://127.0.0.1:${server.address().port}`;
 
 const logLines = [];
 const logger = createLogger({
