@@ -1,5 +1,5 @@
 import { memoryIo } from '../test/harness';
-import { Output, isColorEnabled, isVersionRequest, writeVersion } from './output';
+import { Output, isColorEnabled, isVersionRequest, writeRaw, writeVersion } from './output';
 
 describe('Output', () => {
   it('writes human results to stdout and notices and warnings to stderr; quiet keeps results and errors only', () => {
@@ -34,7 +34,7 @@ describe('Output', () => {
     const memory = memoryIo();
     const output = new Output(memory.io, { json: false, quiet: false, color: true });
     output.result('', {});
-    output.raw('help text\n');
+    writeRaw(memory.io.stdout, 'help text\n');
     expect(memory.stdout()).toBe('help text\n');
     expect(output.paint('31', 'red')).toBe('\u001b[31mred\u001b[0m');
   });

@@ -44,11 +44,6 @@ export class Output {
     if (text !== '') this.io.stdout.write(`${text}\n`);
   }
 
-  /** Text commander produced (help, version): stdout, verbatim. */
-  raw(text: string): void {
-    this.io.stdout.write(text);
-  }
-
   /** Progress and hints on stderr; silenced by --quiet. */
   notice(text: string): void {
     if (!this.options.quiet) this.io.stderr.write(`${text}\n`);
@@ -81,5 +76,10 @@ export function isVersionRequest(argv: readonly string[]): boolean {
 }
 
 export function writeVersion(stream: NodeJS.WritableStream, version: string): void {
-  stream.write(`${version}\n`);
+  writeRaw(stream, `${version}\n`);
+}
+
+/** Text commander produced (help, its own messages), verbatim. */
+export function writeRaw(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(text);
 }

@@ -12,6 +12,7 @@ import {
   refuseExtraArguments,
   type GlobalOptions,
 } from './global-options.js';
+import { writeRaw } from './output.js';
 import { VERSION } from './version.js';
 
 /** Holds the context the running command created, so `run()` can close it and report through it. */
@@ -52,8 +53,8 @@ export function buildProgram(io: CliIo, slot: ContextSlot): Command {
     .addOption(new Option('--log-format <format>', 'log format on stderr').choices(LOG_FORMATS))
     .option('-q, --quiet', 'print results and errors only')
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      writeOut: (text) => writeRaw(io.stdout, text),
+      writeErr: (text) => writeRaw(io.stderr, text),
       // run() reports every error itself (once, as text or JSON)
       outputError: () => undefined,
     })
