@@ -19,7 +19,7 @@ function pathCheck(name: string, report: SecurityStatus['configDir'], expected: 
   const mode = report.mode === undefined ? '' : ` (mode ${report.mode})`;
   return report.ok
     ? { name, status: 'ok', detail: `${report.path}${mode}` }
-    : { name, status: 'fail', detail: `${report.path}${mode}: readable by others; expected ${expected} (chmod ${expected.slice(1)})` };
+    : { name, status: 'fail', detail: `${report.path}${mode}: accessible to other users; expected ${expected} (chmod ${expected.slice(1)})` };
 }
 
 /** What the security package reports: backends, keyring reachability, file permissions. */
