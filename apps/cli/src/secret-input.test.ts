@@ -59,7 +59,7 @@ describe('resolveMasterPassword', () => {
   });
 
   it('fails with a suggestion when there is no terminal', async () => {
-    await expect(resolveMasterPassword(memoryIo().io, { creating: false })).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID', suggestion: expect.stringContaining('LOCALAGENT_MASTER_PASSWORD') });
+    await expect(resolveMasterPassword(memoryIo().io, { creating: false })).rejects.toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED', suggestion: expect.stringContaining('LOCALAGENT_MASTER_PASSWORD') });
   });
 });
 

@@ -81,6 +81,7 @@ export async function resolveMasterPassword(io: CliIo, options: { creating: bool
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   if (io.stdin.isTTY !== true) {
     throw new ConfigurationError({
+      code: 'LA_MASTER_PASSWORD_REQUIRED',
       message: 'The encrypted key file needs a master password, and there is no terminal to ask for it.',
       suggestion: 'Set LOCALAGENT_MASTER_PASSWORD in the environment (not on the command line), or run the command in a terminal.',
     });
