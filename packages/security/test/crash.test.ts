@@ -18,7 +18,7 @@ describe('SIGKILL in the middle of writes', () => {
   afterEach(() => removeDir(dir));
 
   it(`leaves a readable file with the old or the new key, ${ROUNDS} times in a row`, async () => {
-    const { SecureKeyManager } = loadDist();
+    const { SecureKeyManager, verifyAuditLog } = loadDist();
     const configDir = join(dir, 'config');
     const options = { configDir, storage: 'file' as const, masterPassword: 'pw', env: {}, audit: false, encryption: { iterations: 100_000 } };
     const setup = await SecureKeyManager.create(options);
@@ -30,7 +30,7 @@ describe('SIGKILL in the middle of writes', () => {
       'writer.cjs',
       `const { SecureKeyManager } = require(DIST);
        (async () => {
-         const m = await SecureKeyManager.create({ ...${JSON.stringify(options)}, lockStaleMs: 2000 });
+         const m = await SecureKeyManager.create({ ...${JSON.stringify(options)}, audit: true, lockStaleMs: 2000 });
          const round = process.argv[2];
          for (let i = 0; ; i++) {
            const value = 'round' + round + '-write' + i;
@@ -59,7 +59,8 @@ describe('SIGKILL in the middle of writes', () => {
             setTimeout(() => child.kill('SIGKILL'), (round * 7) % 13);
           }
         });
-        child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code}: ${err}`))));
+        // 'close', not 'exit': only then has every line the writer printed been read
+        child.on('close', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code}: ${err}`))));
       });
       const lines = out.trimEnd().split('\n');
       const stored = lines.filter((l) => l.startsWith('stored ')).map((l) => l.slice(7));
@@ -74,6 +75,11 @@ describe('SIGKILL in the middle of writes', () => {
       previous = now;
     }
     // leftover temp files of killed writers hold ciphertext only, and the next writer removes them
-    expect(readdirSync(configDir).filter((f) => !['keys.enc', 'keys.enc.lock'].includes(f) && !/^keys\.enc\.\d+$/.test(f))).toEqual([]);
+    const leftovers = ['keys.enc', 'keys.enc.lock', 'audit.log', 'audit.log.lock'];
+    expect(readdirSync(configDir).filter((f) => !leftovers.includes(f) && !/^keys\.enc\.\d+$/.test(f))).toEqual([]);
+    // the writers' audit lines survived the kills as one intact chain (a dead writer's audit lock is taken over)
+    const audit = await verifyAuditLog(join(configDir, 'audit.log'));
+    expect(audit.ok).toBe(true);
+    expect(audit.entries).toBeGreaterThanOrEqual(ROUNDS);
   }, 120_000);
 });
