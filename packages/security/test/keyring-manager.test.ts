@@ -7,7 +7,7 @@ import { HostedKeyringBackend, type KeyringBackend } from '../src/keyring/index'
 import { KEYRING_SERVICE, SecureKeyManager } from '../src/secure-key-manager';
 import type { SecureKeyManagerOptions } from '../src/resolve-options';
 import { captureLogger, FAST, type CapturedLogger } from './support/fixtures';
-import { DRIVERS, fakeSecret, filesContaining, hungBus, REAL_KEYRING, SKIP_NOTE, tempDir } from './keyring-support';
+import { DRIVERS, fakeSecret, filesContaining, hungBus, PrivateBus, REAL_KEYRING, SKIP_NOTE, tempDir, which } from './keyring-support';
 
 // SecureKeyManager driving the real drivers: in the session's Secret Service (gated like
 // keyring.test.ts), and with a keyring that is unreachable or hung (always).
@@ -151,6 +151,27 @@ describe.each(DRIVERS)('SecureKeyManager when the %s keyring is unusable', (driv
       expect(logger.warnings).toHaveLength(1);
     } finally {
       await bus.close();
+    }
+  });
+});
+
+describe('SecureKeyManager when the keyring gets locked after the probe (a private gnome-keyring)', () => {
+  const canRun = which('gnome-keyring-daemon') !== undefined && which('dbus-daemon') !== undefined && which('gdbus') !== undefined;
+  (canRun || REAL_KEYRING ? it.each(DRIVERS) : it.skip.each(DRIVERS))('%s: reading a key fails, it is not "not found" and does not fall through to the file', async (driver) => {
+    const bus = await PrivateBus.start({ keyring: true });
+    try {
+      const m = await manager({ storage: 'auto', keyringDriver: driver, env: bus.env });
+      const provider = providerName();
+      await m.storeKey(provider, fakeSecret());
+      expect((await m.listKeys()).find((k) => k.provider === provider)?.source).toBe('keyring');
+      await bus.lockLogin();
+      const error = await m.retrieveKey(provider).catch((e: unknown) => e);
+      expect(KeyringUnavailableError.isInstance(error)).toBe(true);
+      expect((error as KeyringUnavailableError).details).toMatchObject({ reasonCode: 'locked' });
+      await expect(m.deleteKey(provider)).rejects.toMatchObject({ code: 'LA_KEYRING_UNAVAILABLE' });
+      expect(logger.warnings).toEqual([]);
+    } finally {
+      bus.stop();
     }
   });
 });
