@@ -1,5 +1,5 @@
 import type { KeyringBackend, KeyringBackendOptions, KeyringDriverName, KeyringProbeResult } from './backend.js';
-import { KeyringHost } from './keyring-host.js';
+import { HELPER_EXITED, KeyringHost, type HostOperation } from './keyring-host.js';
 import { ownLocation, resolveModule } from './module-location.js';
 import { keyringError, keyringErrorReason, moduleName, reasonText } from './reasons.js';
 
@@ -50,7 +50,7 @@ export class HostedKeyringBackend implements KeyringBackend {
   }
 
   async get(service: string, account: string): Promise<string | undefined> {
-    const value = await this.#host.call('get', { service, account });
+    const value = await this.#read('get', { service, account });
     if (value === null) return undefined;
     if (typeof value !== 'string') throw this.#unexpected('get');
     return value;
@@ -65,7 +65,7 @@ export class HostedKeyringBackend implements KeyringBackend {
   }
 
   async list(service: string): Promise<string[]> {
-    const value = await this.#host.call('list', { service });
+    const value = await this.#read('list', { service });
     if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw this.#unexpected('list');
     return [...new Set(value)].sort();
   }
@@ -73,6 +73,22 @@ export class HostedKeyringBackend implements KeyringBackend {
   /** Stops the helper process (it would exit with this process anyway); a later call starts a new one. */
   close(): void {
     this.#host.close();
+  }
+
+  /**
+   * A read, retried once in a fresh helper if the helper crashed under it, within the same
+   * timeout: keytar 7.9.0's findCredentials was seen to die with SIGSEGV now and then (measured:
+   * once in a few hundred calls, on a service that also held @napi-rs/keyring items).
+   */
+  async #read(operation: HostOperation, args: { service: string; account?: string }): Promise<unknown> {
+    const started = Date.now();
+    try {
+      return await this.#host.call(operation, args);
+    } catch (error) {
+      const remaining = this.timeoutMs - (Date.now() - started);
+      if (remaining <= 0 || !(keyringErrorReason(error).driverMessage ?? '').startsWith(HELPER_EXITED)) throw error;
+      return this.#host.call(operation, args, remaining);
+    }
   }
 
   #unexpected(operation: string): Error {

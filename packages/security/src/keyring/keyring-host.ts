@@ -6,6 +6,9 @@ import { classifyKeyringMessage, keyringError, type KeyringReasonCode } from './
 
 export type HostOperation = 'probe' | 'get' | 'set' | 'delete' | 'list';
 
+/** How the driver message of a call starts when the helper died under it (a crash in native code). */
+export const HELPER_EXITED = 'the keyring helper exited';
+
 export interface KeyringHostOptions {
   driver: KeyringDriverName;
   /** Resolves the driver module's absolute path; throwing means the module is missing. */
@@ -16,6 +19,7 @@ export interface KeyringHostOptions {
 
 interface Pending {
   operation: HostOperation;
+  timeoutMs: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -45,16 +49,20 @@ export class KeyringHost {
   }
 
   /** Runs one operation in the helper; rejects with KeyringUnavailableError (LA_KEYRING_TIMEOUT on timeout). */
-  call(operation: HostOperation, args: { service?: string; account?: string; secret?: string } = {}): Promise<unknown> {
+  call(
+    operation: HostOperation,
+    args: { service?: string; account?: string; secret?: string } = {},
+    timeoutMs: number = this.#o.timeoutMs,
+  ): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       const id = this.#nextId++;
-      const timer = setTimeout(() => this.#timedOut(id), this.#o.timeoutMs);
+      const timer = setTimeout(() => this.#timedOut(id), timeoutMs);
       const settle = <T>(fn: (value: T) => void) => (value: T): void => {
         clearTimeout(timer);
         this.#pending.delete(id);
         fn(value);
       };
-      this.#pending.set(id, { operation, resolve: settle(resolve), reject: settle(reject) });
+      this.#pending.set(id, { operation, timeoutMs, resolve: settle(resolve), reject: settle(reject) });
       this.#start()
         .then(() => {
           // the call may have timed out or failed while the helper was starting
@@ -121,7 +129,7 @@ export class KeyringHost {
       });
       child.on('exit', (code, signal) => {
         reject(this.#error('start', 'error', `the keyring helper exited before it was ready (code ${code}, signal ${signal})`));
-        this.#stop('error', `the keyring helper exited (code ${code}, signal ${signal})`, child);
+        this.#stop('error', `${HELPER_EXITED} (code ${code}, signal ${signal})`, child);
       });
     });
     return this.#ready;
@@ -130,9 +138,9 @@ export class KeyringHost {
   #timedOut(id: number): void {
     const pending = this.#pending.get(id);
     if (pending === undefined) return;
-    pending.reject(this.#error(pending.operation, 'timeout', `no answer within ${this.#o.timeoutMs} ms`));
+    pending.reject(this.#error(pending.operation, 'timeout', `no answer within ${pending.timeoutMs} ms`));
     // the helper is stuck in a native call: kill it, and every call queued behind it times out too
-    this.#stop('timeout', `no answer within ${this.#o.timeoutMs} ms`);
+    this.#stop('timeout', `no answer within ${pending.timeoutMs} ms`);
   }
 
   /** Forgets the helper (killing it if alive) and rejects every pending call. `only` ignores a stale helper's events. */
