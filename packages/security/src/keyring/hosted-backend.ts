@@ -77,8 +77,8 @@ export class HostedKeyringBackend implements KeyringBackend {
 
   /**
    * A read, retried once in a fresh helper if the helper crashed under it, within the same
-   * timeout: keytar 7.9.0's findCredentials was seen to die with SIGSEGV now and then (measured:
-   * once in a few hundred calls, on a service that also held @napi-rs/keyring items).
+   * timeout: keytar 7.9.0's findCredentials was seen to die with SIGSEGV (once in 750 calls in a
+   * loop and once in the test suite, both on a service that also held @napi-rs/keyring items).
    */
   async #read(operation: HostOperation, args: { service: string; account?: string }): Promise<unknown> {
     const started = Date.now();
