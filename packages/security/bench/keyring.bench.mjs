@@ -3,20 +3,20 @@
 //   - an in-process Map round trip (what an in-memory store costs), and
 //   - the same driver called directly in this process (what the helper process adds; the helper
 //     exists so a hung Secret Service can be killed, see src/keyring/host-source.ts).
-// Prints a skip line when no Secret Service is reachable. Run it the CI way:
+// The in-process driver call doubles as the check that a Secret Service is reachable: a skip line
+// is printed otherwise. Run it the CI way:
 //   LA_TEST_COMMAND="node packages/security/bench/keyring.bench.mjs" dbus-run-session -- bash scripts/with-keyring.sh
 // LA_KEYRING_BENCH_MODULE may name another build of the drivers module (default: ../dist/index.mjs).
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const ITERATIONS = 40;
 const here = new URL('.', import.meta.url);
 const modulePath = process.env.LA_KEYRING_BENCH_MODULE ?? new URL('../dist/index.mjs', here).pathname;
 const mod = await import(modulePath);
-if (typeof mod.loadKeyringBackend !== 'function') {
-  console.log(`keyring bench skipped: ${modulePath} does not export loadKeyringBackend (src/index.ts must re-export ./keyring/index.js)`);
-  process.exit(0);
-}
 
 const require = createRequire(new URL('../package.json', here));
 const SERVICE = `localagent-bench-${process.pid}`;
@@ -68,29 +68,67 @@ const direct = {
 };
 
 const fmt = (ms) => (ms < 0.1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
+const ratios = (ms, inProcess) =>
+  `${(ms / mapRoundTrip.median).toFixed(0)}x a Map round trip (${fmt(mapRoundTrip.median)}), ` +
+  `${(ms / inProcess.median).toFixed(2)}x the driver called in-process (${fmt(inProcess.median)})`;
+
+// SecureKeyManager is what the CLI uses: storeKey + retrieveKey + deleteKey of one key in the
+// keyring (validate: 'none'; the audit log on, as by default).
+async function managerRoundTrip(keyringDriver) {
+  if (typeof mod.SecureKeyManager !== 'function') return undefined;
+  const configDir = mkdtempSync(join(tmpdir(), 'la-keyring-bench-'));
+  try {
+    const env = { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS };
+    const manager = await mod.SecureKeyManager.create({ configDir, env, storage: 'keyring', keyringDriver, configFile: false });
+    if (!(await manager.status()).keyring.usable) return undefined;
+    // a new provider (a new keyring item) each time, as the in-process baseline uses a new Entry
+    const result = await measure(async (i) => {
+      const provider = `bench-${process.pid}-${i}`;
+      await manager.storeKey(provider, secret(), { validate: 'none' });
+      await manager.retrieveKey(provider);
+      await manager.deleteKey(provider);
+    });
+    manager.close();
+    return result;
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
+  }
+}
+
 let ran = 0;
 for (const driver of ['napi', 'keytar']) {
-  const coldStart = process.hrtime.bigint();
-  const backend = await mod.loadKeyringBackend(driver);
-  const probe = await backend.probe();
-  const cold = Number(process.hrtime.bigint() - coldStart) / 1e6;
-  if (!probe.usable) {
-    console.log(`keyring bench ${driver}: skipped (${probe.reasonCode}: ${probe.reason})`);
+  let inProcess;
+  try {
+    inProcess = await measure(direct[driver]());
+  } catch (error) {
+    console.log(`keyring bench ${driver}: skipped (${error.message.split('\n')[0]})`);
     continue;
   }
   ran += 1;
-  const hosted = await measure(async (i) => {
-    await backend.set(SERVICE, `hosted-${i}`, secret());
-    await backend.get(SERVICE, `hosted-${i}`);
-    await backend.delete(SERVICE, `hosted-${i}`);
-  });
-  backend.close?.();
-  const inProcess = await measure(direct[driver]());
-  console.log(
-    `keyring ${driver}: set+get+delete median ${fmt(hosted.median)} (p95 ${fmt(hosted.p95)}); ` +
-      `first call incl. helper start + probe ${fmt(cold)}; ` +
-      `${(hosted.median / mapRoundTrip.median).toFixed(0)}x a Map round trip (${fmt(mapRoundTrip.median)}), ` +
-      `${(hosted.median / inProcess.median).toFixed(2)}x the driver called in-process (${fmt(inProcess.median)})`,
-  );
+  if (typeof mod.loadKeyringBackend === 'function') {
+    const coldStart = process.hrtime.bigint();
+    const backend = await mod.loadKeyringBackend(driver);
+    const probe = await backend.probe();
+    const cold = Number(process.hrtime.bigint() - coldStart) / 1e6;
+    if (probe.usable) {
+      const hosted = await measure(async (i) => {
+        await backend.set(SERVICE, `hosted-${i}`, secret());
+        await backend.get(SERVICE, `hosted-${i}`);
+        await backend.delete(SERVICE, `hosted-${i}`);
+      });
+      backend.close?.();
+      console.log(
+        `keyring ${driver} backend: set+get+delete median ${fmt(hosted.median)} (p95 ${fmt(hosted.p95)}); ` +
+          `first call incl. helper start + probe ${fmt(cold)}; ${ratios(hosted.median, inProcess)}`,
+      );
+    } else console.log(`keyring ${driver} backend: not usable (${probe.reasonCode}: ${probe.reason})`);
+  } else console.log(`keyring ${driver} backend: not measured (${modulePath} does not export loadKeyringBackend)`);
+  const managed = await managerRoundTrip(driver);
+  if (managed !== undefined) {
+    console.log(
+      `keyring ${driver} SecureKeyManager: storeKey+retrieveKey+deleteKey median ${fmt(managed.median)} (p95 ${fmt(managed.p95)}); ` +
+        ratios(managed.median, inProcess),
+    );
+  }
 }
 if (ran === 0) console.log('keyring bench skipped: no Secret Service reachable (run under scripts/with-keyring.sh)');
