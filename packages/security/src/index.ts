@@ -20,3 +20,11 @@ export type { SecurityConfig } from './security-config.js';
 export type { SecurityLogger } from './logger.js';
 export type { PermissionReport } from './permissions.js';
 export type { KeyringBackend, KeyringBackendOptions, KeyringDriverName, KeyringProbeResult } from './keyring/backend.js';
+export {
+  loadKeyringBackend,
+  HostedKeyringBackend,
+  NapiKeyringBackend,
+  KeytarKeyringBackend,
+  DEFAULT_KEYRING_TIMEOUT_MS,
+} from './keyring/index.js';
+export type { HostedKeyringBackendOptions, KeyringReasonCode } from './keyring/index.js';
