@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   ROOT_CONTEXT,
   SpanStatusCode,
@@ -18,29 +17,10 @@ import * as fixtures from './__fixtures__/provider-responses';
 import { LocalAgentError } from './local-agent-error';
 import { RateLimitError } from './provider-errors';
 import { addErrorReporter, reportError, type ErrorReporter } from './report-error';
+import { AsyncLocalStorageContextManager } from '../../../test-support/otel-context';
 
 // @opentelemetry/api alone is a no-op: a minimal SDK (context manager + tracer provider) makes the
 // active span real, so the test sees what reportError records through the public API.
-class AsyncLocalStorageContextManager implements ContextManager {
-  private readonly storage = new AsyncLocalStorage<Context>();
-  active(): Context {
-    return this.storage.getStore() ?? ROOT_CONTEXT;
-  }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
-    return this.storage.run(ctx, () => fn.call(thisArg, ...args));
-  }
-  bind<T>(_ctx: Context, target: T): T {
-    return target;
-  }
-  enable(): this {
-    return this;
-  }
-  disable(): this {
-    this.storage.disable();
-    return this;
-  }
-}
-
 class RecordingSpan implements Span {
   readonly exceptions: Exception[] = [];
   readonly attributes: Record<string, AttributeValue | undefined> = {};

@@ -16,7 +16,7 @@ import * as ts from 'typescript';
 export const REAL_KEYRING = process.env['LA_TEST_KEYRING'] === 'secret-service' || process.env['CI'] === 'true';
 
 export const SKIP_NOTE =
-  'real Secret Service tests skipped: run them with `XDG_DATA_HOME=$(mktemp -d) LA_TEST_COMMAND="pnpm exec jest packages/security/test/keyring --selectProjects security" dbus-run-session -- bash scripts/with-keyring.sh` (CI always runs them)';
+  'real Secret Service tests skipped: run them with `LA_TEST_COMMAND="pnpm exec jest packages/security/test/keyring --selectProjects security" dbus-run-session -- bash scripts/with-keyring.sh` (CI always runs them)';
 
 export const DRIVERS = ['napi', 'keytar'] as const;
 

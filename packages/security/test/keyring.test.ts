@@ -62,7 +62,7 @@ describeReal.each(DRIVERS)('%s driver against the session Secret Service', (driv
     const secret = fakeSecret();
     await backend.set(service, 'groq', secret);
     expect(await backend.get(service, 'groq')).toBe(secret);
-    const dataHome = process.env['XDG_DATA_HOME'] ?? join(homedir(), '.local', 'share');
+    const dataHome = process.env['LA_TEST_KEYRING_DATA_HOME'] ?? process.env['XDG_DATA_HOME'] ?? join(homedir(), '.local', 'share');
     const roots = [tmpdir(), join(dataHome, 'keyrings'), join(homedir(), '.config'), join(homedir(), '.cache')];
     expect(filesContaining(roots, secret, started - 1000)).toEqual([]);
     expect(await backend.delete(service, 'groq')).toBe(true);
@@ -80,7 +80,10 @@ describeReal('the two drivers store different items', () => {
       await napi.set(service, 'openai', fakeSecret());
       await keytar.set(service, 'anthropic', fakeSecret());
       expect(await napi.list(service)).toEqual(['openai']);
-      expect(await keytar.list(service)).toEqual(['anthropic']);
+      // keytar 7.9.0's findCredentials segfaults on an item without an `account` attribute (a napi
+      // item): keytar's items live under `<service>.keytar`, so listing never meets one
+      for (let i = 0; i < 5; i += 1) expect(await keytar.list(service)).toEqual(['anthropic']);
+      expect(await napi.list(`${service}.keytar`)).toEqual([]);
       expect(await keytar.get(service, 'openai')).toBeUndefined();
       expect(await napi.get(service, 'anthropic')).toBeUndefined();
     } finally {

@@ -1,33 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, ROOT_CONTEXT, trace, TraceFlags, type Context, type ContextManager, type Span } from '@opentelemetry/api';
+import { context, trace, TraceFlags, type Span } from '@opentelemetry/api';
+import { installContextManager } from '../../../../test-support/otel-context';
 
-/** The smallest real OpenTelemetry context manager: contexts follow async work through AsyncLocalStorage. */
-class AsyncLocalStorageContextManager implements ContextManager {
-  private readonly storage = new AsyncLocalStorage<Context>();
-  active(): Context {
-    return this.storage.getStore() ?? ROOT_CONTEXT;
-  }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
-    return this.storage.run(ctx, () => fn.apply(thisArg, args));
-  }
-  bind<T>(_ctx: Context, target: T): T {
-    return target;
-  }
-  enable(): this {
-    return this;
-  }
-  disable(): this {
-    this.storage.disable();
-    return this;
-  }
-}
-
-let installed = false;
-
-/** Registers the context manager once per process. */
-export function installContextManager(): void {
-  if (!installed) installed = context.setGlobalContextManager(new AsyncLocalStorageContextManager());
-}
+export { installContextManager };
 
 export const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 export const SPAN_ID = 'b7ad6b7169203331';

@@ -5,6 +5,13 @@ import { keyringError, keyringErrorReason, moduleName, reasonText } from './reas
 
 export const DEFAULT_KEYRING_TIMEOUT_MS = 3000;
 
+/**
+ * keytar keeps its items under `<service>.keytar`, apart from @napi-rs/keyring's: keytar 7.9.0's
+ * findCredentials calls strdup() on the `account` attribute of every item of the service, and an
+ * item without one (any @napi-rs/keyring item, which has `username`) kills it with SIGSEGV.
+ */
+export const KEYTAR_SERVICE_SUFFIX = '.keytar';
+
 export interface HostedKeyringBackendOptions extends KeyringBackendOptions {
   /** Where the driver module is resolved from (a file path, or a directory path ending in '/'); default: this package's own location. */
   resolveFrom?: string;
@@ -25,10 +32,12 @@ export class HostedKeyringBackend implements KeyringBackend {
   readonly driver: KeyringDriverName;
   readonly timeoutMs: number;
   readonly #host: KeyringHost;
+  readonly #serviceSuffix: string;
 
   constructor(driver: KeyringDriverName, options: HostedKeyringBackendOptions = {}) {
     this.driver = driver;
     this.timeoutMs = validTimeout(options.timeoutMs);
+    this.#serviceSuffix = driver === 'keytar' ? KEYTAR_SERVICE_SUFFIX : '';
     const { modulePath, resolveFrom } = options;
     this.#host = new KeyringHost({
       driver,
@@ -50,22 +59,22 @@ export class HostedKeyringBackend implements KeyringBackend {
   }
 
   async get(service: string, account: string): Promise<string | undefined> {
-    const value = await this.#read('get', { service, account });
+    const value = await this.#read('get', { service: service + this.#serviceSuffix, account });
     if (value === null) return undefined;
     if (typeof value !== 'string') throw this.#unexpected('get');
     return value;
   }
 
   async set(service: string, account: string, secret: string): Promise<void> {
-    await this.#host.call('set', { service, account, secret });
+    await this.#host.call('set', { service: service + this.#serviceSuffix, account, secret });
   }
 
   async delete(service: string, account: string): Promise<boolean> {
-    return (await this.#host.call('delete', { service, account })) === true;
+    return (await this.#host.call('delete', { service: service + this.#serviceSuffix, account })) === true;
   }
 
   async list(service: string): Promise<string[]> {
-    const value = await this.#read('list', { service });
+    const value = await this.#read('list', { service: service + this.#serviceSuffix });
     if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw this.#unexpected('list');
     return [...new Set(value)].sort();
   }
@@ -77,8 +86,8 @@ export class HostedKeyringBackend implements KeyringBackend {
 
   /**
    * A read, retried once in a fresh helper if the helper crashed under it, within the same
-   * timeout: keytar 7.9.0's findCredentials was seen to die with SIGSEGV (once in 750 calls in a
-   * loop and once in the test suite, both on a service that also held @napi-rs/keyring items).
+   * timeout: keytar 7.9.0's findCredentials dies with SIGSEGV on items it cannot read (see
+   * KEYTAR_SERVICE_SUFFIX for the cause we avoid; a third party's item could still trigger it).
    */
   async #read(operation: HostOperation, args: { service: string; account?: string }): Promise<unknown> {
     const started = Date.now();
