@@ -1,12 +1,9 @@
 import {
-  ROOT_CONTEXT,
   SpanStatusCode,
   context,
   trace,
   type Attributes,
   type AttributeValue,
-  type Context,
-  type ContextManager,
   type Exception,
   type Span,
   type SpanContext,
