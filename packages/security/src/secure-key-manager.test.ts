@@ -217,6 +217,34 @@ describe('SecureKeyManager', () => {
       await expect(fileOnly.retrieveKey('groq')).resolves.toBeUndefined();
     });
 
+    it('auto: with a key file left by an earlier fallback and no master password, store/rotate fail before writing anything', async () => {
+      const old = fakeKeys.openai();
+      await (await manager({ storage: 'file' })).storeKey('openai', old);
+      const before = readFileSync(join(dir, 'keys.enc'));
+      const keyring = new MemoryKeyring();
+      const m = await manager({ keyringBackend: keyring, masterPassword: undefined });
+      await expect(m.storeKey('openai', fakeKeys.openai())).rejects.toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
+      // nothing was written: the keyring is empty and the file is byte for byte what it was
+      expect(keyring.items.size).toBe(0);
+      expect(readFileSync(join(dir, 'keys.enc')).equals(before)).toBe(true);
+      // a key already in the keyring is not replaced by a rotation that cannot also clean the file
+      const inKeyring = fakeKeys.groq();
+      keyring.items.set('localagent/groq', inKeyring);
+      await expect(m.rotateKey('groq', fakeKeys.groq())).rejects.toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
+      expect(keyring.items.get('localagent/groq')).toBe(inKeyring);
+      expect(readFileSync(join(dir, 'keys.enc')).equals(before)).toBe(true);
+      const outcomes = readFileSync(join(dir, 'audit.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).slice(-2);
+      expect(outcomes).toMatchObject([
+        { action: 'store', outcome: 'failure', code: 'LA_MASTER_PASSWORD_REQUIRED' },
+        { action: 'rotate', outcome: 'failure', code: 'LA_MASTER_PASSWORD_REQUIRED' },
+      ]);
+      // with the password, both steps complete: the key is in the keyring and gone from the file
+      const next = fakeKeys.openai();
+      await expect((await manager({ keyringBackend: keyring })).storeKey('openai', next)).resolves.toBe(true);
+      expect(keyring.items.get('localagent/openai')).toBe(next);
+      await expect((await manager({ storage: 'file' })).retrieveKey('openai')).resolves.toBeUndefined();
+    });
+
     it('storage file never touches the keyring', async () => {
       const keyring = new MemoryKeyring();
       const m = await manager({ storage: 'file', keyringBackend: keyring });

@@ -247,8 +247,11 @@ export class SecureKeyManager {
     const target = await this.#writeTarget();
     const now = this.#o.now().toISOString();
     if (target.target === 'keyring') {
+      // a key in the keyring never also lives in the file, and removing it from a file left by an
+      // earlier fallback needs the master password: open the file first, so that a missing or wrong
+      // password fails the call before anything is written, rather than after the keyring was
+      if (await this.#file.exists()) await this.#file.read();
       await this.#keyringCall(() => target.backend.set(KEYRING_SERVICE, provider, key));
-      // a key in the keyring never also lives in the file
       if (await this.#file.exists()) await this.#removeFromFile(provider);
       return 'keyring';
     }
