@@ -179,6 +179,55 @@ describe('SecureKeyManager', () => {
       expect(await m.status()).toMatchObject({ activeBackend: 'file', keyring: { usable: false, reasonCode: 'no-dbus' }, keyFile: { mode: '0600', ok: true } });
     });
 
+    it.each([
+      ['locked', 'the keyring collection is locked'],
+      ['timeout', 'the keyring did not answer in time'],
+      ['error', 'the keyring call failed'],
+    ])('auto: a keyring that exists but cannot be read (%s) makes "no key" unknown: reads and deletes throw instead of reporting absent', async (reasonCode, reason) => {
+      const logger = captureLogger();
+      const options = { keyringBackend: new MemoryKeyring({ usable: false, reasonCode, reason }), logger };
+      const m = await manager(options);
+      // (a key that may be in the keyring, which cannot be read)
+      for (const attempt of [m.retrieveKey('openai'), m.deleteKey('openai'), m.rotateKey('openai', fakeKeys.openai())]) {
+        const error = await attempt.catch((e: unknown) => e);
+        expect(KeyringUnavailableError.isInstance(error)).toBe(true);
+        expect((error as Error).message).toContain(reason);
+        expect((error as KeyringUnavailableError).details).toMatchObject({ reasonCode });
+      }
+      const viaGetApiKey = await getApiKey('openai', { configDir: dir, env: {}, masterPassword: 'correct horse', ...FAST, ...options }).catch((e: unknown) => e);
+      expect(KeyringUnavailableError.isInstance(viaGetApiKey)).toBe(true);
+      expect(logger.warnings).toEqual([]);
+      // a key found in the file is still returned, deleted and rotated; writes fall back to the file with one warning
+      const key = fakeKeys.groq();
+      await expect(m.storeKey('groq', key)).resolves.toBe(true);
+      await expect(m.retrieveKey('groq')).resolves.toBe(key);
+      await expect(m.rotateKey('groq', fakeKeys.groq())).resolves.toBe(true);
+      await expect(m.deleteKey('groq')).resolves.toBe(true);
+      await expect(m.deleteKey('groq')).rejects.toBeInstanceOf(KeyringUnavailableError);
+      expect(logger.warnings.filter((w) => w.includes('not usable'))).toHaveLength(1);
+      const audit = readFileSync(join(dir, 'audit.log'), 'utf8');
+      expect(audit).toContain('"action":"retrieve","outcome":"failure","provider":"openai","code":"LA_KEYRING_UNAVAILABLE"');
+    });
+
+    it.each(['module-missing', 'no-dbus', 'no-secret-service'])('auto: no keyring at all (%s) is a silent "no key" for reads and deletes', async (reasonCode) => {
+      const logger = captureLogger();
+      const m = await manager({ keyringBackend: new MemoryKeyring({ usable: false, reasonCode, reason: 'none here' }), logger });
+      await expect(m.retrieveKey('openai')).resolves.toBeUndefined();
+      await expect(m.deleteKey('openai')).resolves.toBe(false);
+      await expect(m.rotateKey('openai', fakeKeys.openai())).rejects.toBeInstanceOf(KeyNotFoundError);
+      await expect(getApiKey('openai', { configDir: dir, env: {}, keyringBackend: new MemoryKeyring({ usable: false, reasonCode }) })).rejects.toBeInstanceOf(
+        KeyNotFoundError,
+      );
+      expect(logger.warnings).toEqual([]);
+    });
+
+    it('auto: a probe that throws counts as a failing keyring (unknown, not absent)', async () => {
+      const keyring = new MemoryKeyring();
+      keyring.probe = () => Promise.reject(new Error('boom'));
+      const m = await manager({ keyringBackend: keyring });
+      await expect(m.retrieveKey('openai')).rejects.toMatchObject({ code: 'LA_KEYRING_UNAVAILABLE', details: { reasonCode: 'error' } });
+    });
+
     it('keyring: throws KeyringUnavailableError with the probe’s reason when the keyring is unusable', async () => {
       const m = await manager({ storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false, reason: 'the collection is locked', reasonCode: 'locked' }) });
       const error = await m.storeKey('openai', fakeKeys.openai()).catch((e: unknown) => e);

@@ -57,6 +57,13 @@ interface Stored {
 
 const REASON_CODES = ['module-missing', 'no-dbus', 'no-secret-service', 'locked', 'timeout', 'error'] as const;
 
+/**
+ * Probe reasons meaning a keyring exists but cannot be read (locked, hung, failing): whether it holds
+ * a key is unknown, not "no". The others (module missing, no D-Bus, no Secret Service) mean there is
+ * no keyring to hold one.
+ */
+const UNREADABLE_REASONS: ReadonlySet<string> = new Set(['locked', 'timeout', 'error']);
+
 /** The drivers' advice for the probe's reason (how to start or unlock a Secret Service, or use the file). */
 function keyringSuggestion(probe: KeyringProbeResult): string | undefined {
   const code = REASON_CODES.find((c) => c === probe.reasonCode);
@@ -155,11 +162,15 @@ export class SecureKeyManager {
   /**
    * The keyring to read or delete from: `undefined` when it is not usable in `auto`/`file` mode; with
    * `storage: 'keyring'` an unusable keyring throws, since "unknown" must not be reported as "absent".
+   * `unreadable` is the probe of an `auto` keyring that exists but cannot be read (locked, timeout,
+   * error): a key found in the file may still be used, but "no key" is unknown and must throw it.
    */
-  async #usableKeyring(): Promise<KeyringBackend | undefined> {
+  async #usableKeyring(): Promise<{ keyring: KeyringBackend | undefined; unreadable: KeyringProbeResult | undefined }> {
     const { backend, probe } = await this.#keyringState();
-    if (backend === undefined && this.#o.storage === 'keyring') throw unusableKeyring(probe);
-    return backend;
+    if (backend !== undefined) return { keyring: backend, unreadable: undefined };
+    if (this.#o.storage === 'keyring') throw unusableKeyring(probe);
+    const unreadable = this.#o.storage === 'auto' && UNREADABLE_REASONS.has(probe.reasonCode ?? '') ? probe : undefined;
+    return { keyring: undefined, unreadable };
   }
 
   /** Where new keys go. `auto` falls back to the encrypted file (never plaintext) and says so once. */
@@ -195,16 +206,22 @@ export class SecureKeyManager {
     return undefined;
   }
 
-  /** The stored key (keyring first, then file); `undefined` when neither has one. */
+  /**
+   * The stored key (keyring first, then file); `undefined` when neither has one. Throws
+   * KeyringUnavailableError rather than answer `undefined` when the keyring could not be read.
+   */
   async #stored(provider: string): Promise<Stored | undefined> {
-    const keyring = await this.#usableKeyring();
+    const { keyring, unreadable } = await this.#usableKeyring();
     if (keyring !== undefined) {
       const key = await this.#keyringCall(() => keyring.get(KEYRING_SERVICE, provider));
       if (key !== undefined) return { key, source: 'keyring' };
     }
-    if (this.#o.storage === 'keyring' || !(await this.#file.exists())) return undefined;
-    const entry = (await this.#file.read())?.keys[provider];
-    return entry === undefined ? undefined : { key: entry.key, source: 'file', updatedAt: entry.updatedAt };
+    if (this.#o.storage !== 'keyring' && (await this.#file.exists())) {
+      const entry = (await this.#file.read())?.keys[provider];
+      if (entry !== undefined) return { key: entry.key, source: 'file', updatedAt: entry.updatedAt };
+    }
+    if (unreadable !== undefined) throw unusableKeyring(unreadable);
+    return undefined;
   }
 
   #record(event: AuditEvent): void {
@@ -336,9 +353,11 @@ export class SecureKeyManager {
     const info = this.#provider(provider);
     return this.#audited('delete', info.name, async () => {
       const removedFrom: string[] = [];
-      const keyring = await this.#usableKeyring();
+      const { keyring, unreadable } = await this.#usableKeyring();
       if (keyring !== undefined && (await this.#keyringCall(() => keyring.delete(KEYRING_SERVICE, info.name)))) removedFrom.push('keyring');
       if (this.#o.storage !== 'keyring' && (await this.#file.exists()) && (await this.#removeFromFile(info.name))) removedFrom.push('file');
+      // the keyring could not be read: "there was no key" is unknown, not false
+      if (removedFrom.length === 0 && unreadable !== undefined) throw unusableKeyring(unreadable);
       return {
         result: removedFrom.length > 0,
         event: removedFrom.length > 0 ? { backend: removedFrom.join('+') } : { backend: 'none', outcome: 'not_found' },
@@ -357,7 +376,7 @@ export class SecureKeyManager {
         const key = this.#envKey(info);
         if (key !== undefined) entries.push({ provider: name, source: 'env', fingerprint: fingerprint(info, key) });
       }
-      const keyring = await this.#usableKeyring();
+      const { keyring } = await this.#usableKeyring();
       if (keyring !== undefined) {
         for (const account of await this.#keyringCall(() => keyring.list(KEYRING_SERVICE))) {
           const key = await this.#keyringCall(() => keyring.get(KEYRING_SERVICE, account));
