@@ -2,7 +2,7 @@
 // against one SHA-256 of 1 MiB measured in the same run, plus absolute milliseconds as information.
 // Run: pnpm --filter @localagent/security build && node packages/security/bench/kdf.bench.mjs
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -33,8 +33,11 @@ const manager = await SecureKeyManager.create({ configDir: dir, storage: 'file',
 await manager.storeKey('groq', 'gsk_' + 'Q'.repeat(40));
 const retrieve = await time(50, () => manager.retrieveKey('groq'));
 manager.close();
-const envOptions = { env: { GROQ_API_KEY: 'gsk_' + 'Q'.repeat(40) } };
+// without a config.yaml only its existence is checked; with one, it is read (it may override the variables)
+const envOptions = { configDir: dir, env: { GROQ_API_KEY: 'gsk_' + 'Q'.repeat(40) } };
 const fromEnv = await time(1000, () => getApiKey('groq', envOptions));
+writeFileSync(join(dir, 'config.yaml'), 'security:\n  providers:\n    my-llm: { env: [MY_LLM_TOKEN] }\n');
+const fromEnvWithConfig = await time(1000, () => getApiKey('groq', envOptions));
 rmSync(dir, { recursive: true, force: true });
 
 const row = (name, ms) => `| ${name.padEnd(48)} | ${`${Number((ms / baseline).toPrecision(3))}x`.padStart(16)} | ${ms.toFixed(3).padStart(10)} |`;
@@ -45,3 +48,4 @@ console.log(row('PBKDF2-HMAC-SHA256, 600,000 iterations', pbkdf2));
 console.log(row('scrypt N=2^17 r=8 p=1', scrypt));
 console.log(row('retrieveKey from the file (key already derived)', retrieve));
 console.log(row('getApiKey with the env variable set', fromEnv));
+console.log(row('getApiKey, env variable set, config.yaml present', fromEnvWithConfig));

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyNotFoundError } from '@localagent/errors';
 import { redact } from '@localagent/logging';
@@ -14,7 +14,7 @@ describe('getApiKey', () => {
   });
   afterEach(() => removeDir(dir));
 
-  it('returns the env variable without touching the keyring, the key file or the config dir', async () => {
+  it('without a config.yaml, returns a built-in provider’s env variable touching nothing but the environment (and that absence)', async () => {
     // a config dir "inside" a regular file: any read, mkdir or lock there would fail
     const file = join(dir, 'not-a-dir');
     writeFileSync(file, '');
@@ -23,6 +23,34 @@ describe('getApiKey', () => {
     await expect(getApiKey('openai', options)).resolves.toBe(key);
     // and the same configuration without the variable does touch them (so the test above means something)
     await expect(getApiKey('openai', { ...options, env: {} })).rejects.toThrow();
+  });
+
+  it('reads the variables config.yaml declares: a custom provider’s, and a built-in’s override, still touching nothing else', async () => {
+    writeFileSync(join(dir, 'config.yaml'), 'security:\n  providers:\n    my-llm: { env: [MY_TOKEN] }\n    openai: { env: [CORP_OPENAI_KEY] }\n');
+    const before = readdirSync(dir);
+    const untouched = { configDir: dir, keyringBackend: untouchableKeyring(), masterPassword: () => Promise.reject(new Error('asked')) };
+    const declared = fakeKeys.generic();
+    const conventional = fakeKeys.generic();
+    await expect(getApiKey('my-llm', { ...untouched, env: { MY_TOKEN: declared, MY_LLM_API_KEY: conventional } })).resolves.toBe(declared);
+    const corp = fakeKeys.openai();
+    await expect(getApiKey('openai', { ...untouched, env: { CORP_OPENAI_KEY: corp, OPENAI_API_KEY: fakeKeys.openai() } })).resolves.toBe(corp);
+    // a built-in the config does not override keeps its variable
+    const anthropic = fakeKeys.anthropic();
+    await expect(getApiKey('anthropic', { ...untouched, env: { ANTHROPIC_API_KEY: anthropic } })).resolves.toBe(anthropic);
+    expect(readdirSync(dir)).toEqual(before);
+    // an explicit configFile is honoured, and `configFile: false` ignores config.yaml as the manager does
+    const elsewhere = tempDir('la-getkey-cfg-');
+    try {
+      writeFileSync(join(elsewhere, 'other.yaml'), 'security:\n  providers:\n    my-llm: { env: [OTHER_TOKEN] }\n');
+      await expect(getApiKey('my-llm', { ...untouched, configFile: join(elsewhere, 'other.yaml'), env: { OTHER_TOKEN: declared, MY_TOKEN: conventional } })).resolves.toBe(declared);
+    } finally {
+      removeDir(elsewhere);
+    }
+    await expect(getApiKey('my-llm', { ...untouched, configFile: false, env: { MY_TOKEN: declared, MY_LLM_API_KEY: conventional } })).resolves.toBe(conventional);
+    // and "not found" names the declared variable
+    const error = await getApiKey('my-llm', { configDir: dir, env: {}, keyringBackend: new MemoryKeyring(), logger: captureLogger() }).catch((e: unknown) => e);
+    expect(KeyNotFoundError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('MY_TOKEN is not set');
   });
 
   it('falls back to the keyring, then the encrypted file', async () => {

@@ -76,16 +76,22 @@ function storageFromConfig(config: SecurityConfig): StorageMode {
 }
 
 /**
+ * The validated `security:` section the options select: none with `configFile: false`, the named
+ * file (which must exist), else `<configDir>/config.yaml` when it exists, else the defaults.
+ */
+export function securityConfigFor(options: SecureKeyManagerOptions, configDir: string): SecurityConfig {
+  if (options.configFile === false) return validateSecurityConfig(undefined);
+  return loadSecurityConfigSync(options.configFile ?? join(configDir, 'config.yaml'), { optional: options.configFile === undefined });
+}
+
+/**
  * Resolves everything once: explicit options win over environment variables, which win over
  * config.yaml, which wins over the defaults.
  */
 export function resolveOptions(options: SecureKeyManagerOptions): ResolvedOptions {
   const env = options.env ?? process.env;
   const configDir = options.configDir ?? defaultConfigDir(env);
-  const config =
-    options.configFile === false
-      ? validateSecurityConfig(undefined)
-      : loadSecurityConfigSync(options.configFile ?? join(configDir, 'config.yaml'), { optional: options.configFile === undefined });
+  const config = securityConfigFor(options, configDir);
   const storage = options.storage ?? storageFromEnv(env['LOCALAGENT_STORAGE']) ?? storageFromConfig(config);
   if (!STORAGE_MODES.includes(storage)) {
     throw new ConfigurationError({ message: `storage must be one of: ${STORAGE_MODES.join(', ')}.`, details: { allowed: [...STORAGE_MODES] } });
