@@ -377,6 +377,51 @@ describe('SecureKeyManager', () => {
       await expect(verifyAuditLog(join(dir, 'audit.log'))).resolves.toEqual({ ok: true, entries: 7 });
     });
 
+    it('audits attempts that fail before any backend is reached: an invalid provider name, a closed manager', async () => {
+      const m = await manager({ storage: 'file' });
+      const pasted = fakeKeys.generic(); // lower-case hex: a valid-looking name, but passed where a name is invalid below
+      await expect(m.storeKey('Bad Name', fakeKeys.openai())).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID' });
+      await expect(m.retrieveKey(`${pasted} `)).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID' });
+      await expect(m.rotateKey('Bad Name', fakeKeys.openai())).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID' });
+      await expect(m.deleteKey('Bad Name')).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID' });
+      await expect(m.changeMasterPassword('')).rejects.toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
+      m.close();
+      await expect(m.retrieveKey('openai')).rejects.toThrow(/closed/);
+      await expect(m.storeKey('openai', fakeKeys.openai())).rejects.toThrow(/closed/);
+      await expect(m.listKeys()).rejects.toThrow(/closed/);
+      await expect(m.changeMasterPassword('new')).rejects.toThrow(/closed/);
+      const text = readFileSync(join(dir, 'audit.log'), 'utf8');
+      const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => [l['action'], l['outcome'], l['code'], l['provider']])).toEqual([
+        ['store', 'failure', 'LA_CONFIG_INVALID', undefined],
+        ['retrieve', 'failure', 'LA_CONFIG_INVALID', undefined],
+        ['rotate', 'failure', 'LA_CONFIG_INVALID', undefined],
+        ['delete', 'failure', 'LA_CONFIG_INVALID', undefined],
+        ['change_password', 'failure', 'LA_MASTER_PASSWORD_REQUIRED', undefined],
+        ['retrieve', 'failure', 'LA_CONFIG_INVALID', 'openai'],
+        ['store', 'failure', 'LA_CONFIG_INVALID', 'openai'],
+        ['list', 'failure', 'LA_CONFIG_INVALID', undefined],
+        ['change_password', 'failure', 'LA_CONFIG_INVALID', undefined],
+      ]);
+      // an invalid name is not written to the log: it may be anything, a pasted key included
+      expect(text).not.toContain(pasted);
+      await expect(verifyAuditLog(join(dir, 'audit.log'))).resolves.toEqual({ ok: true, entries: 9 });
+    });
+
+    it('a closed manager whose audit log cannot be written any more still fails with its own error', async () => {
+      const logger = captureLogger();
+      const m = await manager({ storage: 'file', logger });
+      m.close();
+      removeDir(dir);
+      writeFileSync(dir, ''); // the config dir is now a file: nothing can be appended under it
+      try {
+        await expect(m.retrieveKey('openai')).rejects.toThrow(/closed/);
+        expect(logger.warnings.filter((w) => w.includes('audit log'))).toHaveLength(1);
+      } finally {
+        removeDir(dir);
+      }
+    });
+
     it('can be turned off, and an unwritable audit log is reported once without blocking key access', async () => {
       const off = await manager({ storage: 'file', audit: false });
       await off.storeKey('openai', fakeKeys.openai());

@@ -13,7 +13,7 @@ import { loadKeyringBackendSafely } from './keyring-loader.js';
 import { reasonText } from './keyring/reasons.js';
 import { checkKeyLive } from './live-check.js';
 import { describePath, DIR_MODE, FILE_MODE, type PermissionReport } from './permissions.js';
-import { PROVIDERS, resolveProvider, type ProviderInfo } from './providers.js';
+import { isValidProviderName, PROVIDERS, resolveProvider, type ProviderInfo } from './providers.js';
 import { resolveOptions, type ResolvedOptions, type SecureKeyManagerOptions, type StorageMode } from './resolve-options.js';
 import { registerHandedOutSecret } from './secret-registry.js';
 
@@ -141,6 +141,24 @@ export class SecureKeyManager {
     if (this.#closed) throw new ConfigurationError({ message: 'This SecureKeyManager was closed; create a new one.' });
   }
 
+  /**
+   * The checks every call starts with (the manager is open, the provider name is valid), as part of
+   * the audited path: a call failing them is a failed attempt and gets its audit line. An invalid
+   * name is not recorded, since it may be anything (a key pasted in the wrong argument included).
+   */
+  #checked(action: AuditEvent['action'], name: string): ProviderInfo;
+  #checked(action: AuditEvent['action']): undefined;
+  #checked(action: AuditEvent['action'], name?: string): ProviderInfo | undefined {
+    try {
+      this.#assertOpen();
+      return name === undefined ? undefined : this.#provider(name);
+    } catch (error) {
+      const provider = typeof name === 'string' && isValidProviderName(name) ? name : undefined;
+      this.#recordFailure(action, provider, error);
+      throw error;
+    }
+  }
+
   /** The keyring backend and its probe, determined once, on first need. */
   #keyringState(): Promise<{ backend: KeyringBackend | undefined; probe: KeyringProbeResult }> {
     this.#keyring ??= (async () => {
@@ -229,7 +247,8 @@ export class SecureKeyManager {
     try {
       this.#audit.append(event);
     } catch (error) {
-      // an unwritable audit log must not lock the user out of their keys; it is reported once
+      // an unwritable audit log (also: one gone since a closed manager last wrote it) must not lock
+      // the user out of their keys, nor replace the call's own error; it is reported once
       if (!this.#warnedAudit) {
         this.#warnedAudit = true;
         this.#o.logger.warning(`Could not append to the audit log ${this.#o.auditLogPath}: ${(error as Error).message}`);
@@ -243,10 +262,14 @@ export class SecureKeyManager {
       this.#record({ action, provider, outcome: 'success', ...event });
       return result;
     } catch (error) {
-      const code = LocalAgentError.isInstance(error) ? error.code : 'LA_INTERNAL';
-      this.#record({ action, provider, outcome: code === 'LA_KEY_NOT_FOUND' ? 'not_found' : 'failure', code });
+      this.#recordFailure(action, provider, error);
       throw error;
     }
+  }
+
+  #recordFailure(action: AuditEvent['action'], provider: string | undefined, error: unknown): void {
+    const code = LocalAgentError.isInstance(error) ? error.code : 'LA_INTERNAL';
+    this.#record({ action, provider, outcome: code === 'LA_KEY_NOT_FOUND' ? 'not_found' : 'failure', code });
   }
 
   async #validated(info: ProviderInfo, key: string, mode: ValidationMode = 'format'): Promise<string> {
@@ -297,8 +320,7 @@ export class SecureKeyManager {
 
   /** Validates (default `format`) and stores a key; resolves `true`. Nothing is stored when validation fails. */
   async storeKey(provider: string, key: string, options: StoreKeyOptions = {}): Promise<boolean> {
-    this.#assertOpen();
-    const info = this.#provider(provider);
+    const info = this.#checked('store', provider);
     return this.#audited('store', info.name, async () => {
       const normalized = await this.#validated(info, key, options.validate);
       const backend = await this.#write(info.name, normalized);
@@ -310,8 +332,7 @@ export class SecureKeyManager {
 
   /** The key in effect (env, then keyring, then file), or `undefined`. */
   async retrieveKey(provider: string): Promise<string | undefined> {
-    this.#assertOpen();
-    const info = this.#provider(provider);
+    const info = this.#checked('retrieve', provider);
     const fromEnv = this.#envKey(info);
     if (fromEnv !== undefined) {
       // the environment's key is not ours: nothing stored was read, so nothing is audited
@@ -333,8 +354,7 @@ export class SecureKeyManager {
 
   /** Validates the new key first, replaces the stored one, and removes the old one from every backend. */
   async rotateKey(provider: string, newKey: string, options: StoreKeyOptions = {}): Promise<boolean> {
-    this.#assertOpen();
-    const info = this.#provider(provider);
+    const info = this.#checked('rotate', provider);
     return this.#audited('rotate', info.name, async () => {
       const normalized = await this.#validated(info, newKey, options.validate);
       if ((await this.#stored(info.name)) === undefined) {
@@ -349,8 +369,7 @@ export class SecureKeyManager {
 
   /** Removes the provider's key from every backend; `false` when none held one. Env variables are not ours to remove. */
   async deleteKey(provider: string): Promise<boolean> {
-    this.#assertOpen();
-    const info = this.#provider(provider);
+    const info = this.#checked('delete', provider);
     return this.#audited('delete', info.name, async () => {
       const removedFrom: string[] = [];
       const { keyring, unreadable } = await this.#usableKeyring();
@@ -367,7 +386,7 @@ export class SecureKeyManager {
 
   /** Every key the manager can see, one entry per provider and source; `active` marks the one in effect. */
   async listKeys(): Promise<KeyInfo[]> {
-    this.#assertOpen();
+    this.#checked('list');
     return this.#audited('list', undefined, async () => {
       const entries: Array<Omit<KeyInfo, 'active'>> = [];
       const names = new Set([...Object.keys(PROVIDERS), ...Object.keys(this.#o.config.providers)]);
@@ -430,13 +449,13 @@ export class SecureKeyManager {
    * Keys in the OS keyring are not affected.
    */
   async changeMasterPassword(newPassword: Secret): Promise<boolean> {
-    this.#assertOpen();
-    if (newPassword.length === 0) {
-      throw new ConfigurationError({ code: 'LA_MASTER_PASSWORD_REQUIRED', message: 'The new master password is empty.' });
-    }
-    const copy = Buffer.from(typeof newPassword === 'string' ? Buffer.from(newPassword, 'utf8') : newPassword);
-    const next = new EncryptionSession(this.#o.encryption, () => Promise.resolve(copy));
+    this.#checked('change_password');
     return this.#audited('change_password', undefined, async () => {
+      if (newPassword.length === 0) {
+        throw new ConfigurationError({ code: 'LA_MASTER_PASSWORD_REQUIRED', message: 'The new master password is empty.' });
+      }
+      const copy = Buffer.from(typeof newPassword === 'string' ? Buffer.from(newPassword, 'utf8') : newPassword);
+      const next = new EncryptionSession(this.#o.encryption, () => Promise.resolve(copy));
       let changed = false;
       try {
         changed = await this.#file.rekey(next);
