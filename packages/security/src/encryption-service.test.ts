@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DecryptionError, StorageError } from '@localagent/errors';
 import { EncryptionService, EncryptionSession, DEFAULT_PBKDF2_ITERATIONS } from './encryption-service';
 import { encodeHeader, parseEnvelope, KDF_LIMITS } from './envelope';
@@ -161,5 +162,24 @@ describe('EncryptionSession', () => {
     session.close();
     expect(password.toString()).toBe('pw'); // the caller's Buffer is theirs; ours was a copy
     await expect(session.open(sealed)).rejects.toThrow(/closed/);
+  });
+});
+
+describe('memory wiping', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('wipes every Buffer it makes from a string password or plaintext (the strings themselves cannot be wiped)', async () => {
+    const password = `pw-${randomBytes(8).toString('hex')}`;
+    const plaintext = `pt-${randomBytes(8).toString('hex')}`;
+    const from = jest.spyOn(Buffer, 'from') as unknown as jest.SpyInstance<Buffer, unknown[]>;
+    const sealed = await fast.encrypt(plaintext, password);
+    await expect(fast.decrypt(sealed, password)).resolves.toBe(plaintext);
+    (await fast.deriveKey(password, randomBytes(16))).fill(0);
+    const session = new EncryptionSession(fast, async () => password);
+    (await session.open(await session.seal(Buffer.alloc(4)))).fill(0);
+    session.close();
+    const made = from.mock.calls.flatMap((args, i) => (args[0] === password || args[0] === plaintext ? [from.mock.results[i]?.value as Buffer] : []));
+    expect(made.length).toBeGreaterThanOrEqual(4);
+    for (const buffer of made) expect(buffer.every((byte) => byte === 0)).toBe(true);
   });
 });

@@ -67,8 +67,14 @@ export class EncryptionService {
   /** Derives a 32-byte key. `params` default to this service's; the caller owns (and wipes) the result. */
   deriveKey(password: Secret, salt: Buffer, params: KdfParams = this.params): Promise<Buffer> {
     const secret = toBuffer(password);
+    // a Buffer made here from a string password is ours to wipe; the caller's Buffer stays theirs
+    const owned = typeof password === 'string';
     return new Promise((resolve, reject) => {
-      const done = (error: Error | null, key: Buffer): void => (error ? reject(error) : resolve(key));
+      const done = (error: Error | null, key: Buffer): void => {
+        if (owned) secret.fill(0);
+        if (error) reject(error);
+        else resolve(key);
+      };
       if (params.kdf === 'pbkdf2') {
         pbkdf2(secret, salt, params.iterations, 32, 'sha256', done);
       } else {
@@ -81,10 +87,12 @@ export class EncryptionService {
   async encrypt(plaintext: Secret, password: Secret): Promise<Buffer> {
     const salt = randomBytes(SALT_LENGTH);
     const key = await this.deriveKey(password, salt);
+    const data = toBuffer(plaintext);
     try {
-      return sealWithKey(toBuffer(plaintext), key, this.params, salt);
+      return sealWithKey(data, key, this.params, salt);
     } finally {
       key.fill(0);
+      if (typeof plaintext === 'string') data.fill(0);
     }
   }
 
@@ -152,8 +160,8 @@ export class EncryptionSession {
     if (this.#closed) throw new ConfigurationError({ message: 'This key manager was closed.' });
     if (this.#password === undefined) {
       const value = await this.#passwordSource();
-      // copy: the caller's Buffer stays theirs, ours is wiped on close()
-      this.#password = Buffer.from(toBuffer(value));
+      // one copy of our own (not a string's Buffer copied again): the caller's Buffer stays theirs, ours is wiped on close()
+      this.#password = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
     }
     return this.#password;
   }

@@ -129,6 +129,22 @@ describe('SecureKeyManager', () => {
       await expect(m.retrieveKey('constructor')).resolves.toBe('abc-def');
     });
 
+    it('changeMasterPassword wipes the Buffers it makes from a string password', async () => {
+      const m = await manager({ storage: 'file' });
+      await m.storeKey('groq', fakeKeys.groq());
+      const next = `new-${fakeKeys.generic()}`;
+      const from = jest.spyOn(Buffer, 'from') as unknown as jest.SpyInstance<Buffer, unknown[]>;
+      try {
+        await expect(m.changeMasterPassword(next)).resolves.toBe(true);
+        const made = from.mock.calls.flatMap((args, i) => (args[0] === next ? [from.mock.results[i]?.value as Buffer] : []));
+        expect(made.length).toBeGreaterThan(0);
+        for (const buffer of made) expect(buffer.every((byte) => byte === 0)).toBe(true);
+      } finally {
+        from.mockRestore();
+      }
+      await expect((await manager({ storage: 'file', masterPassword: next })).retrieveKey('groq')).resolves.toMatch(/^gsk_/);
+    });
+
     it('refuses to work after close()', async () => {
       const m = await manager({ storage: 'file' });
       m.close();

@@ -454,7 +454,7 @@ export class SecureKeyManager {
       if (newPassword.length === 0) {
         throw new ConfigurationError({ code: 'LA_MASTER_PASSWORD_REQUIRED', message: 'The new master password is empty.' });
       }
-      const copy = Buffer.from(typeof newPassword === 'string' ? Buffer.from(newPassword, 'utf8') : newPassword);
+      const copy = typeof newPassword === 'string' ? Buffer.from(newPassword, 'utf8') : Buffer.from(newPassword);
       const next = new EncryptionSession(this.#o.encryption, () => Promise.resolve(copy));
       let changed = false;
       try {
