@@ -32,12 +32,14 @@ export class KeyInArgvError extends UsageError {
 export class UnknownErrorCodeError extends LocalAgentError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.cli.UnknownErrorCodeError');
   constructor(code: string) {
+    // echo the argument only when it has the shape of a code: a mis-pasted key must not be printed
+    const isCodeShaped = /^LA_[A-Z0-9_]{1,60}$/i.test(code);
     super({
       code: 'LA_ERROR_CODE_UNKNOWN',
       category: 'user',
-      message: `Unknown error code: ${code}.`,
+      message: isCodeShaped ? `Unknown error code: ${code}.` : 'That is not an error code.',
       suggestion: 'Error codes look like LA_KEY_NOT_FOUND; see packages/errors/ERRORS.md for the full catalog.',
-      details: { requestedCode: code },
+      details: isCodeShaped ? { requestedCode: code } : {},
     });
   }
 }

@@ -1,3 +1,4 @@
+import { KeyInArgvError } from './cli-errors';
 import { checkProviderName, isDebug, oneOf, refuseExtraArguments } from './global-options';
 
 describe('argument checks', () => {
@@ -9,12 +10,21 @@ describe('argument checks', () => {
   it('checks provider names without echoing a long value (it may be a pasted key)', () => {
     expect(checkProviderName('azure-openai')).toBe('azure-openai');
     expect(() => checkProviderName('OpenAI')).toThrow('Invalid provider name "OpenAI"');
-    const pasted = `sk-${'Z'.repeat(40)}`;
-    expect(() => checkProviderName(pasted)).toThrow(/"sk-Z…"/);
-    try {
-      checkProviderName(pasted);
-    } catch (error) {
-      expect(String((error as Error).message)).not.toContain(pasted);
+    const long = `Provider${'x'.repeat(40)}`;
+    expect(() => checkProviderName(long)).toThrow(/"Prov…"/);
+  });
+
+  it('refuses a key typed where the provider goes, so it never reaches the audit log', () => {
+    const pasted = [`sk-${'z'.repeat(40)}`, `sk-${'Z'.repeat(40)}`, 'a1b2c3d4'.repeat(5)];
+    for (const key of pasted) {
+      let caught: unknown;
+      try {
+        checkProviderName(key);
+      } catch (error) {
+        caught = error;
+      }
+      expect(KeyInArgvError.isInstance(caught)).toBe(true);
+      expect(JSON.stringify((caught as KeyInArgvError).toJSON())).not.toContain(key);
     }
   });
 

@@ -1,3 +1,4 @@
+import { maskSecrets } from '@localagent/errors';
 import { KeyInArgvError, UsageError } from './cli-errors.js';
 
 /** Options accepted by every command, before or after it. */
@@ -30,9 +31,13 @@ export function isDebug(flag: boolean, env: Record<string, string | undefined>):
 }
 
 const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+// 32+ letters and digits with no separator is a key (hex or base62), not a provider's name
+const KEY_LIKE = /^[a-z0-9]{32,}$/;
 
 /** A provider name is a short lowercase identifier (`openai`, `azure-openai`, `my_proxy`). */
 export function checkProviderName(provider: string): string {
+  // a key pasted where the provider goes would otherwise reach the audit log as a provider name
+  if (maskSecrets(provider) !== provider || KEY_LIKE.test(provider)) throw new KeyInArgvError('<provider>');
   if (PROVIDER_NAME.test(provider)) return provider;
   throw new UsageError({
     message: `Invalid provider name "${provider.length > 24 ? `${provider.slice(0, 4)}…` : provider}": use lowercase letters, digits, "-" and "_" (at most 64 characters).`,

@@ -3,6 +3,7 @@
  * it, with a fresh config dir, env vars and stdin. No TTY: keys come from --stdin.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,6 +78,8 @@ describe('localagent (built bundle)', () => {
   const rotated = fakeKey();
   const anthropic = fakeKey(['sk', 'ant', 'api03', ''].join('-'));
   const override = fakeKey();
+  const inArgv = fakeKey();
+  const asProvider = `sk-${randomBytes(20).toString('hex')}`;
 
   it('prints its version and help (exit 0)', () => {
     expect(localagent(['--version'], { dir }).stdout).toMatch(/^\d+\.\d+\.\d+/);
@@ -113,7 +116,7 @@ describe('localagent (built bundle)', () => {
   it('rotates and deletes keys', () => {
     const rotate = localagent(['config', 'rotate-key', 'openai', '--stdin', '--json'], { dir, input: rotated });
     expect(JSON.parse(rotate.stdout)).toMatchObject({ rotated: true, fingerprint: expect.stringContaining(rotated.slice(-4)) });
-    expect(localagent(['config', 'delete-key', 'anthropic', '--yes'], { dir }).code).toBe(0);
+    expect(JSON.parse(localagent(['config', 'delete-key', 'anthropic', '--yes', '--json'], { dir }).stdout)).toMatchObject({ deleted: true });
     expect(localagent(['config', 'delete-key', 'anthropic', '--yes'], { dir }).code).toBe(4);
   });
 
@@ -127,12 +130,18 @@ describe('localagent (built bundle)', () => {
   });
 
   it('refuses a key passed as an argument (exit 2) and stores nothing', () => {
-    const key = fakeKey();
-    const result = localagent(['config', 'set-key', 'mistral', key, '--json'], { dir });
+    const result = localagent(['config', 'set-key', 'mistral', inArgv, '--json'], { dir });
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).error).toEqual({ code: 'LA_KEY_IN_ARGV', category: 'user', message: expect.stringContaining('shell history'), suggestion: expect.stringContaining('--stdin') });
     expect(localagent(['config', 'get-key', 'mistral'], { dir }).code).toBe(4);
     expect(localagent(['config', 'set-key', 'mistral'], { dir }).stderr).toContain('--stdin');
+    // a key typed where the provider goes is refused too, before it can reach the audit log
+    for (const command of [['get-key', asProvider], ['delete-key', asProvider, '--yes']]) {
+      const refused = localagent(['config', ...command, '--json'], { dir });
+      expect(refused.code).toBe(2);
+      expect(JSON.parse(refused.stdout).error.code).toBe('LA_KEY_IN_ARGV');
+    }
+    expect(localagent(['errors', 'explain', asProvider], { dir }).stderr).toContain('not an error code');
   });
 
   it('exits 2 for usage errors, 3 for user errors, 4 for missing things', () => {
@@ -163,7 +172,7 @@ describe('localagent (built bundle)', () => {
     expect(logFiles.length).toBeGreaterThan(0);
     expect(logFiles.map((f) => readFileSync(f, 'utf8')).join('')).toContain('opening the key store');
     const everything = [transcript.join('\n'), ...files(dir).map((f) => readFileSync(f).toString('latin1'))].join('\n');
-    for (const key of [openai, rotated, anthropic, override]) expect(everything).not.toContain(key);
+    for (const key of [openai, rotated, anthropic, override, inArgv, asProvider]) expect(everything).not.toContain(key);
   });
 });
 
