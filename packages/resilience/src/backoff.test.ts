@@ -54,6 +54,8 @@ describe('decideRetry', () => {
   it("uses the server's wait instead of the backoff, and gives up at once when it exceeds maxDelayMs", () => {
     const soon = new RateLimitError({ provider: 'p', message: 'slow down', status: 429, retryAfterMs: 700 });
     expect(decideRetry(soon, 1, 3, options, Math.random)).toEqual({ retry: true, delayMs: 700 });
+    // no attempt left to spend the wait on: fail now rather than sleep for nothing
+    expect(decideRetry(soon, 3, 3, options, Math.random)).toMatchObject({ retry: false, reason: 'attempts-exhausted' });
     const late = new RateLimitError({ provider: 'p', message: 'slow down', status: 429, retryAfterMs: 120_000 });
     expect(decideRetry(late, 1, 3, options, Math.random)).toEqual({ retry: false, reason: 'retry-after-too-long', delayMs: 120_000 });
     const noHint = new RateLimitError({ provider: 'p', message: 'slow down', status: 429 });
