@@ -74,6 +74,16 @@ describe('maskSecrets', () => {
     }
   });
 
+  it('masks a key glued to a digit, an underscore or a percent-encoded byte, not one inside a word', () => {
+    const key = `sk-proj-${alnum(30)}`;
+    for (const before of ['?x=1%20', 'id_', 'k1', 'x%3D', 'Authorization%3A%20Bearer%20']) {
+      expect(maskSecrets(`${before}${key}`)).not.toContain(key);
+    }
+    expect(maskSecrets(`x-goog-api-key%3DAIza${alnum(35)}`)).toBe(`x-goog-api-key%3D${REDACTED}`);
+    expect(maskSecrets(`1https://user:${alnum(12)}@proxy.local/`)).toBe(`1https://${REDACTED}@proxy.local/`);
+    expect(maskSecrets('the task-0123456789abcdef is done')).toBe('the task-0123456789abcdef is done');
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'Rate limit reached for gpt-4o on tokens per min (TPM): Limit 30000. Please try again in 1.31s.';
     expect(maskSecrets(text)).toBe(text);

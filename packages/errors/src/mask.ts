@@ -3,6 +3,16 @@ import { isErrorLike } from './is-error-like.js';
 /** What masked text is replaced with, everywhere in LocalAgent. */
 export const REDACTED = '[REDACTED]';
 
+// Where a credential may start: not inside a word (`task-…` is not a key), except right after a
+// percent-encoded byte (`%20sk-…`, `%3DAIza…` in URLs), a digit or `_` (`id_sk-…`). `\b` alone
+// missed all of these. Prefixes distinctive enough on their own (AIza, ghp_, AKIA…) need no guard.
+const START = '(?:(?<![A-Za-z])|(?<=%[0-9A-Fa-f]{2}))';
+
+function guarded(source: string, flags = 'g'): RegExp {
+  // eslint-disable-next-line security/detect-non-literal-regexp -- built from the constant patterns below
+  return new RegExp(source, flags);
+}
+
 /**
  * Credential shapes, deliberately looser than a secret scanner's: a false mask costs little,
  * a missed key leaks. Each pattern is global and matches the whole credential.
@@ -10,37 +20,37 @@ export const REDACTED = '[REDACTED]';
 export const SECRET_PATTERNS: readonly RegExp[] = [
   // A key fragment a provider echoes back, e.g. OpenAI's 401 "Incorrect API key provided: sk-proj-****abcd".
   // Listed first: the next pattern would stop at the asterisks and leave the key's last characters.
-  /\bsk-[A-Za-z0-9_-]{0,256}\*[A-Za-z0-9_*-]{0,256}/g,
+  guarded(`${START}sk-[A-Za-z0-9_-]{0,256}\\*[A-Za-z0-9_*-]{0,256}`),
   // Anthropic sk-ant-…, OpenAI sk-…/sk-proj-…/sk-svcacct-…, DeepSeek, OpenRouter sk-or-… and similar
-  /\bsk-[A-Za-z0-9_-]{8,}/g,
+  guarded(`${START}sk-[A-Za-z0-9_-]{8,}`),
   // Google AIza…
-  /\bAIza[0-9A-Za-z_-]{20,}/g,
+  /AIza[0-9A-Za-z_-]{20,}/g,
   // GitHub tokens
-  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
+  /gh[pousr]_[A-Za-z0-9]{20,}/g,
+  /github_pat_[A-Za-z0-9_]{20,}/g,
   // Slack tokens
-  /\bxox[a-z]-[A-Za-z0-9-]{10,}/g,
+  /xox[a-z]-[A-Za-z0-9-]{10,}/g,
   // AWS access key ids
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16,}/g,
+  /(?:AKIA|ASIA)[0-9A-Z]{16,}/g,
   // Groq gsk_…, Hugging Face hf_…, xAI xai-…, Replicate r8_…, Perplexity pplx-…
-  /\bgsk_[A-Za-z0-9]{20,}/g,
-  /\bhf_[A-Za-z0-9]{20,}/g,
-  /\bxai-[A-Za-z0-9]{20,}/g,
-  /\br8_[A-Za-z0-9]{20,}/g,
-  /\bpplx-[A-Za-z0-9]{20,}/g,
+  guarded(`${START}gsk_[A-Za-z0-9]{20,}`),
+  guarded(`${START}hf_[A-Za-z0-9]{20,}`),
+  guarded(`${START}xai-[A-Za-z0-9]{20,}`),
+  guarded(`${START}r8_[A-Za-z0-9]{20,}`),
+  guarded(`${START}pplx-[A-Za-z0-9]{20,}`),
   // JSON Web Tokens
-  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
-  // Authorization header values
-  /\b(?:Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  // query-string keys: ?key=…, &api_key=…, access_token=…
-  /\b(?:api[_-]?key|access[_-]?token|key|token|secret|password)=[^&\s"']{6,}/gi,
+  /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
+  // Authorization header values, also percent-encoded (`Bearer%20sk-…`)
+  guarded(`${START}(?:Bearer|Basic|Token)(?:\\s+|%20)[A-Za-z0-9._~+/=-]{8,}`, 'gi'),
+  // query-string keys: ?key=…, &api_key=…, access_token=…, also percent-encoded (`%3D`)
+  guarded(`${START}(?:api[_-]?key|access[_-]?token|key|token|secret|password)(?:=|%3D)[^&\\s"']{6,}`, 'gi'),
 ];
 
 // user:pass@ in URLs keeps the scheme and host readable. Quantifiers here and in the echoed-fragment
 // pattern are bounded: unbounded ones backtrack quadratically on long inputs such as 'sk-'.repeat(1e5).
-const AUTH_SCHEME = /^(?:Bearer|Basic|Token)\s/i;
-const PARAMETER = /^[A-Za-z_-]+=/;
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{1,256}@/gi;
+const AUTH_SCHEME = /^(?:Bearer|Basic|Token)(?:\s|%20)/i;
+const PARAMETER = /^[A-Za-z_-]+(?:=|%3D)/i;
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{1,256}@/gi;
 
 /** Replaces every credential-looking substring with `[REDACTED]`. */
 export function maskSecrets(text: string): string {
@@ -50,7 +60,8 @@ export function maskSecrets(text: string): string {
     out = out.replace(pattern, (match) => {
       // keep the scheme or parameter name so the text still says what was there; an '=' inside a
       // Basic/Bearer value is base64 padding, not a parameter, so the scheme is tested first
-      if (AUTH_SCHEME.test(match)) return `${match.slice(0, match.search(/\s/) + 1)}${REDACTED}`;
+      const scheme = AUTH_SCHEME.exec(match);
+      if (scheme !== null) return `${scheme[0]}${REDACTED}`;
       const parameter = PARAMETER.exec(match);
       if (parameter !== null) return `${parameter[0]}${REDACTED}`;
       return REDACTED;

@@ -344,3 +344,40 @@ describe('outputs', () => {
     expect(out.text).toBe('');
   });
 });
+
+describe('errors raised while a record is built', () => {
+  // a getter that throws with a key in its message must not carry the key to stderr or onError
+  const key = ['sk', 'proj', `Q${'q'.repeat(30)}${Date.now()}`].join('-');
+  const hostile = (): Record<string, unknown> => ({
+    get foo(): string {
+      throw new Error(`invalid key ${key}`);
+    },
+  });
+
+  it('hands onError a masked copy', async () => {
+    const seen: Error[] = [];
+    const { log } = capture({ onError: (error) => seen.push(error) });
+    log.info('x', hostile());
+    await tick();
+    expect(seen).toHaveLength(1);
+    expect(`${seen[0]?.message} ${seen[0]?.stack}`).not.toContain(key);
+    expect(seen[0]?.message).toContain('[REDACTED]');
+  });
+
+  it('writes a masked line to stderr by default', async () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const { log } = capture();
+      log.info('x', hostile());
+      await tick();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toContain('[REDACTED]');
+    expect(written.join('')).not.toContain(key);
+  });
+});

@@ -82,7 +82,7 @@ class LoggerCore {
     this.redactor = new Redactor(options.redact ?? {}, (error) => toErrorRecord(error, this.includeStack));
     this.service = options.service;
     this.now = options.now ?? (() => new Date());
-    this.onError = errorReporter(options.onError);
+    this.onError = errorReporter(options.onError, (text) => this.redactor.text(text));
     const consoleStream = resolveConsole(options.console);
     const format = options.format ?? ((consoleStream as { isTTY?: boolean } | undefined)?.isTTY === true ? 'pretty' : 'json');
     this.formatter = createFormatter(format, options.service);
@@ -202,11 +202,28 @@ function listenForErrors(stream: NodeJS.WritableStream, onError: (error: Error) 
   stream.on('error', (error: Error) => onError(error));
 }
 
-function errorReporter(onError: LoggerOptions['onError']): (error: Error) => void {
+/**
+ * A copy of a transport or formatting error with every credential masked: the message of an error
+ * thrown while a record was built can hold a value the record was about to mask.
+ */
+function maskedError(error: Error, mask: (text: string) => string): Error {
+  const message = mask(error.message);
+  const stack = error.stack === undefined ? undefined : mask(error.stack);
+  // nothing to hide: hand over the error itself, so its class (a StorageError…) still tells what failed
+  if (message === error.message && stack === error.stack) return error;
+  const safe = new Error(message);
+  safe.name = error.name;
+  if (stack !== undefined) safe.stack = stack;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') Object.assign(safe, { code });
+  return safe;
+}
+
+function errorReporter(onError: LoggerOptions['onError'], mask: (text: string) => string): (error: Error) => void {
   if (onError !== undefined) {
     return (error) => {
       try {
-        onError(error);
+        onError(maskedError(error, mask));
       } catch {
         // a failing reporter must not take the process down either
       }
@@ -216,7 +233,7 @@ function errorReporter(onError: LoggerOptions['onError']): (error: Error) => voi
   return (error) => {
     if (reported) return;
     reported = true;
-    process.stderr.write(`@localagent/logging: ${error.message} (further log errors are not shown)\n`);
+    process.stderr.write(`@localagent/logging: ${mask(error.message)} (further log errors are not shown)\n`);
   };
 }
 

@@ -11,16 +11,10 @@ export interface RedactOptions {
 }
 
 /**
- * Shapes the issue names that @localagent/errors' SECRET_PATTERNS do not cover (yet): Slack tokens
- * of any `xox?-` kind (errors knows a fixed set of letters), and AWS key ids followed by more text.
+ * Applied to the whole text before it is masked in windows: a window cut at the space inside
+ * `Bearer <value>` would otherwise hand the value to maskSecrets without its scheme.
  */
-const EXTRA_PATTERNS: readonly RegExp[] = [/\bxox[a-z]-[A-Za-z0-9-]{10,}/g, /\b(?:AKIA|ASIA)[0-9A-Z]{16,}/g];
-
-/**
- * Applied before maskSecrets: it reads an `=` inside a match as `name=value` and keeps what comes
- * before it, so a base64 `Bearer`/`Basic` value with `=` padding would be kept whole.
- */
-const AUTHORIZATION_VALUE = /\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+const AUTHORIZATION_VALUE = /(?:(?<![A-Za-z])|(?<=%[0-9A-Fa-f]{2}))(Bearer|Basic|Token)(\s+|%20)[A-Za-z0-9._~+/=-]{8,}/gi;
 
 // The user:pass@ rule inside maskSecrets (not exported by errors) without its scheme, for detection
 // only; the user part excludes ':' so the match stays linear on long strings.
@@ -46,8 +40,8 @@ export function combineDetectors(patterns: readonly RegExp[]): Detector {
   }
 }
 
-/** Finds any string maskSecrets or EXTRA_PATTERNS would change. */
-const DETECTOR = combineDetectors([...SECRET_PATTERNS, ...EXTRA_PATTERNS, URL_CREDENTIALS_LOOSE]);
+/** Finds any string maskSecrets would change. */
+const DETECTOR = combineDetectors([...SECRET_PATTERNS, URL_CREDENTIALS_LOOSE]);
 
 /** Field names that hold a credential, beyond errors' exact list: any name ending in one of these words. */
 const SECRET_FIELD_SUFFIX =
@@ -94,7 +88,7 @@ export class Redactor {
     let out = text;
     if (secrets !== null) out = out.replace(secrets, REDACTED);
     out = out.replace(AUTHORIZATION_VALUE, `$1$2${REDACTED}`);
-    out = out.length <= WINDOW ? maskPatterns(out) : maskInWindows(out);
+    out = out.length <= WINDOW ? maskSecrets(out) : maskInWindows(out);
     for (const pattern of this.userPatterns) out = out.replace(pattern, REDACTED);
     return out;
   }
@@ -198,11 +192,6 @@ export class Redactor {
   }
 }
 
-function maskPatterns(text: string): string {
-  let out = maskSecrets(text);
-  for (const pattern of EXTRA_PATTERNS) out = out.replace(pattern, REDACTED);
-  return out;
-}
 
 function maskInWindows(text: string): string {
   let out = '';
@@ -226,7 +215,7 @@ function maskInWindows(text: string): string {
       }
     }
     const window = text.slice(start, end);
-    out += DETECTOR.test(window) ? maskPatterns(window) : window;
+    out += DETECTOR.test(window) ? maskSecrets(window) : window;
     start = end;
   }
   return out;
