@@ -27,6 +27,12 @@ describe('formatters', () => {
     expect(JSON.parse(createFormatter('datadog', undefined)(base))).toEqual({ timestamp: base.timestamp, status: 'INFO', message: 'hello' });
   });
 
+  it('keep a meta error that is not an error record as it was given', () => {
+    const record = { ...base, error: 'plain string error' } as unknown as LogRecord;
+    expect(JSON.parse(createFormatter('ecs', undefined)(record))).toMatchObject({ error: 'plain string error' });
+    expect(JSON.parse(createFormatter('datadog', undefined)(record))).toMatchObject({ error: 'plain string error' });
+  });
+
   it('pretty prints causes and skips undefined fields', () => {
     const line = createFormatter('pretty', undefined)({
       ...base,

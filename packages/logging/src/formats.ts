@@ -59,7 +59,8 @@ function ecs(service: string | undefined): LineFormatter {
     if (trace_id !== undefined) info['trace.id'] = trace_id;
     if (span_id !== undefined) info['span.id'] = span_id;
     if (typeof rest.duration_ms === 'number') info['event.duration'] = Math.round(rest.duration_ms * 1e6);
-    if (error !== undefined) {
+    if (error !== undefined && !isErrorShaped(error)) info.error = error;
+    else if (error !== undefined) {
       info.error = {
         type: error.name,
         message: error.message,
@@ -77,6 +78,11 @@ function ecs(service: string | undefined): LineFormatter {
   };
 }
 
+/** A meta `error` that is not an error record (a string, a plain object) is kept as it was given. */
+function isErrorShaped(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && ('message' in error || 'name' in error);
+}
+
 /** Datadog correlates logs with traces through the low 64 bits of the trace id, in decimal. */
 export function toDatadogId(hexId: string): string {
   return BigInt(`0x${hexId.slice(-16)}`).toString(10);
@@ -92,7 +98,8 @@ const datadog: LineFormatter = (record) => {
   if (trace_id !== undefined && span_id !== undefined) {
     out.dd = { trace_id: toDatadogId(trace_id), span_id: toDatadogId(span_id), ...(service === undefined ? {} : { service }) };
   }
-  if (error !== undefined) {
+  if (error !== undefined && !isErrorShaped(error)) out.error = error;
+  else if (error !== undefined) {
     out.error = {
       kind: error.name,
       message: error.message,
