@@ -59,24 +59,29 @@ export class HostedKeyringBackend implements KeyringBackend {
   }
 
   async get(service: string, account: string): Promise<string | undefined> {
-    const value = await this.#read('get', { service: service + this.#serviceSuffix, account });
+    const value = await this.#read('get', { service: this.#itemService(service), account });
     if (value === null) return undefined;
     if (typeof value !== 'string') throw this.#unexpected('get');
     return value;
   }
 
   async set(service: string, account: string, secret: string): Promise<void> {
-    await this.#host.call('set', { service: service + this.#serviceSuffix, account, secret });
+    await this.#host.call('set', { service: this.#itemService(service), account, secret });
   }
 
   async delete(service: string, account: string): Promise<boolean> {
-    return (await this.#host.call('delete', { service: service + this.#serviceSuffix, account })) === true;
+    return (await this.#host.call('delete', { service: this.#itemService(service), account })) === true;
   }
 
   async list(service: string): Promise<string[]> {
-    const value = await this.#read('list', { service: service + this.#serviceSuffix });
+    const value = await this.#read('list', { service: this.#itemService(service) });
     if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw this.#unexpected('list');
     return [...new Set(value)].sort();
+  }
+
+  /** The service attribute this driver's items carry (see KEYTAR_SERVICE_SUFFIX). */
+  #itemService(service: string): string {
+    return service + this.#serviceSuffix;
   }
 
   /** Stops the helper process (it would exit with this process anyway); a later call starts a new one. */
