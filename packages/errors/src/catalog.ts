@@ -109,6 +109,13 @@ export const ERROR_CATALOG: readonly ErrorCatalogEntry[] = Object.freeze([
     'Retry; if it keeps timing out, raise the timeout or check the provider status page.',
   ),
   entry(
+    'LA_TLS_FAILED',
+    'NetworkError',
+    'user',
+    "The TLS handshake failed: the server's certificate is self-signed, expired or for another host, or the URL speaks plain HTTP; retrying cannot fix it.",
+    'Check the base URL (https vs http); behind a corporate proxy, point NODE_EXTRA_CA_CERTS at its CA bundle. Never disable certificate checks.',
+  ),
+  entry(
     'LA_ABORTED',
     'AbortedError',
     'user',

@@ -76,12 +76,26 @@ const SHORT_QUOTA_MESSAGE = /per[ -]?(?:second|min(?:ute)?)\b|\b[RT]P[MS]\b/i;
  * RESOURCE_EXHAUSTED (and the same message); the quota ids tell them apart, else the message.
  * Only consulted when the response carries no retry hint.
  */
-function isLongQuota(info: ProviderBodyInfo): boolean {
+function isLongQuota(info: ProviderBodyInfo, retryAfterMs: number | undefined): boolean {
+  // a per-day quota id decides even when a RetryInfo comes with it (Google's gemini-cli treats any
+  // daily quota as terminal: the wait it names is until a reset hours away, or a guess)
   if (info.reasons.some((r) => LONG_QUOTA_ID.test(r))) return true;
-  if (info.reasons.some((r) => SHORT_QUOTA_ID.test(r))) return false;
+  if (info.reasons.some((r) => SHORT_QUOTA_ID.test(r)) || retryAfterMs !== undefined) return false;
   const message = info.message ?? '';
   return LONG_QUOTA_MESSAGE.test(message) && !SHORT_QUOTA_MESSAGE.test(message);
 }
+
+/**
+ * A refusal by the provider's safety system, in the providers' words: OpenAI "rejected as a result of
+ * our safety system", OpenRouter "requires moderation … input was flagged", Anthropic "content
+ * filtering policy".
+ */
+const CONTENT_POLICY_MESSAGE = /\bsafety system\b|\bflagged\b|\bmoderation\b|content (?:filtering |management )?policy/i;
+const CONTENT_POLICY_CODES = new Set(['content_filter', 'content_policy_violation', 'ResponsibleAIPolicyViolation', 'moderation_blocked']);
+/** OpenAI's 429 for one request above the tokens-per-minute limit: it can never succeed as it is. */
+const REQUEST_TOO_LARGE = /request too large\b.*\bmust be reduced|request too large for .* per min/is;
+/** Groq's capacity statuses (498 flex tier at capacity): retry with backoff, as Groq says. */
+const CAPACITY_STATUSES = new Set([498]);
 
 function isError(status: number): boolean {
   return status >= 400 && status <= 599;
@@ -99,19 +113,23 @@ type ProviderErrorClass = new (options: ProviderErrorOptions) => ProviderError;
 
 function pickClass(status: number, info: ProviderBodyInfo, retryAfterMs: number | undefined): ProviderErrorClass {
   const codes = [info.type, info.code, info.innerCode, info.grpcStatus, ...info.reasons].filter((c) => c !== undefined);
-  if (codes.includes('content_filter') || codes.includes('ResponsibleAIPolicyViolation')) return ContentFilteredError;
-  if (codes.some((c) => QUOTA_CODES.has(c)) || status === 402 || NO_CREDIT.test(info.message ?? '')) return QuotaExceededError;
+  const message = info.message ?? '';
+  if (codes.some((c) => CONTENT_POLICY_CODES.has(c))) return ContentFilteredError;
+  if ((status === 400 || status === 403) && CONTENT_POLICY_MESSAGE.test(message)) return ContentFilteredError;
+  if (codes.some((c) => QUOTA_CODES.has(c)) || status === 402 || NO_CREDIT.test(message)) return QuotaExceededError;
   if (status === 401 || status === 403 || codes.some((c) => AUTH_CODES.has(c))) return AuthenticationError;
-  if (status === 429 || info.type === 'rate_limit_error') {
-    return retryAfterMs === undefined && isLongQuota(info) ? QuotaExceededError : RateLimitError;
-  }
-  if (status === 408 || status === 409 || status >= 500 || info.type === 'overloaded_error') return ProviderUnavailableError;
+  if (status === 429 && REQUEST_TOO_LARGE.test(message)) return InvalidRequestError;
+  if (status === 429 || info.type === 'rate_limit_error') return isLongQuota(info, retryAfterMs) ? QuotaExceededError : RateLimitError;
+  if (status === 408 || status === 409 || status >= 500 || CAPACITY_STATUSES.has(status) || info.type === 'overloaded_error') return ProviderUnavailableError;
   if (status >= 400) return InvalidRequestError;
   return ProviderError;
 }
 
 /** A suggestion better than the class default, when the body tells us more. */
 function specificSuggestion(provider: string, status: number, info: ProviderBodyInfo): string | undefined {
+  if (status === 429) {
+    return `This one request is above ${provider}'s tokens-per-minute limit: shorten the input or lower max tokens (or raise the limit); retrying it unchanged cannot succeed.`;
+  }
   const model = /model\s+["'`]?([^"'`\s]+?)["'`]?\s+(?:not found|does not exist)/i.exec(info.message ?? '')?.[1];
   if (provider.toLowerCase() === 'ollama' && model !== undefined) {
     return `Pull the model with \`ollama pull ${model}\`, or pick an installed one (\`ollama list\`).`;

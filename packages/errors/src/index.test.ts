@@ -32,6 +32,7 @@ describe('@localagent/errors public API', () => {
         'explain',
         'formatError',
         'fromHttpResponse',
+        'fromResponse',
         'getHeader',
         'isSecretFieldName',
         'maskDetails',

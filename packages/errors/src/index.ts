@@ -33,6 +33,8 @@ export { classifyError } from './classify-error.js';
 export type { ClassifyContext } from './classify-error.js';
 export { fromHttpResponse } from './from-http-response.js';
 export type { HttpResponseInput } from './from-http-response.js';
+export { fromResponse } from './from-response.js';
+export type { FromResponseOptions } from './from-response.js';
 export { getHeader, retryAfterFromHeaders, shouldRetryFromHeaders, requestIdFromHeaders } from './http-headers.js';
 export type { HeadersLike } from './http-headers.js';
 export { ERROR_CATALOG, explain } from './catalog.js';
