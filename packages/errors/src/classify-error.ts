@@ -105,13 +105,8 @@ function isTls(code: string): boolean {
 
 function fromSystemCode(code: string, error: Loose, provider: string | undefined): LocalAgentError | undefined {
   const message = describe(error);
-  if (TIMEOUT_CODES.has(code)) {
-    return new TimeoutError({ message: withProvider(message, provider), provider, cause: error, details: { systemCode: code } });
-  }
-  if (NETWORK_CODES.has(code)) {
-    return new NetworkError({ message: withProvider(message, provider), provider, cause: error, details: { systemCode: code } });
-  }
-  if (isTls(code)) {
+  // node:http reports OpenSSL's "wrong version number" (plain HTTP on an https URL) as EPROTO
+  if (isTls(code) || (code === 'EPROTO' && /SSL routines|wrong version number/i.test(message))) {
     return new NetworkError({
       message: withProvider(`TLS failed: ${message}`, provider),
       provider,
@@ -121,6 +116,12 @@ function fromSystemCode(code: string, error: Loose, provider: string | undefined
       cause: error,
       details: { systemCode: code },
     });
+  }
+  if (TIMEOUT_CODES.has(code)) {
+    return new TimeoutError({ message: withProvider(message, provider), provider, cause: error, details: { systemCode: code } });
+  }
+  if (NETWORK_CODES.has(code)) {
+    return new NetworkError({ message: withProvider(message, provider), provider, cause: error, details: { systemCode: code } });
   }
   const suggestion = STORAGE_SUGGESTIONS[code];
   if (suggestion !== undefined) {

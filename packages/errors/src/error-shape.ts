@@ -61,10 +61,11 @@ function aiSdkShape(error: Loose): ErrorShape {
   }
   if (hasAiSdkMarker(error, 'AI_APICallError')) {
     const status = error['statusCode'];
-    if (isStatus(status)) {
+    // "Failed to process successful response": a 200 whose body broke off; what broke it is the cause
+    if (isStatus(status) && status >= 400) {
       return { kind: 'http', status, headers: error['responseHeaders'] as HeadersLike | undefined, body: error['responseBody'] ?? error['data'] };
     }
-    return { kind: 'connection', cause: error['cause'] };
+    return isStatus(status) ? { kind: 'wrapper', inner: [error['cause']] } : { kind: 'connection', cause: error['cause'] };
   }
   if (hasAiSdkMarker(error, 'AI_LoadAPIKeyError')) return { kind: 'missing-key' };
   return error['cause'] === undefined ? { kind: 'unknown' } : { kind: 'wrapper', inner: [error['cause']] };
@@ -96,7 +97,9 @@ function namedClientShape(error: Loose, names: ReadonlySet<string>): ErrorShape 
   if (names.has('RequestTimeoutError') || names.has('CohereTimeoutError')) return { kind: 'timeout' };
   if (names.has('ConnectionError')) return { kind: 'connection', cause: error['cause'] };
   if (names.has('CohereError') && !isStatus(error['statusCode'])) {
-    // Fern reports the caller's abort as a CohereError with the synthetic status 499, anything else with 0
+    // Fern reports the caller's abort as a CohereError with the synthetic status 499, anything else
+    // with 0; its own timeout aborts fetch with the string 'timeout', which ends up as the cause
+    if (error['cause'] === 'timeout') return { kind: 'timeout' };
     const raw = isObject(error['rawResponse']) ? error['rawResponse'] : undefined;
     return raw?.['status'] === 499 ? { kind: 'abort' } : { kind: 'connection', cause: error['cause'] };
   }
@@ -106,13 +109,18 @@ function namedClientShape(error: Loose, names: ReadonlySet<string>): ErrorShape 
 function axiosShape(error: Loose): ErrorShape | undefined {
   if (error['isAxiosError'] !== true) return undefined;
   const response = isObject(error['response']) ? error['response'] : undefined;
-  if (response !== undefined && isStatus(response['status'])) {
+  // a response below 400 came with an error all the same: its body broke off (the code says how)
+  if (response !== undefined && isStatus(response['status']) && response['status'] >= 400) {
     return { kind: 'http', status: response['status'], headers: response['headers'] as HeadersLike | undefined, body: response['data'] };
   }
   // axios reports its own `timeout` as ECONNABORTED (ETIMEDOUT with transitional.clarifyTimeoutError)
-  if (error['code'] === 'ECONNABORTED' || error['code'] === 'ETIMEDOUT') return { kind: 'timeout' };
-  if (error['code'] === 'ERR_CANCELED') return { kind: 'abort' };
-  return undefined;
+  const code = error['code'];
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return { kind: 'timeout' };
+  if (code === 'ERR_CANCELED') return { kind: 'abort' };
+  // ERR_NETWORK, or a body that broke off after the headers ("stream has been aborted")
+  if (code === 'ERR_NETWORK' || (code === 'ERR_BAD_RESPONSE' && /aborted/i.test(String(error['message'])))) return { kind: 'connection', cause: error['cause'] };
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return { kind: 'system', code };
+  return error['cause'] === undefined ? { kind: 'unknown' } : { kind: 'wrapper', inner: [error['cause']] };
 }
 
 /** Anything else carrying an HTTP status: Mistral/Cohere `statusCode`, Gemini `ApiError`, fetch `Response`s. */

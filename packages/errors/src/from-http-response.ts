@@ -68,7 +68,9 @@ const NO_CREDIT = /credit balance is too low|insufficient (?:credits|funds|balan
 /** Quota ids (Gemini `QuotaFailure`) and messages of limits that reset in days, or never without paying. */
 const LONG_QUOTA_ID = /Per(?:Day|Month)/i;
 const SHORT_QUOTA_ID = /Per(?:Second|Minute|Hour)/i;
-const LONG_QUOTA_MESSAGE = /\b(?:daily|per[ -]?day|billing|credits?)\b/i;
+const LONG_QUOTA_MESSAGE = /\b(?:daily|monthly|per[ -]?(?:day|month)|billing|credits?)\b|\/ ?(?:day|month)\b/i;
+/** The provider names a wait ("Please try again in 7m4.5s"): a rolling window, however long, not an exhausted quota. */
+const NAMES_A_WAIT = /\btry again in\b/i;
 const SHORT_QUOTA_MESSAGE = /per[ -]?(?:second|min(?:ute)?)\b|\b[RT]P[MS]\b/i;
 
 /**
@@ -82,6 +84,7 @@ function isLongQuota(info: ProviderBodyInfo, retryAfterMs: number | undefined): 
   if (info.reasons.some((r) => LONG_QUOTA_ID.test(r))) return true;
   if (info.reasons.some((r) => SHORT_QUOTA_ID.test(r)) || retryAfterMs !== undefined) return false;
   const message = info.message ?? '';
+  if (NAMES_A_WAIT.test(message)) return false;
   return LONG_QUOTA_MESSAGE.test(message) && !SHORT_QUOTA_MESSAGE.test(message);
 }
 
@@ -94,8 +97,13 @@ const CONTENT_POLICY_MESSAGE = /\bsafety system\b|\bflagged\b|\bmoderation\b|con
 const CONTENT_POLICY_CODES = new Set(['content_filter', 'content_policy_violation', 'ResponsibleAIPolicyViolation', 'moderation_blocked']);
 /** OpenAI's 429 for one request above the tokens-per-minute limit: it can never succeed as it is. */
 const REQUEST_TOO_LARGE = /request too large\b.*\bmust be reduced|request too large for .* per min/is;
-/** Groq's capacity statuses (498 flex tier at capacity): retry with backoff, as Groq says. */
-const CAPACITY_STATUSES = new Set([498]);
+/**
+ * Non-standard statuses that mean "try again": Groq's 498 (flex tier at capacity; Groq says retry
+ * with backoff) and 499 (Cohere: the request was cancelled before it finished).
+ */
+const TRY_AGAIN_STATUSES = new Set([498, 499]);
+/** The provider does not serve the caller's country or region (OpenAI 403, Gemini 400 FAILED_PRECONDITION). */
+const UNSUPPORTED_REGION = /location is not supported|unsupported_country|country, region,? or territory/i;
 
 function isError(status: number): boolean {
   return status >= 400 && status <= 599;
@@ -109,6 +117,10 @@ function effectiveStatus(status: number, info: ProviderBodyInfo): number {
   return TYPE_STATUS[info.type ?? ''] ?? TYPE_STATUS[info.code ?? ''] ?? GRPC_STATUS[info.grpcStatus ?? ''] ?? status;
 }
 
+function isUnsupportedRegion(info: ProviderBodyInfo): boolean {
+  return [info.message, info.code].some((text) => text !== undefined && UNSUPPORTED_REGION.test(text));
+}
+
 type ProviderErrorClass = new (options: ProviderErrorOptions) => ProviderError;
 
 function pickClass(status: number, info: ProviderBodyInfo, retryAfterMs: number | undefined): ProviderErrorClass {
@@ -117,10 +129,10 @@ function pickClass(status: number, info: ProviderBodyInfo, retryAfterMs: number 
   if (codes.some((c) => CONTENT_POLICY_CODES.has(c))) return ContentFilteredError;
   if ((status === 400 || status === 403) && CONTENT_POLICY_MESSAGE.test(message)) return ContentFilteredError;
   if (codes.some((c) => QUOTA_CODES.has(c)) || status === 402 || NO_CREDIT.test(message)) return QuotaExceededError;
-  if (status === 401 || status === 403 || codes.some((c) => AUTH_CODES.has(c))) return AuthenticationError;
+  if (status === 401 || status === 403 || codes.some((c) => AUTH_CODES.has(c)) || isUnsupportedRegion(info)) return AuthenticationError;
   if (status === 429 && REQUEST_TOO_LARGE.test(message)) return InvalidRequestError;
   if (status === 429 || info.type === 'rate_limit_error') return isLongQuota(info, retryAfterMs) ? QuotaExceededError : RateLimitError;
-  if (status === 408 || status === 409 || status >= 500 || CAPACITY_STATUSES.has(status) || info.type === 'overloaded_error') return ProviderUnavailableError;
+  if (status === 408 || status === 409 || status >= 500 || TRY_AGAIN_STATUSES.has(status) || info.type === 'overloaded_error') return ProviderUnavailableError;
   if (status >= 400) return InvalidRequestError;
   return ProviderError;
 }
@@ -155,7 +167,12 @@ export function fromHttpResponse(input: HttpResponseInput): ProviderError {
   const what = info.message ?? 'no error message in the response';
   // an error status says so; a 200 carrying an error event (streaming) does not
   const message = isError(status) ? `${provider} returned HTTP ${status}: ${what}` : `${provider} sent an error in a ${status} response: ${what}`;
-  const suggestion = ErrorClass === InvalidRequestError ? specificSuggestion(provider, effective, info) : undefined;
+  const suggestion =
+    ErrorClass === InvalidRequestError
+      ? specificSuggestion(provider, effective, info)
+      : ErrorClass === AuthenticationError && isUnsupportedRegion(info)
+        ? `${provider} does not serve requests from your country or region, whatever the key: use a provider or deployment region available where you are.`
+        : undefined;
   const details: Record<string, unknown> = {};
   if (info.type !== undefined && info.type !== providerCode) details['type'] = info.type;
   if (info.param !== undefined) details['param'] = info.param;

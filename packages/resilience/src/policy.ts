@@ -1,5 +1,6 @@
 import { AbortedError, CircuitOpenError, LocalAgentError, TimeoutError, classifyError } from '@localagent/errors';
-import { BrokenCircuitError, TaskCancelledError, TimeoutStrategy, timeout, type TimeoutPolicy } from 'cockatiel';
+import { BrokenCircuitError } from 'cockatiel';
+import { AttemptScope } from './attempt-scope.js';
 import { decideRetry } from './backoff.js';
 import { Circuit, type CircuitSnapshot } from './circuit.js';
 import { PolicyEvents, type CircuitState, type PolicyEvent, type PolicyEventName, type PolicyListener } from './events.js';
@@ -61,7 +62,6 @@ export class ResiliencePolicy implements Policy {
   readonly provider: string;
   readonly #options: PolicyOptions;
   readonly #retry: ResolvedRetryOptions;
-  readonly #timeout: TimeoutPolicy | undefined;
   readonly #timeoutMs: number | undefined;
   readonly #logger: ResilienceLogger | undefined;
   readonly #sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
@@ -75,11 +75,6 @@ export class ResiliencePolicy implements Policy {
     this.#retry = resolveRetryOptions(options.retry);
     checkTimeout(options.timeoutMs);
     this.#timeoutMs = options.timeoutMs;
-    // Aggressive: the attempt fails at the deadline even if `fn` ignores its signal. abortOnReturn: false,
-    // because cockatiel's default aborts the signal when `fn` returns, which would cut off a fetch
-    // Response's body while the caller is still reading it.
-    this.#timeout =
-      options.timeoutMs === undefined ? undefined : timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     this.#logger = options.logger;
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
@@ -170,9 +165,31 @@ export class ResiliencePolicy implements Policy {
     }
   }
 
-  #attempt<T>(fn: (context: AttemptContext) => Promise<T>, attempt: number, signal: AbortSignal | undefined): Promise<T> {
-    if (this.#timeout === undefined) return fn({ attempt, signal: signal ?? NEVER_ABORTED });
-    return this.#timeout.execute(({ signal: attemptSignal }) => fn({ attempt, signal: attemptSignal }), signal);
+  /**
+   * One call of `fn` with a signal of its own (linked to the caller's, armed with the timeout).
+   * Whatever `fn` does once its timeout fired (rejects with the signal's reason, an SDK's abort
+   * error, or nothing at all), the attempt fails with a retryable TimeoutError.
+   */
+  async #attempt<T>(fn: (context: AttemptContext) => Promise<T>, attempt: number, signal: AbortSignal | undefined): Promise<T> {
+    const scope = new AttemptScope(signal, this.#timeoutMs);
+    let succeeded = false;
+    try {
+      const value = await scope.run(fn({ attempt, signal: scope.signal }));
+      succeeded = true;
+      return value;
+    } catch (error) {
+      if (scope.timedOut && signal?.aborted !== true) {
+        throw new TimeoutError({
+          message: `${this.provider} did not answer within ${this.#timeoutMs} ms`,
+          provider: this.provider,
+          details: { timeoutMs: this.#timeoutMs },
+          cause: error,
+        });
+      }
+      throw error;
+    } finally {
+      scope.release(succeeded);
+    }
   }
 
   #classify(raw: unknown, signal: AbortSignal | undefined): LocalAgentError {
@@ -180,15 +197,9 @@ export class ResiliencePolicy implements Policy {
       // whatever `fn` threw once the caller aborted (an AbortError, an SDK's wrapper), it is the abort
       return new AbortedError({ message: `The ${this.provider} call was aborted`, cause: raw === undefined ? abortReason(signal) : raw });
     }
-    if (raw instanceof TaskCancelledError) {
-      return new TimeoutError({
-        message: `${this.provider} did not answer within ${this.#timeoutMs} ms`,
-        provider: this.provider,
-        details: { timeoutMs: this.#timeoutMs },
-        cause: raw,
-      });
-    }
-    return classifyError(raw, this.#options.provider === undefined ? {} : { provider: this.#options.provider });
+    // the caller's signal (live here): an abort the caller did not make is the SDK's own timer
+    const context = { signal: signal ?? NEVER_ABORTED, ...(this.#options.provider === undefined ? {} : { provider: this.#options.provider }) };
+    return classifyError(raw, context);
   }
 
   #giveUp(error: LocalAgentError, attempt: number, reason: NonNullable<PolicyEvent['reason']>, delayMs: number): LocalAgentError {

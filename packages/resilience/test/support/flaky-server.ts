@@ -25,6 +25,8 @@ export interface FlakyServer {
   hits: Hit[];
   /** Replies for the next requests, in order; after them every request gets `fallback`. */
   script(...replies: Reply[]): void;
+  /** Drops the replies not used yet (a client that failed before sending leaves its reply queued). */
+  clear(): void;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startFlakyServer(fallback: Reply = { status: 200, body: '{
     url: `http://127.0.0.1:${port}`,
     hits,
     script: (...replies) => queue.push(...replies),
+    clear: () => void queue.splice(0),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
