@@ -281,30 +281,38 @@ async function runPolicy(): Promise<Record<string, PolicyReport>> {
   return results;
 }
 
+/** The clients whose driver passes a custom fetch to the SDK. */
+const FETCH_CLIENTS: readonly ClientName[] = ['openai', 'groq-sdk', 'anthropic', 'ai-sdk-openai', 'ai-sdk-anthropic', 'ai-sdk-google', 'cohere'];
+
 /**
- * createResilientFetch given to each SDK with the SDK's own retries left at their default: the
- * requests one logical call makes against an always-503 server, and against one that resets.
+ * createResilientFetch given to each SDK, with the SDK's own retries at its default (2) and at 0:
+ * the requests one logical call makes against an always-503 server, and against one that resets.
  */
 async function runResilientFetch(): Promise<Record<string, PolicyReport>> {
   const results: Record<string, PolicyReport> = {};
-  for (const client of SDK_CLIENTS.filter((c) => ['openai', 'groq-sdk', 'anthropic'].includes(c.name))) {
+  for (const client of SDK_CLIENTS.filter((c) => FETCH_CLIENTS.includes(c.name))) {
     const protocol = client.protocols[0] ?? 'openai';
     for (const [scenario, fallback] of [
       ['always-503', unavailable],
       ['always-reset', { destroy: 'before-headers' } as Reply],
     ] as const) {
-      const flaky = await startFlakyServer(fallback);
-      const registry = new PolicyRegistry({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10 }, circuitBreaker: false });
-      const resilientFetch = createResilientFetch({ registry, provider: protocol });
-      let code = 'ok';
-      try {
-        // maxRetries: undefined = the SDK's default (2)
-        await callClient(client.name, { baseUrl: flaky.url, protocol, fetch: resilientFetch, maxRetries: 2 });
-      } catch (error) {
-        code = classifyError(error, { provider: protocol }).code;
+      // the SDKs that retry by status alone (the AI SDK, cohere-ai) are measured once each way, the
+      // Stainless SDKs (openai, anthropic, groq) always: their retries must not add requests
+      const stainless = ['openai', 'groq-sdk', 'anthropic'].includes(client.name);
+      if (!stainless && (scenario !== 'always-503' || !['ai-sdk-openai', 'cohere'].includes(client.name))) continue;
+      for (const sdkRetries of [2, 0]) {
+        const flaky = await startFlakyServer(fallback);
+        const registry = new PolicyRegistry({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10 }, circuitBreaker: false });
+        const resilientFetch = createResilientFetch({ registry, provider: protocol });
+        let code = 'ok';
+        try {
+          await callClient(client.name, { baseUrl: flaky.url, protocol, fetch: resilientFetch, maxRetries: sdkRetries });
+        } catch (error) {
+          code = classifyError(error, { provider: protocol }).code;
+        }
+        results[`${scenario}|sdk-retries-${sdkRetries}|${client.name}`] = { outcome: code, requests: flaky.hits.length, sleeps: [] };
+        await flaky.close();
       }
-      results[`${scenario}|${client.name}`] = { outcome: code, requests: flaky.hits.length, sleeps: [] };
-      await flaky.close();
     }
   }
   return results;
