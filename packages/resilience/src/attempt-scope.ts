@@ -40,40 +40,55 @@ function link(parent: AbortSignal, controller: AbortController): () => void {
  * longer reached a streaming body.
  */
 export class AttemptScope {
-  readonly #controller = new AbortController();
+  readonly #parent: AbortSignal | undefined;
+  /** Made on first use of `signal`: an AbortController costs microseconds, and many `fn`s never look. */
+  #controller: AbortController | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #unlink: (() => void) | undefined;
-  readonly #timedOut: Promise<never> | undefined;
-  #fired = false;
+  #unlink: (() => void) | undefined;
+  #timeoutReason: DOMException | undefined;
 
   constructor(parent: AbortSignal | undefined, timeoutMs: number | undefined) {
-    if (parent?.aborted === true) this.#controller.abort(parent.reason);
-    else if (parent !== undefined) this.#unlink = link(parent, this.#controller);
+    this.#parent = parent;
     if (timeoutMs !== undefined) {
-      this.#timedOut = new Promise<never>((_resolve, reject) => {
-        this.#timer = setTimeout(() => {
-          this.#fired = true;
-          const reason = new DOMException(`The attempt timed out after ${timeoutMs} ms`, 'TimeoutError');
-          this.#controller.abort(reason);
-          reject(reason);
-        }, timeoutMs);
-      });
-      this.#timedOut.catch(() => undefined);
+      this.#timer = setTimeout(() => {
+        const reason = new DOMException(`The attempt timed out after ${timeoutMs} ms`, 'TimeoutError');
+        this.#timeoutReason = reason;
+        this.#controller?.abort(reason);
+      }, timeoutMs);
     }
   }
 
   get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      const parent = this.#parent;
+      if (this.#timeoutReason !== undefined) controller.abort(this.#timeoutReason);
+      else if (parent?.aborted === true) controller.abort(parent.reason);
+      else if (parent !== undefined) this.#unlink = link(parent, controller);
+    }
     return this.#controller.signal;
+  }
+
+  /** What `fn` is called with: the attempt number and (made when first read) the attempt's signal. */
+  context(attempt: number): { readonly attempt: number; readonly signal: AbortSignal } {
+    return new AttemptContextView(attempt, this);
   }
 
   /** True once the attempt's own timeout fired. */
   get timedOut(): boolean {
-    return this.#fired;
+    return this.#timeoutReason !== undefined;
   }
 
-  /** `work`, failing at the timeout even if `work` ignores the signal. */
+  /** `work`, failing as soon as the attempt's signal aborts (timeout or caller), even if `work` ignores it. */
   run<T>(work: Promise<T>): Promise<T> {
-    return this.#timedOut === undefined ? work : Promise.race([work, this.#timedOut]);
+    const signal = this.signal;
+    const aborted = new Promise<never>((_resolve, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    aborted.catch(() => undefined);
+    return Promise.race([work, aborted]);
   }
 
   /**
@@ -84,5 +99,18 @@ export class AttemptScope {
   release(succeeded: boolean): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (!succeeded) this.#unlink?.();
+  }
+}
+
+/** A prototype getter rather than an object literal's: a literal with an accessor costs a closure and a slow object per call. */
+class AttemptContextView {
+  readonly attempt: number;
+  readonly #scope: AttemptScope;
+  constructor(attempt: number, scope: AttemptScope) {
+    this.attempt = attempt;
+    this.#scope = scope;
+  }
+  get signal(): AbortSignal {
+    return this.#scope.signal;
   }
 }

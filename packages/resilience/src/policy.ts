@@ -170,11 +170,17 @@ export class ResiliencePolicy implements Policy {
    * Whatever `fn` does once its timeout fired (rejects with the signal's reason, an SDK's abort
    * error, or nothing at all), the attempt fails with a retryable TimeoutError.
    */
-  async #attempt<T>(fn: (context: AttemptContext) => Promise<T>, attempt: number, signal: AbortSignal | undefined): Promise<T> {
+  #attempt<T>(fn: (context: AttemptContext) => Promise<T>, attempt: number, signal: AbortSignal | undefined): Promise<T> {
     const scope = new AttemptScope(signal, this.#timeoutMs);
+    // without a caller's signal or a timeout there is nothing to release (the hot path stays one call)
+    if (signal === undefined && this.#timeoutMs === undefined) return fn(scope.context(attempt));
+    return this.#scoped(fn, attempt, scope, signal);
+  }
+
+  async #scoped<T>(fn: (context: AttemptContext) => Promise<T>, attempt: number, scope: AttemptScope, signal: AbortSignal | undefined): Promise<T> {
     let succeeded = false;
     try {
-      const value = await scope.run(fn({ attempt, signal: scope.signal }));
+      const value = await scope.run(fn(scope.context(attempt)));
       succeeded = true;
       return value;
     } catch (error) {
