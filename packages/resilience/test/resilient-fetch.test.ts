@@ -171,4 +171,45 @@ describe('createResilientFetch against a real flaky server', () => {
     expect(seen).toHaveLength(1);
     expect(registry.get('openai').circuitState).toBe('open');
   });
+
+  it('marks the response it gives up on x-should-retry: false, so a Stainless SDK does not retry it again', async () => {
+    server.script(...Array.from({ length: 4 }, () => ({ status: 503, headers: { 'x-request-id': 'req_1' }, body: 'busy' })));
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
+    expect([response.status, response.headers.get('x-should-retry'), response.headers.get('x-request-id')]).toEqual([503, 'false', 'req_1']);
+    await expect(response.text()).resolves.toBe('busy');
+    expect(server.hits).toHaveLength(4);
+    // a response it was not asked to decide on (a 400) is handed back as it came
+    server.script({ status: 400, body: '{"error":{"message":"bad"}}' });
+    expect((await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: '{}' })).headers.get('x-should-retry')).toBeNull();
+  });
+
+  it("answers a Stainless SDK's own retry (x-stainless-retry-count > 0) with the failure that ended the call, without a request", async () => {
+    server.script(...Array.from({ length: 4 }, () => ({ destroy: 'before-headers' as const })));
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    const url = `${server.url}/v1/chat/completions`;
+    const first = await fetch(url, { method: 'POST', body: '{}', headers: { 'x-stainless-retry-count': '0' } }).catch((e: unknown) => e);
+    expect(LocalAgentError.isInstance(first) && first.code).toBe('LA_NETWORK');
+    expect(server.hits).toHaveLength(4);
+    const retried = await fetch(url, { method: 'POST', body: '{}', headers: { 'x-stainless-retry-count': '1' } }).catch((e: unknown) => e);
+    expect(retried).toBe(first);
+    expect(server.hits).toHaveLength(4);
+    // an SDK retry of a call this fetch never saw is refused too, with what to change
+    const unknown = await fetch(`${server.url}/other`, { headers: { 'x-stainless-retry-count': '2' } }).catch((e: unknown) => e);
+    expect(LocalAgentError.isInstance(unknown) && [unknown.code, unknown.suggestion]).toEqual(['LA_NETWORK', 'Create the SDK client with maxRetries: 0 when it uses createResilientFetch.']);
+    expect(server.hits).toHaveLength(4);
+  });
+
+  it("answers a Stainless SDK's retry after its own timeout (an aborted call) with a TimeoutError", async () => {
+    server.script({ delayMs: 5_000 });
+    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
+    const sdkTimer = new AbortController();
+    setTimeout(() => sdkTimer.abort(), 30);
+    const url = `${server.url}/v1/chat/completions`;
+    await expect(fetch(url, { signal: sdkTimer.signal, headers: { 'x-stainless-retry-count': '0' } })).rejects.toMatchObject({ name: 'AbortError' });
+    const retried = await fetch(url, { headers: { 'x-stainless-retry-count': '1' } }).catch((e: unknown) => e);
+    expect(LocalAgentError.isInstance(retried) && retried.code).toBe('LA_TIMEOUT');
+    expect(server.hits).toHaveLength(1);
+  });
 });
+
