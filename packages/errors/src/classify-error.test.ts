@@ -9,6 +9,8 @@ import * as fixtures from './__fixtures__/provider-responses';
 import { classifyError } from './classify-error';
 import { LocalAgentError } from './local-agent-error';
 import { StorageError } from './local-errors';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { AuthenticationError, CircuitOpenError, NetworkError, ProviderUnavailableError, QuotaExceededError, RateLimitError, TimeoutError } from './provider-errors';
 
 /** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
@@ -38,18 +40,6 @@ async function rejected(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-// The shapes of openai-node's and @anthropic-ai/sdk's APIError: status, headers, error, message.
-class OpenAIStyleAPIError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: unknown,
-    readonly headers: Headers | Record<string, string>,
-  ) {
-    super(`${status} ${(error as { message?: string } | undefined)?.message ?? 'status code (no body)'}`);
-    this.name = 'RateLimitError';
-  }
-}
-
 describe('classifyError', () => {
   it('passes our own errors through unchanged', () => {
     const err = new RateLimitError({ message: 'x', provider: 'openai' });
@@ -58,20 +48,22 @@ describe('classifyError', () => {
 
   it('maps openai-node errors (inner error object, Headers) by status and body', () => {
     const { body, headers } = fixtures.openai429InsufficientQuota;
-    const sdkError = new OpenAIStyleAPIError(429, (body as { error: unknown }).error, new Headers(headers));
+    const sdkError = OpenAI.APIError.generate(429, body as object, undefined, new Headers(headers));
     const err = classifyError(sdkError, { provider: 'openai' });
     expect(QuotaExceededError.isInstance(err)).toBe(true);
     expect(err.cause).toBe(sdkError);
-    const limited = classifyError(new OpenAIStyleAPIError(429, (fixtures.openai429RateLimit.body as { error: unknown }).error, fixtures.openai429RateLimit.headers), { provider: 'openai' });
+    const limited = classifyError(OpenAI.APIError.generate(429, fixtures.openai429RateLimit.body as object, undefined, new Headers(fixtures.openai429RateLimit.headers)), { provider: 'openai' });
     expect(RateLimitError.isInstance(limited) && limited.retryAfterMs).toBe(1310);
   });
 
-  it('maps @anthropic-ai/sdk errors (whole body, record headers) and takes the provider from the error when not given', () => {
-    const sdkError = Object.assign(new OpenAIStyleAPIError(529, fixtures.anthropic529.body, fixtures.anthropic529.headers), { provider: 'anthropic' });
+  it('maps @anthropic-ai/sdk errors (whole body) and takes the provider from the error when not given', () => {
+    const sdkError = Anthropic.APIError.generate(529, fixtures.anthropic529.body as object, undefined, new Headers(fixtures.anthropic529.headers));
     const err = classifyError(sdkError);
     expect(ProviderUnavailableError.isInstance(err)).toBe(true);
     expect(ProviderUnavailableError.isInstance(err) && err.provider).toBe('anthropic');
-    const noBody = classifyError(new OpenAIStyleAPIError(401, undefined, {}));
+    const tagged = classifyError(Object.assign(new Error('401 status code (no body)'), { status: 401, headers: {}, provider: 'mistral' }));
+    expect(AuthenticationError.isInstance(tagged) && tagged.provider).toBe('mistral');
+    const noBody = classifyError(Object.assign(new Error('401 status code (no body)'), { status: 401, headers: {} }));
     expect(AuthenticationError.isInstance(noBody) && noBody.provider).toBe('unknown');
     expect(noBody.message).toBe('unknown returned HTTP 401: 401 status code (no body)');
   });
@@ -142,16 +134,13 @@ describe('classifyError', () => {
   it('a fetch whose cause carries no code, and SDK connection errors', () => {
     const bare = classifyError(new TypeError('fetch failed', { cause: new Error('bad port') }), { provider: 'openai' });
     expect([bare.code, bare.message]).toEqual(['LA_NETWORK', 'Could not reach openai: fetch failed: bad port']);
-    const viaCause = classifyError(Object.assign(new Error('Connection error.', { cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) }) }), { name: 'APIConnectionError' }));
+    const viaCause = classifyError(new OpenAI.APIConnectionError({ cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) }) }));
     expect(TimeoutError.isInstance(viaCause)).toBe(true);
-    const sdkTimeout = classifyError(Object.assign(new Error('Request timed out.'), { name: 'APIConnectionTimeoutError' }));
-    expect(TimeoutError.isInstance(sdkTimeout)).toBe(true);
-    const sdkAbort = classifyError(Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' }));
-    expect(AbortedError.isInstance(sdkAbort)).toBe(true);
+    expect(TimeoutError.isInstance(classifyError(new OpenAI.APIConnectionTimeoutError()))).toBe(true);
+    expect(AbortedError.isInstance(classifyError(new OpenAI.APIUserAbortError()))).toBe(true);
     const abortedFetch = classifyError(new TypeError('fetch failed', { cause: new DOMException('aborted', 'AbortError') }));
     expect(AbortedError.isInstance(abortedFetch)).toBe(true);
-    const noCause = classifyError(Object.assign(new Error('Connection error.'), { name: 'APIConnectionError' }));
-    expect(noCause.code).toBe('LA_NETWORK');
+    expect(classifyError(new OpenAI.APIConnectionError({ cause: undefined })).code).toBe('LA_NETWORK');
   });
 
   it('a real socket error (ECONNREFUSED from net.connect) and Node errno codes', async () => {
@@ -202,8 +191,7 @@ describe('classifyError', () => {
 
   it('returns our own error unchanged when an SDK connection error wraps it', () => {
     const open = new CircuitOpenError({ provider: 'openai', retryAfterMs: 5000 });
-    const wrapped = Object.assign(new Error('Connection error.', { cause: open }), { name: 'APIConnectionError' });
-    expect(classifyError(wrapped)).toBe(open);
+    expect(classifyError(new Anthropic.APIConnectionError({ cause: open }))).toBe(open);
     expect(classifyError(new TypeError('fetch failed', { cause: open }))).toBe(open);
   });
 });

@@ -307,3 +307,58 @@ describe('fromHttpResponse rules', () => {
     expect(err.providerCode).toBeUndefined();
   });
 });
+
+describe('fromHttpResponse: the mapping the SDK matrix found wrong, each in the provider\'s own words', () => {
+  const map = (provider: string, status: number, body: unknown, headers: Record<string, string> = {}) => fromHttpResponse({ provider, status, headers, body });
+
+  it("OpenAI's safety-system 400 and OpenRouter's moderation 403 are ContentFilteredError", () => {
+    const safety = map('openai', 400, { error: { message: 'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.', type: 'invalid_request_error', param: null, code: 'content_policy_violation' } });
+    expect(ContentFilteredError.isInstance(safety)).toBe(true);
+    const noCode = map('openai', 400, { error: { message: 'Your request was rejected as a result of our safety system.', type: 'invalid_request_error', param: null, code: null } });
+    expect(noCode.code).toBe('LA_CONTENT_FILTERED');
+    const flagged = map('openrouter', 403, { error: { code: 403, message: 'openai/gpt-4o requires moderation on OpenAI. Your input was flagged for "harassment".', metadata: { reasons: ['harassment'], flagged_input: 'abc', provider_name: 'OpenAI' } } });
+    expect([flagged.code, flagged.retryable]).toEqual(['LA_CONTENT_FILTERED', false]);
+  });
+
+  it("Groq's 498 (flex tier at capacity) and Cohere's 499 are retried", () => {
+    const flex = map('groq', 498, { error: { message: 'Flex tier capacity exceeded. This is a known issue and we are working on it.', type: 'capacity_exceeded' } });
+    expect([flex.name, flex.retryable]).toEqual(['ProviderUnavailableError', true]);
+    expect(map('cohere', 499, { message: 'request cancelled' }).retryable).toBe(true);
+  });
+
+  it("OpenAI's 429 for one request above the TPM limit is not retried: it can never succeed", () => {
+    const err = map('openai', 429, { error: { message: 'Request too large for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Requested 45000. The input or output tokens must be reduced in order to run successfully.', type: 'tokens', param: null, code: 'rate_limit_exceeded' } });
+    expect([err.name, err.retryable]).toEqual(['InvalidRequestError', false]);
+    expect(err.suggestion).toContain('tokens-per-minute limit');
+  });
+
+  it('a Gemini 429 whose quota id is per day is a quota error even with a RetryInfo', () => {
+    const err = map('gemini', 429, {
+      error: {
+        code: 429,
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }] },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '47s' },
+        ],
+      },
+    });
+    expect(QuotaExceededError.isInstance(err) && [err.retryable, err.retryAfterMs]).toEqual([false, 47_000]);
+  });
+
+  it('a wait named in the message keeps a per-day limit a rate limit; a monthly trial limit is a quota', () => {
+    const tpd = map('groq', 429, { error: { message: 'Rate limit reached for model `llama-3.3-70b-versatile` on tokens per day (TPD): Limit 100000, Used 99000, Requested 2000. Please try again in 14m24s.', type: 'tokens', code: 'rate_limit_exceeded' } });
+    expect(RateLimitError.isInstance(tpd)).toBe(true);
+    const monthly = map('cohere', 429, { message: 'You are using a Trial key, which is limited to 1000 API calls / month. You can continue to use the Trial key for free or upgrade to a Production key.' });
+    expect(QuotaExceededError.isInstance(monthly)).toBe(true);
+  });
+
+  it('a region the provider does not serve is an AuthenticationError that says a key will not help', () => {
+    const gemini = map('gemini', 400, { error: { code: 400, message: 'User location is not supported for the API use.', status: 'FAILED_PRECONDITION' } });
+    expect(AuthenticationError.isInstance(gemini)).toBe(true);
+    expect(gemini.suggestion).toContain('your country or region');
+    const openai = map('openai', 403, { error: { code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported', param: null, type: 'request_forbidden' } });
+    expect(openai.suggestion).toContain('your country or region');
+  });
+});

@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import {
   AbortedError,
   AuthenticationError,
@@ -120,7 +121,7 @@ describe('executeWithFallback', () => {
   describe('alreadyResilient: run goes through the policy by itself', () => {
     it('calls each candidate once (no second retry loop) and unwraps our error from an SDK wrapper', async () => {
       const reg = registry();
-      const first = failing(() => Object.assign(new Error('Connection error.'), { name: 'APIConnectionError', cause: new ProviderUnavailableError({ provider: 'openai', message: 'openai is down', status: 503 }) }));
+      const first = failing(() => new OpenAI.APIConnectionError({ cause: new ProviderUnavailableError({ provider: 'openai', message: 'openai is down', status: 503 }) }));
       const result = await executeWithFallback(
         reg,
         [
