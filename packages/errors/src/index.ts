@@ -27,7 +27,12 @@ export {
   KeyringUnavailableError,
   StorageError,
 } from './local-errors.js';
-export { maskSecrets, maskDetails, isSecretFieldName, SECRET_PATTERNS, REDACTED } from './mask.js';
+export { maskSecrets, maskDetails, isSecretFieldName, REDACTED } from './mask.js';
+export { SECRET_PATTERNS, SECRET_FAMILIES } from './secret-patterns.js';
+export type { SecretFamily } from './secret-patterns.js';
+export { registerSecret, unregisterSecret, secretsVersion, MIN_SECRET_LENGTH } from './secret-registry.js';
+export { createSecretMasker } from './secret-masker.js';
+export type { SecretMasker, SecretMaskerOptions } from './secret-masker.js';
 export { AbortedError } from './aborted-error.js';
 export { classifyError } from './classify-error.js';
 export type { ClassifyContext } from './classify-error.js';

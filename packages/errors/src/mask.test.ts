@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { REDACTED, SECRET_PATTERNS, isSecretFieldName, maskDetails, maskSecrets } from './mask';
+import { REDACTED, isSecretFieldName, maskDetails, maskSecrets } from './mask';
+import { SECRET_PATTERNS } from './secret-patterns';
 
 const rand = (n: number) => randomBytes(n).toString('hex');
 const alnum = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n).padEnd(n, 'Q');
@@ -21,6 +22,29 @@ const samples: Array<[string, string]> = [
   ['Replicate token', `r8_${alnum(37)}`],
   ['Perplexity key', `pplx-${alnum(48)}`],
   ['JWT', [`eyJ${alnum(20)}`, alnum(30), alnum(30)].join('.')],
+  ['unsigned JWT', `${[`eyJ${alnum(20)}`, `eyJ${alnum(30)}`].join('.')}.`],
+  ['Stripe secret key', ['sk', 'live', alnum(24)].join('_')],
+  ['Stripe webhook secret', `whsec_${alnum(32)}`],
+  ['Google OAuth access token', `ya29.${alnum(60)}`],
+  ['Google refresh token', `1//0${alnum(60)}`],
+  ['GitLab token', `glpat-${alnum(20)}`],
+  ['GitLab runner registration token', `GR1348941${alnum(20)}`],
+  ['Slack refresh token', `xoxe.xoxp-1-${alnum(40)}`],
+  ['Slack app token', `${'xa' + 'pp'}-1-A${alnum(10)}-${rand(6)}-${rand(32)}`],
+  ['AWS Bedrock API key', `ABSK${alnum(100)}`],
+  ['AWS AppSync key', `da2-${rand(13)}`],
+  ['Azure client secret', `${alnum(3)}8Q~${alnum(34)}`],
+  ['Azure storage account key', `${randomBytes(64).toString('base64').slice(0, 86)}==`],
+  ['PEM private key', `-----BEGIN RSA PRIVATE KEY-----\n${alnum(64)}\n${alnum(64)}\n-----END RSA PRIVATE KEY-----`],
+];
+
+// Marker rules keep the marker (and the scheme or host) readable.
+const marked: Array<[string, string, string]> = [
+  ['a value after a strong marker', `MISTRAL_API_KEY=${alnum(32)}`, `MISTRAL_API_KEY=${REDACTED}`],
+  ['a generated value after a weak marker', `sig=${alnum(20)}1`, `sig=${REDACTED}`],
+  ['a value after "api key"', `cohere api key ${alnum(39)}1`, `cohere api key ${REDACTED}`],
+  ['a Slack webhook', `https://hooks.slack.com/services/T${alnum(8)}/B${alnum(8)}/${alnum(24)}`, `https://hooks.slack.com/services/${REDACTED}`],
+  ['a Bearer value with : and @', `Bearer a1:b@c%d!e`, `Bearer ${REDACTED}`],
 ];
 
 describe('maskSecrets', () => {
@@ -42,18 +66,19 @@ describe('maskSecrets', () => {
     expect(maskSecrets(`Incorrect API key provided: ${fragment}.`)).toBe(`Incorrect API key provided: ${REDACTED}.`);
   });
 
+  it.each(marked)('masks %s and keeps the marker', (_name, text, expected) => {
+    expect(maskSecrets(text)).toBe(expected);
+  });
+
   it('every pattern is global and covered by a sample', () => {
     for (const pattern of SECRET_PATTERNS) {
       expect(pattern.global).toBe(true);
-      const hit =
-        samples.some(([, s]) => {
-          pattern.lastIndex = 0;
-          return pattern.test(s);
-        }) ||
-        pattern.source.includes('Bearer') ||
-        pattern.source.includes('api');
+      const hit = [...samples.map(([, s]) => s), ...marked.map(([, s]) => s)].some((s) => {
+        pattern.lastIndex = 0;
+        return pattern.test(s);
+      });
       pattern.lastIndex = 0;
-      expect(hit).toBe(true);
+      expect([pattern.source, hit]).toEqual([pattern.source, true]);
     }
   });
 

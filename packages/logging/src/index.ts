@@ -8,7 +8,8 @@ export type { FileOptions } from './file-transport.js';
 export type { ErrorRecord } from './error-record.js';
 export { withContext, getContext, newRequestId } from './context.js';
 export type { LogContext } from './context.js';
-export { registerSecret, unregisterSecret } from './secret-registry.js';
+// the registry lives in @localagent/errors (maskSecrets applies it everywhere); re-exported for existing callers
+export { registerSecret, unregisterSecret } from '@localagent/errors';
 export { redact } from './redact.js';
 export type { RedactOptions } from './redact.js';
 export { loadLoggingConfig } from './config.js';

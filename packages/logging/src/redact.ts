@@ -1,7 +1,6 @@
 import { types } from 'node:util';
-import { isSecretFieldName, maskSecrets, REDACTED, SECRET_PATTERNS } from '@localagent/errors';
+import { isSecretFieldName, maskSecrets, REDACTED, secretsVersion } from '@localagent/errors';
 import { toErrorRecord, type ErrorRecord } from './error-record.js';
-import { registeredSecretsMatcher, secretsVersion } from './secret-registry.js';
 
 export interface RedactOptions {
   /** More field names whose values are always masked (compared case-insensitively). */
@@ -10,50 +9,7 @@ export interface RedactOptions {
   patterns?: readonly RegExp[] | undefined;
 }
 
-/**
- * Applied to the whole text before it is masked in windows: a window cut at the space inside
- * `Bearer <value>` would otherwise hand the value to maskSecrets without its scheme.
- */
-const AUTHORIZATION_VALUE = /(?:(?<![A-Za-z])|(?<=%[0-9A-Fa-f]{2}))(Bearer|Basic|Token)(\s+|%20)[A-Za-z0-9._~+/=-]{8,}/gi;
-
-// The user:pass@ rule inside maskSecrets (not exported by errors) without its scheme, for detection
-// only; the user part excludes ':' so the match stays linear on long strings.
-const URL_CREDENTIALS_LOOSE = /:\/\/[^\s/:@]+:[^\s/@]+@/;
-
-interface Detector {
-  test(text: string): boolean;
-}
-
-/**
- * One regex that finds any string one of `patterns` would match (case-insensitive, so a superset):
- * clean strings, the vast majority, cost one test and no copy. Should a pattern not combine (a
- * named group used twice, a flag the others lack), each is tested in turn instead.
- */
-export function combineDetectors(patterns: readonly RegExp[]): Detector {
-  try {
-    // eslint-disable-next-line security/detect-non-literal-regexp -- built from constant patterns
-    return new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), 'i');
-  } catch {
-    // eslint-disable-next-line security/detect-non-literal-regexp -- the same constant patterns, one by one
-    const each = patterns.map((p) => new RegExp(p.source, `${p.flags.replace(/[gyi]/g, '')}i`));
-    return { test: (text) => each.some((pattern) => pattern.test(text)) };
-  }
-}
-
-/** Finds any string maskSecrets would change. */
-const DETECTOR = combineDetectors([...SECRET_PATTERNS, URL_CREDENTIALS_LOOSE]);
-
-/** Field names that hold a credential, beyond errors' exact list: any name ending in one of these words. */
-const SECRET_FIELD_SUFFIX =
-  /(?:^|[_.\s-])(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|auth|authorization|cookie|set[_-]cookie|credentials?|private[_-]?key|client[_-]?secret|session[_-]?(?:id|token|key)|access[_-]?key|secret[_-]?key)$/i;
-
 const MAX_DEPTH = 12;
-
-/**
- * Longer text is masked in windows cut at whitespace (no credential shape contains any): some
- * credential patterns backtrack quadratically on long runs, so the cost stays linear in the length.
- */
-const WINDOW = 1024;
 const MAX_CACHED_KEYS = 5_000;
 
 interface KeyInfo {
@@ -62,7 +18,10 @@ interface KeyInfo {
   masked: string;
 }
 
-/** Masking in one place: field names, credential patterns, registered secrets and user rules. */
+/**
+ * Masking for log records: `maskSecrets` and `isSecretFieldName` of `@localagent/errors` (the
+ * patterns, field names and registered secrets live there, once), plus this logger's own rules.
+ */
 export class Redactor {
   private readonly extraKeys: ReadonlySet<string>;
   private readonly userPatterns: readonly RegExp[];
@@ -83,24 +42,12 @@ export class Redactor {
 
   /** `text` with every secret masked; the same string when nothing needed masking. */
   text(text: string): string {
-    const secrets = registeredSecretsMatcher();
-    if (!this.needsMasking(text, secrets)) return text;
-    let out = text;
-    if (secrets !== null) out = out.replace(secrets, REDACTED);
-    out = out.replace(AUTHORIZATION_VALUE, `$1$2${REDACTED}`);
-    out = out.length <= WINDOW ? maskSecrets(out) : maskInWindows(out);
-    for (const pattern of this.userPatterns) out = out.replace(pattern, REDACTED);
-    return out;
-  }
-
-  private needsMasking(text: string, secrets: RegExp | null): boolean {
-    if (DETECTOR.test(text)) return true;
-    if (secrets !== null) {
-      secrets.lastIndex = 0;
-      if (secrets.test(text)) return true;
+    let out = maskSecrets(text);
+    for (let i = 0; i < this.userPatterns.length; i++) {
+      if (!(this.userDetectors[i] as RegExp).test(out)) continue;
+      out = out.replace(this.userPatterns[i] as RegExp, REDACTED);
     }
-    for (const detector of this.userDetectors) if (detector.test(text)) return true;
-    return false;
+    return out;
   }
 
   /** True when a field of this name is masked whatever its value. */
@@ -116,8 +63,7 @@ export class Redactor {
     }
     let info = this.keyCache.get(name);
     if (info === undefined) {
-      const snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
-      const secret = isSecretFieldName(name) || this.extraKeys.has(name.toLowerCase()) || SECRET_FIELD_SUFFIX.test(snake);
+      const secret = isSecretFieldName(name) || this.extraKeys.has(name.toLowerCase());
       info = { secret, masked: this.text(name) };
       this.keyCache.set(name, info);
     }
@@ -192,38 +138,6 @@ export class Redactor {
   }
 }
 
-
-function maskInWindows(text: string): string {
-  let out = '';
-  let start = 0;
-  while (start < text.length) {
-    let end = Math.min(start + WINDOW, text.length);
-    if (end < text.length) {
-      let cut = end - 1;
-      while (cut > start && !isWhitespace(text.charCodeAt(cut))) cut -= 1;
-      if (cut > start) {
-        end = cut + 1;
-      } else {
-        // one run without whitespace, longer than a window: too long to scan for where a
-        // credential starts and ends, so a run that looks like it holds one is masked whole
-        const next = text.slice(end).search(/\s/);
-        end = next === -1 ? text.length : end + next;
-        const run = text.slice(start, end);
-        out += DETECTOR.test(run) ? REDACTED : run;
-        start = end;
-        continue;
-      }
-    }
-    const window = text.slice(start, end);
-    out += DETECTOR.test(window) ? maskSecrets(window) : window;
-    start = end;
-  }
-  return out;
-}
-
-function isWhitespace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13) || code === 160 || code === 0x2028 || code === 0x2029 || code === 0xfeff;
-}
 
 /** A secret-named field keeps only values that cannot hold a credential (absent, empty, a flag). */
 function maskField(value: unknown): unknown {

@@ -1,7 +1,6 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyNotFoundError } from '@localagent/errors';
-import { redact } from '@localagent/logging';
+import { KeyNotFoundError, maskSecrets } from '@localagent/errors';
 import { FAST, captureLogger, fakeKeys, removeDir, tempDir } from '../test/support/fixtures';
 import { untouchableKeyring, MemoryKeyring } from '../test/support/memory-keyring';
 import { getApiKey } from './get-api-key';
@@ -73,9 +72,9 @@ describe('getApiKey', () => {
     expect((error as Error).message).toContain('MISTRAL_API_KEY');
   });
 
-  it('registers every key it hands out with @localagent/logging, so logs mask it', async () => {
+  it('registers every key it hands out with @localagent/errors, so every log and error masks it', async () => {
     const key = 'unusual-format-' + Math.random().toString(36).slice(2, 12);
     await expect(getApiKey('my-llm', { env: { MY_LLM_API_KEY: key } })).resolves.toBe(key);
-    expect(redact(`using ${key} now`)).not.toContain(key);
+    expect(maskSecrets(`using ${key} now`)).not.toContain(key);
   });
 });

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyNotFoundError } from '@localagent/errors';
+import { KeyNotFoundError, registerSecret } from '@localagent/errors';
 import { defaultConfigDir, type Env } from './config-dir.js';
 import { normalizeKey } from './key-format.js';
 import { resolveProvider, type CustomProviderConfig } from './providers.js';
 import { securityConfigFor, type SecureKeyManagerOptions } from './resolve-options.js';
-import { registerHandedOutSecret } from './secret-registry.js';
 import { SecureKeyManager } from './secure-key-manager.js';
 
 /**
@@ -32,7 +31,7 @@ export async function getApiKey(provider: string, options: SecureKeyManagerOptio
     const value = env[name];
     if (value !== undefined && normalizeKey(value) !== '') {
       const key = normalizeKey(value);
-      registerHandedOutSecret(key);
+      registerSecret(key);
       return key;
     }
   }

@@ -3,6 +3,7 @@ import {
   KeyNotFoundError,
   KeyringUnavailableError,
   LocalAgentError,
+  registerSecret,
 } from '@localagent/errors';
 import { AuditLog, type AuditEvent } from './audit-log.js';
 import { EncryptionSession, type KdfParams, type Secret } from './encryption-service.js';
@@ -15,7 +16,6 @@ import { checkKeyLive } from './live-check.js';
 import { describePath, DIR_MODE, FILE_MODE, type PermissionReport } from './permissions.js';
 import { isValidProviderName, PROVIDERS, resolveProvider, type ProviderInfo } from './providers.js';
 import { resolveOptions, type ResolvedOptions, type SecureKeyManagerOptions, type StorageMode } from './resolve-options.js';
-import { registerHandedOutSecret } from './secret-registry.js';
 
 /** The keyring service name every key is stored under; the account is the provider name. */
 export const KEYRING_SERVICE = 'localagent';
@@ -324,7 +324,7 @@ export class SecureKeyManager {
     return this.#audited('store', info.name, async () => {
       const normalized = await this.#validated(info, key, options.validate);
       const backend = await this.#write(info.name, normalized);
-      registerHandedOutSecret(normalized);
+      registerSecret(normalized);
       this.#warnIfShadowed(info);
       return { result: true, event: { backend, fingerprint: fingerprint(info, normalized) } };
     });
@@ -336,14 +336,14 @@ export class SecureKeyManager {
     const fromEnv = this.#envKey(info);
     if (fromEnv !== undefined) {
       // the environment's key is not ours: nothing stored was read, so nothing is audited
-      registerHandedOutSecret(fromEnv);
+      registerSecret(fromEnv);
       return fromEnv;
     }
     try {
       return await this.#audited('retrieve', info.name, async () => {
         const stored = await this.#stored(info.name);
         if (stored === undefined) throw new KeyNotFoundError({ message: `No ${info.displayName} key is stored.`, provider: info.name });
-        registerHandedOutSecret(stored.key);
+        registerSecret(stored.key);
         return { result: stored.key, event: { backend: stored.source, fingerprint: fingerprint(info, stored.key) } };
       });
     } catch (error) {
@@ -361,7 +361,7 @@ export class SecureKeyManager {
         throw new KeyNotFoundError({ message: `No ${info.displayName} key is stored, so there is none to rotate.`, provider: info.name });
       }
       const backend = await this.#write(info.name, normalized);
-      registerHandedOutSecret(normalized);
+      registerSecret(normalized);
       this.#warnIfShadowed(info);
       return { result: true, event: { backend, fingerprint: fingerprint(info, normalized) } };
     });

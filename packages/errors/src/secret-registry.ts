@@ -1,7 +1,8 @@
 /**
  * Exact secret values that must never be written anywhere. The registry lives on `globalThis`
  * under a `Symbol.for` key, so the ESM and CJS builds of this package (both may be loaded in one
- * process) share it: a key registered through one copy is masked by loggers of the other.
+ * process) share it: a key registered through one copy is masked by `maskSecrets` of the other,
+ * and so by every logger.
  */
 interface SecretRegistry {
   /** value -> how many times it was registered; unregistering as often as registering removes it. */
@@ -13,7 +14,7 @@ interface SecretRegistry {
   matcherVersion: number;
 }
 
-const REGISTRY_KEY = Symbol.for('localagent.logging.secret-registry');
+const REGISTRY_KEY = Symbol.for('localagent.secret-registry');
 
 const holder = globalThis as typeof globalThis & { [REGISTRY_KEY]?: SecretRegistry };
 const registry: SecretRegistry = (holder[REGISTRY_KEY] ??= { counts: new Map(), version: 0, matcher: null, matcherVersion: -1 });
@@ -28,8 +29,8 @@ function forms(value: string): string[] {
 }
 
 /**
- * Masks this exact value in every output of every logger, wherever it appears (also inside longer
- * text), whatever its format. Values shorter than {@link MIN_SECRET_LENGTH} are ignored.
+ * Masks this exact value in everything `maskSecrets` masks (every logger, every error), wherever
+ * it appears (also inside longer text), whatever its format. Values shorter than {@link MIN_SECRET_LENGTH} are ignored.
  */
 export function registerSecret(value: string): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
