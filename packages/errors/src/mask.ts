@@ -1,6 +1,6 @@
 import { isErrorLike } from './is-error-like.js';
 import { registeredSecretsMatcher } from './secret-registry.js';
-import { SECRET_PATTERNS, URL_CREDENTIALS } from './secret-patterns.js';
+import { SECRET_ANCHORS, SECRET_PATTERNS, URL_CREDENTIALS } from './secret-patterns.js';
 
 /** What masked text is replaced with, everywhere in LocalAgent. */
 export const REDACTED = '[REDACTED]';
@@ -11,12 +11,6 @@ const KEEPS_PREFIX = new Set(SECRET_PATTERNS.filter((p) => new RegExp(`${p.sourc
 /** Closing punctuation that a value greedy up to whitespace took from around it (`"Bearer …"}`). */
 const TRAILING_PUNCTUATION = /["'`)\]}>,;.]+$/;
 
-/**
- * One regex that finds any string a pattern would match (case-insensitive, so a superset): clean
- * strings, the vast majority, cost one test and no copy.
- */
-// eslint-disable-next-line security/detect-non-literal-regexp -- built from the constant patterns
-const DETECTOR = new RegExp([...SECRET_PATTERNS, URL_CREDENTIALS].map((p) => `(?:${p.source})`).join('|'), 'i');
 
 function maskMatch(pattern: RegExp, match: string, prefix: unknown): string {
   if (!KEEPS_PREFIX.has(pattern) || typeof prefix !== 'string') return REDACTED;
@@ -36,7 +30,7 @@ export function maskSecrets(text: string): string {
   const registered = registeredSecretsMatcher();
   if (registered !== null) registered.lastIndex = 0;
   const hasRegistered = registered !== null && registered.test(text);
-  if (!hasRegistered && !DETECTOR.test(text)) return text;
+  if (!hasRegistered && !SECRET_ANCHORS.test(text)) return text;
   let out = text;
   if (registered !== null && hasRegistered) {
     registered.lastIndex = 0;

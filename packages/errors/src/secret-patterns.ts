@@ -8,7 +8,16 @@
 // Where a credential may start: not inside a word (`task-…` is not a key), except right after a
 // percent-encoded byte (`%20sk-…`, `%3DAIza…` in URLs), a digit or `_` (`id_sk-…`). `\b` alone
 // missed all of these. Prefixes distinctive enough on their own (AIza, ghp_, AKIA…) need no guard.
-const START = '(?:(?<![A-Za-z])|(?<=%[0-9A-Fa-f]{2}))';
+const START = '(?:^|[^A-Za-z]|%[0-9A-Fa-f]{2})';
+
+/**
+ * `prefix` where a credential may start (see START), checked by a lookbehind placed after the
+ * prefix: a pattern that begins with a literal lets the regex engine skip ahead to it, one that
+ * begins with a lookbehind is tried at every position (ten times slower on a clean log line).
+ */
+function atStart(prefix: string): string {
+  return `(?:${prefix})(?<=${START}(?:${prefix}))`;
+}
 
 function re(source: string, flags = 'g'): RegExp {
   // eslint-disable-next-line security/detect-non-literal-regexp -- built from the constant sources in this file
@@ -52,19 +61,19 @@ export const SECRET_FAMILIES: readonly SecretFamily[] = [
     formats: '`sk-…`, `sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, `sk-ant-api03-…`, `sk-ant-admin01-…`, `sk-or-v1-…`, and the `sk-…****abcd` fragments providers echo back',
     patterns: [
       // the echoed fragment first: the next pattern would stop at the asterisks and leave the last characters
-      re(`${START}sk-[A-Za-z0-9_-]{0,256}\\*[A-Za-z0-9_*-]{0,256}`),
-      re(`${START}sk-[A-Za-z0-9_-]{20,}`),
+      re(`${atStart('sk-')}[A-Za-z0-9_-]{0,256}\\*[A-Za-z0-9_*-]{0,256}`),
+      re(`${atStart('sk-')}[A-Za-z0-9_-]{20,}`),
     ],
   },
   {
     family: 'Groq, xAI, Replicate, Perplexity, Fireworks, Hugging Face, LangSmith, Pinecone, NVIDIA',
     formats: '`gsk_`, `xai-`, `r8_`, `pplx-`, `fw_`, `hf_`, `api_org_`, `lsv2_pt_`, `lsv2_sk_`, `pcsk_`, `nvapi-`',
-    patterns: [re(`${START}(?:gsk_|xai-|r8_|pplx-|fw_|hf_|api_org_|lsv2_(?:pt|sk)_|pcsk_|nvapi-)[A-Za-z0-9_-]{20,}`)],
+    patterns: [re(`${atStart('gsk_|xai-|r8_|pplx-|fw_|hf_|api_org_|lsv2_(?:pt|sk)_|pcsk_|nvapi-')}[A-Za-z0-9_-]{20,}`)],
   },
   {
     family: 'Stripe',
     formats: '`sk_live_`, `sk_test_`, `rk_live_`, `rk_test_`, `whsec_`',
-    patterns: [re(`${START}(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9+/=]{20,})`)],
+    patterns: [re(`${atStart('[sr]k_(?:live|test)_')}[A-Za-z0-9]{10,}|${atStart('whsec_')}[A-Za-z0-9+/=]{20,}`)],
   },
   {
     family: 'Google',
@@ -80,17 +89,17 @@ export const SECRET_FAMILIES: readonly SecretFamily[] = [
   {
     family: 'GitLab',
     formats: '`glpat-`, `gldt-`, `glrt-`, `gloas-`, `glptt-`, `glft-`, `glimt-`, `glcbt-`, `glsoat-`, `glffct-`, `glagent-`, runner registration `GR1348941…`',
-    patterns: [re(`${START}gl(?:pat|dt|rt|oas|ptt|ft|imt|cbt|soat|ffct|agent)-[A-Za-z0-9_-]{20,}`), /GR1348941[A-Za-z0-9_-]{20,}/g],
+    patterns: [re(`${atStart('gl(?:pat|dt|rt|oas|ptt|ft|imt|cbt|soat|ffct|agent)-')}[A-Za-z0-9_-]{20,}`), /GR1348941[A-Za-z0-9_-]{20,}/g],
   },
   {
     family: 'Slack',
     formats: '`xoxb-`, `xoxp-`, `xoxa-`, `xoxe.xoxp-…`, `xapp-1-…`, and webhook URLs `hooks.slack.com/services/T…/B…/…`',
-    patterns: [/xoxe\.xox[a-z]-\d-[A-Za-z0-9-]{10,}/g, /xox[a-z]-[A-Za-z0-9-]{10,}/g, re(`${START}xapp-\\d-[A-Za-z0-9-]{10,}`), /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_+-]{10,}/g],
+    patterns: [/xoxe\.xox[a-z]-\d-[A-Za-z0-9-]{10,}/g, /xox[a-z]-[A-Za-z0-9-]{10,}/g, re(`${atStart('xapp-')}\\d-[A-Za-z0-9-]{10,}`), /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_+-]{10,}/g],
   },
   {
     family: 'AWS',
     formats: 'access key ids `AKIA`, `ASIA`, `ABIA`, `ACCA`, `A3T…`; Bedrock API keys `ABSK…`; AppSync `da2-…`; secret keys after an `aws_secret_access_key`-like marker',
-    patterns: [/(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16,}/g, /ABSK[A-Za-z0-9+/]{20,}={0,2}/g, re(`${START}da2-[a-z0-9]{26}`)],
+    patterns: [/(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16,}/g, /ABSK[A-Za-z0-9+/]{20,}={0,2}/g, re(`${atStart('da2-')}[a-z0-9]{26}`)],
   },
   {
     family: 'Azure',
@@ -112,7 +121,7 @@ export const SECRET_FAMILIES: readonly SecretFamily[] = [
       '`api_key=`, `apiKey:`, `"password": "…"`, `secret=`, `client_secret`, `access_token`, `private_key`, `AccountKey=`, `*_API_KEY=` (Mistral, Cohere, Azure…), `aws_secret_access_key =`; after `key=`, `token=`, `sig=` only a value that looks generated',
     patterns: [
       re(`((?:${STRONG_NAMES})${SEPARATOR})${MARKED_VALUE}`, 'gi'),
-      re(`(?:(?<![A-Za-z])|(?<=%[0-9A-Fa-f]{2}))((?:${WEAK_NAMES})${SEPARATOR})${RANDOM_VALUE}`, 'gi'),
+      re(`(${atStart(WEAK_NAMES)}${SEPARATOR})${RANDOM_VALUE}`, 'gi'),
       re(`(?<![A-Za-z])(api\\s?key\\s{1,4}(?:is\\s{1,4})?)${RANDOM_VALUE}`, 'gi'),
     ],
   },
@@ -120,11 +129,58 @@ export const SECRET_FAMILIES: readonly SecretFamily[] = [
     family: 'Authorization values',
     // after the marker rules (`Bearer aws_secret_access_key = …` keeps its marker for them); a value
     // needs a digit, a symbol inside, base64 padding or 20+ characters: `Bearer authentication
-    // failed` is prose; `token_type=bearer expires_in=3600` names the scheme, it does not use it
+    // failed` is prose; in an OAuth token response (`token_type=bearer expires_in=3600`) the word
+    // names the scheme and the next field follows
     formats: '`Bearer`, `Basic`, `Token`, `Digest` values, also percent-encoded (`Bearer%20…`) and containing `:`, `@`, `%`, `!` or quotes',
-    patterns: [re(`${START}((?:Bearer|Basic|Token|Digest)(?:\\s{1,8}|%20))(?![a-z]{1,16}_[a-z_]{1,16}=)(?:(?=[^\\s<>]{0,2048}?(?:\\d|[._~+/][^\\s<>]))[^\\s<>]{8,4096}|[^\\s<>]{6,4094}={1,2}(?=$|[\\s<>"'\`)\\]},;])|[^\\s<>]{20,4096})`, 'gi')],
+    patterns: [re(`(${atStart('Bearer|Basic|Token|Digest')}(?:\\s{1,8}|%20))(?!(?:expires_in|scope|token_type|refresh_token|id_token)=)(?:(?=[^\\s<>]{0,2048}?(?:\\d|[._~+/][^\\s<>]))[^\\s<>]{8,4096}|[^\\s<>]{6,4094}={1,2}(?=$|[\\s<>"'\`)\\]},;])|[^\\s<>]{20,4096})`, 'gi')],
   },
 ];
+
+/**
+ * Text every match of every pattern above contains (case-insensitively): a string without any of
+ * them cannot hold a credential, and costs one scan for literals instead of every pattern. A
+ * pattern added above needs its anchor here; the corpus and mask tests fail otherwise.
+ */
+export const SECRET_ANCHORS = re(
+  [
+    '-----BEGIN',
+    'sk-',
+    '[sr]k_',
+    'whsec_',
+    'gsk_',
+    'xai-',
+    'r8_',
+    'pplx-',
+    'fw_',
+    'hf_',
+    'api_org_',
+    'lsv2_',
+    'pcsk_',
+    'nvapi-',
+    'AIza',
+    'ya29\\.',
+    '1//0',
+    'gh[pousr]_',
+    'github_pat_',
+    'gl[a-z]{1,6}-',
+    'GR1348941',
+    'xox',
+    'xapp-',
+    'hooks\\.slack',
+    'A3T',
+    'A[BCKS][CIS][AK]',
+    'da2-',
+    'Q~',
+    '==',
+    'eyJ',
+    '(?:bearer|basic|token|digest)(?:\\s|%20)',
+    '://',
+    // a marker name right before its separator (`password:`, `"api_key": "`, `sig=`, `api key is`)
+    `(?:key|secret|pass\\w{0,8}|token|credentials?|sig\\w{0,8}|auth|pwd)${SEPARATOR}`,
+    'api\\s?key\\s',
+  ].join('|'),
+  'i',
+);
 
 /** Every credential pattern, in the order they are applied. */
 export const SECRET_PATTERNS: readonly RegExp[] = SECRET_FAMILIES.flatMap((f) => f.patterns);
