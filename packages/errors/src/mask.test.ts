@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { REDACTED, isSecretFieldName, maskDetails, maskSecrets } from './mask';
-import { SECRET_PATTERNS } from './secret-patterns';
+import { SECRET_FAMILIES, SECRET_PATTERNS } from './secret-patterns';
 
 const rand = (n: number) => randomBytes(n).toString('hex');
 const alnum = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n).padEnd(n, 'Q');
@@ -132,5 +134,12 @@ describe('maskDetails and isSecretFieldName', () => {
     expect(isSecretFieldName('X-Api-Key')).toBe(true);
     expect(isSecretFieldName('Authorization')).toBe(true);
     expect(isSecretFieldName('provider')).toBe(false);
+  });
+});
+
+describe('the README', () => {
+  it('lists every family of SECRET_FAMILIES with its formats (one source)', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    for (const { family, formats } of SECRET_FAMILIES) expect(readme).toContain(`| ${family} | ${formats} |`);
   });
 });
