@@ -130,9 +130,10 @@ export const SECRET_FAMILIES: readonly SecretFamily[] = [
     // after the marker rules (`Bearer aws_secret_access_key = …` keeps its marker for them); a value
     // needs a digit, a symbol inside, base64 padding or 20+ characters: `Bearer authentication
     // failed` is prose; in an OAuth token response (`token_type=bearer expires_in=3600`) the word
-    // names the scheme and the next field follows
+    // names the scheme and the next field follows; a URL after the word is not a token (its
+    // credentials, if any, are masked by URL_CREDENTIALS)
     formats: '`Bearer`, `Basic`, `Token`, `Digest` values, also percent-encoded (`Bearer%20…`) and containing `:`, `@`, `%`, `!` or quotes',
-    patterns: [re(`(${atStart('Bearer|Basic|Token|Digest')}(?:\\s{1,8}|%20))(?!(?:expires_in|scope|token_type|refresh_token|id_token)=)(?:(?=[^\\s<>]{0,2048}?(?:\\d|[._~+/][^\\s<>]))[^\\s<>]{8,4096}|[^\\s<>]{6,4094}={1,2}(?=$|[\\s<>"'\`)\\]},;])|[^\\s<>]{20,4096})`, 'gi')],
+    patterns: [re(`(${atStart('Bearer|Basic|Token|Digest')}(?:\\s{1,8}|%20))(?!(?:expires_in|scope|token_type|refresh_token|id_token)=)(?![a-z][a-z0-9+.-]{0,31}://)(?:(?=[^\\s<>]{0,2048}?(?:\\d|[._~+/][^\\s<>]))[^\\s<>]{8,4096}|[^\\s<>]{6,4094}={1,2}(?=$|[\\s<>"'\`)\\]},;])|[^\\s<>]{20,4096})`, 'gi')],
   },
 ];
 

@@ -26,6 +26,13 @@ describe('redact()', () => {
     expect(redact(`postgres://${credentials}@db:5432/app`)).toBe(`postgres://${REDACTED}@db:5432/app`);
   });
 
+  it('masks the password of a URL that follows an auth scheme word (the Bearer rule once ran first and kept it)', () => {
+    const password = `S3cret${'x'.repeat(12)}`;
+    const out = redact(`token mongodb+srv://app:${password}@cluster0.example.net/db`);
+    expect(out).not.toContain(password);
+    expect(out).toBe(`token mongodb+srv://${REDACTED}@cluster0.example.net/db`);
+  });
+
   it('leaves ordinary text alone and returns the same object when nothing changes', () => {
     const value = { a: 'risk-assessment for task-manager', tokens: 5, maxTokens: 10, nested: [{ b: 'ok' }] };
     expect(redact(value)).toBe(value);
