@@ -4,7 +4,7 @@ import { fromHttpResponse } from './from-http-response.js';
 import { LocalAgentError } from './local-agent-error.js';
 import { KeyNotFoundError, StorageError } from './local-errors.js';
 import { NetworkError, TimeoutError } from './provider-errors.js';
-import { errorNames, isObject, readErrorShape, type ErrorShape } from './error-shape.js';
+import { errorNames, isObject, readErrorShape, type ErrorShape, type Loose } from './error-shape.js';
 import { isErrorLike } from './is-error-like.js';
 
 export interface ClassifyContext {
@@ -18,7 +18,6 @@ export interface ClassifyContext {
   signal?: AbortSignal | undefined;
 }
 
-type Loose = Record<string | symbol, unknown>;
 
 const INTERNAL_SUGGESTION = explain('LA_INTERNAL')?.suggestion;
 const TLS_SUGGESTION = explain('LA_TLS_FAILED')?.suggestion;
@@ -162,17 +161,23 @@ function fromAbort(error: Loose, context: ClassifyContext): LocalAgentError {
  * own errors (a CircuitOpenError thrown by a resilient fetch) comes back unchanged, a classified
  * one is returned with its own cause.
  */
-function fromInner(inner: readonly unknown[], context: ClassifyContext, depth: number): LocalAgentError | undefined {
+function fromInner(inner: readonly unknown[], context: ClassifyContext, depth: number, seen: WeakSet<object>): LocalAgentError | undefined {
   for (const candidate of inner) {
     if (candidate === undefined || candidate === null) continue;
-    const classified = classify(candidate, context, depth + 1);
+    if (LocalAgentError.isInstance(candidate)) return candidate;
+    // each error is looked into once: a cycle (an AggregateError listing itself) would be exponential
+    if (isObject(candidate)) {
+      if (seen.has(candidate)) continue;
+      seen.add(candidate);
+    }
+    const classified = classify(candidate, context, depth + 1, seen);
     if (classified.code !== 'LA_INTERNAL') return classified;
   }
   return undefined;
 }
 
-function fromConnection(error: Loose, cause: unknown, context: ClassifyContext, depth: number): LocalAgentError {
-  const inner = fromInner([cause], context, depth);
+function fromConnection(error: Loose, cause: unknown, context: ClassifyContext, depth: number, seen: WeakSet<object>): LocalAgentError {
+  const inner = fromInner([cause], context, depth, seen);
   if (inner === undefined) {
     const reason = isErrorLike(cause) ? `${describe(error)}: ${cause.message}` : describe(error);
     return new NetworkError({ message: withProvider(reason, context.provider), provider: context.provider, cause: error });
@@ -199,7 +204,7 @@ function providerFrom(error: Loose, context: ClassifyContext): string {
   return SDK_PROVIDERS.find(([name]) => names.has(name))?.[1] ?? 'unknown';
 }
 
-function fromShape(shape: ErrorShape, error: Loose, context: ClassifyContext, depth: number): LocalAgentError | undefined {
+function fromShape(shape: ErrorShape, error: Loose, context: ClassifyContext, depth: number, seen: WeakSet<object>): LocalAgentError | undefined {
   switch (shape.kind) {
     case 'http':
       return fromHttpResponse({ provider: providerFrom(error, context), status: shape.status, headers: shape.headers, body: shape.body, cause: error });
@@ -213,7 +218,7 @@ function fromShape(shape: ErrorShape, error: Loose, context: ClassifyContext, de
     case 'abort':
       return fromAbort(error, context);
     case 'connection':
-      return fromConnection(error, shape.cause, context, depth);
+      return fromConnection(error, shape.cause, context, depth, seen);
     case 'missing-key':
       return new KeyNotFoundError({
         message: describe(error),
@@ -224,21 +229,22 @@ function fromShape(shape: ErrorShape, error: Loose, context: ClassifyContext, de
     case 'system':
       return fromSystemCode(shape.code, error, context.provider) ?? (shape.code === 'ABORT_ERR' ? fromAbort(error, context) : undefined);
     case 'wrapper':
-      return fromInner(shape.inner, context, depth);
+      return fromInner(shape.inner, context, depth, seen);
     case 'unknown':
       return undefined;
   }
 }
 
-function classify(error: unknown, context: ClassifyContext, depth: number): LocalAgentError {
+function classify(error: unknown, context: ClassifyContext, depth: number, seen: WeakSet<object>): LocalAgentError {
   if (LocalAgentError.isInstance(error)) return error;
   if (!isObject(error) || depth > MAX_DEPTH) return internal(error);
+  seen.add(error);
   const shape = readErrorShape(error);
-  const classified = fromShape(shape, error, context, depth);
+  const classified = fromShape(shape, error, context, depth, seen);
   if (classified !== undefined) return classified;
   // a system code we do not know, an SDK error we do not read: what it wraps may still say something
   if (shape.kind !== 'wrapper' && error['cause'] !== undefined && depth < MAX_DEPTH) {
-    const inner = fromInner([error['cause']], context, depth);
+    const inner = fromInner([error['cause']], context, depth, seen);
     if (inner !== undefined) return inner;
   }
   return internal(error);
@@ -252,5 +258,5 @@ function classify(error: unknown, context: ClassifyContext, depth: number): Loca
  * `system` error keeping the original as `cause`.
  */
 export function classifyError(error: unknown, context: ClassifyContext = {}): LocalAgentError {
-  return classify(error, context, 0);
+  return classify(error, context, 0, new WeakSet());
 }

@@ -183,3 +183,21 @@ describe('wrappers', () => {
     expect(classifyError(unknownCode).code).toBe('LA_NETWORK');
   });
 });
+
+describe('what the review found', () => {
+  it('an AggregateError that lists itself is classified at once (each error looked into once)', () => {
+    const loop = new AggregateError([], 'loop');
+    (loop as { errors: unknown[] }).errors = Array.from({ length: 12 }, () => loop);
+    expect(classifyError(loop).code).toBe('LA_INTERNAL');
+  });
+
+  it('one of our own errors inside is returned unchanged even when it is LA_INTERNAL', () => {
+    const ours = classifyError(new RangeError('bug'));
+    expect(classifyError(new OpenAI.APIConnectionError({ cause: ours }))).toBe(ours);
+  });
+
+  it("Cohere's 498 is an invalid token, Groq's 498 is capacity", () => {
+    const cohere = new CohereError({ statusCode: 498, body: { message: 'invalid api token' }, rawResponse: { headers: new Headers(), redirected: false, status: 498, statusText: '', type: 'basic', url: '' } });
+    expect(classifyError(cohere).code).toBe('LA_AUTH_FAILED');
+  });
+});

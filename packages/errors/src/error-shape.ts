@@ -24,7 +24,7 @@ export type ErrorShape =
   | { kind: 'system'; code: string }
   | { kind: 'unknown' };
 
-type Loose = Record<string | symbol, unknown>;
+export type Loose = Record<string | symbol, unknown>;
 
 export function isObject(value: unknown): value is Loose {
   return typeof value === 'object' && value !== null;

@@ -129,7 +129,9 @@ function pickClass(status: number, info: ProviderBodyInfo, retryAfterMs: number 
   if (codes.some((c) => CONTENT_POLICY_CODES.has(c))) return ContentFilteredError;
   if ((status === 400 || status === 403) && CONTENT_POLICY_MESSAGE.test(message)) return ContentFilteredError;
   if (codes.some((c) => QUOTA_CODES.has(c)) || status === 402 || NO_CREDIT.test(message)) return QuotaExceededError;
-  if (status === 401 || status === 403 || codes.some((c) => AUTH_CODES.has(c)) || isUnsupportedRegion(info)) return AuthenticationError;
+  // 498 is Groq's "flex tier at capacity" but Cohere's "invalid token"
+  const invalidToken = status === 498 && /invalid\b.*\btoken/i.test(message);
+  if (status === 401 || status === 403 || invalidToken || codes.some((c) => AUTH_CODES.has(c)) || isUnsupportedRegion(info)) return AuthenticationError;
   if (status === 429 && REQUEST_TOO_LARGE.test(message)) return InvalidRequestError;
   if (status === 429 || info.type === 'rate_limit_error') return isLongQuota(info, retryAfterMs) ? QuotaExceededError : RateLimitError;
   if (status === 408 || status === 409 || status >= 500 || TRY_AGAIN_STATUSES.has(status) || info.type === 'overloaded_error') return ProviderUnavailableError;

@@ -96,7 +96,8 @@ describe('maskSecrets', () => {
   });
 
   it('stays linear on long adversarial input (a quadratic pattern would hit the test timeout)', () => {
-    for (const text of ['sk-'.repeat(60_000), 'eyJaaaaa.'.repeat(20_000), 'a://b:'.repeat(30_000), `http://${'u'.repeat(100_000)}`]) {
+    const repeated = ['eyJ', 'passwd=', 'password=a1', 'key=', 'Bearer ', 'api_key="', 'ghp_'].map((unit) => unit.repeat(Math.ceil(200_000 / unit.length)));
+    for (const text of ['sk-'.repeat(60_000), 'eyJaaaaa.'.repeat(20_000), 'a://b:'.repeat(30_000), `http://${'u'.repeat(100_000)}`, ...repeated]) {
       expect(typeof maskSecrets(text)).toBe('string');
     }
   });
@@ -142,4 +143,25 @@ describe('the README', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     for (const { family, formats } of SECRET_FAMILIES) expect(readme).toContain(`| ${family} | ${formats} |`);
   });
+});
+
+describe('maskSecrets: what the review found', () => {
+  it('masks short values written as code or config after a strong marker', () => {
+    expect(maskSecrets('password=changeme')).toBe(`password=${REDACTED}`);
+    expect(maskSecrets('{"password":"letmein"}')).toBe(`{"password":"${REDACTED}"}`);
+    expect(maskSecrets("secret: 'topsecret'")).toBe(`secret: '${REDACTED}'`);
+  });
+
+  it('masks URL credentials with an empty user or an @ inside the password', () => {
+    const pw = alnum(12);
+    expect(maskSecrets(`redis://:${pw}@cache:6379/0`)).toBe(`redis://${REDACTED}@cache:6379/0`);
+    expect(maskSecrets(`postgres://app:p@ss${pw}@db:5432/app`)).toBe(`postgres://${REDACTED}@db:5432/app`);
+  });
+
+  it('leaves references to secrets and paths alone', () => {
+    for (const text of ['apiKey: process.env.OPENAI_API_KEY', 'Authorization: Bearer ${OPENAI_API_KEY}', 'password: <your-password>']) {
+      expect(maskSecrets(text)).toBe(text);
+    }
+  });
+
 });

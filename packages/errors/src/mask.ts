@@ -11,7 +11,6 @@ const KEEPS_PREFIX = new Set(SECRET_PATTERNS.filter((p) => new RegExp(`${p.sourc
 /** Closing punctuation that a value greedy up to whitespace took from around it (`"Bearer …"}`). */
 const TRAILING_PUNCTUATION = /["'`)\]}>,;.]+$/;
 
-
 function maskMatch(pattern: RegExp, match: string, prefix: unknown): string {
   if (!KEEPS_PREFIX.has(pattern) || typeof prefix !== 'string') return REDACTED;
   const trailing = TRAILING_PUNCTUATION.exec(match.slice(prefix.length))?.[0] ?? '';

@@ -64,3 +64,28 @@ describe('createSecretMasker', () => {
     }
   });
 });
+
+describe('createSecretMasker: what the review found', () => {
+  const value = `Sup3r${alnum(14)}`;
+  it.each([
+    ['DB_PASSWORD ', `= ${value} ok\n`],
+    ['my password ', `: ${value} ok\n`],
+    ['client_secret ', ` = ${value} ok\n`],
+    ['the api ', `key is ${alnum(30)}7 ok\n`],
+    ['the api key ', `is ${alnum(30)}7 ok\n`],
+  ])('a marker word at the end of a chunk (%j) keeps its value masked', (first, second) => {
+    const whole = maskSecrets(first + second);
+    expect(whole).not.toBe(first + second);
+    expect(streamed([first, second])).toBe(whole);
+  });
+
+  it('a forced cut in a long minified JSON run does not split a key', () => {
+    const masker = createSecretMasker({ maxPending: 4096 });
+    const members = Array.from({ length: 200 }, (_, i) => `"k${i}":"${alnum(20)}"`);
+    members.splice(150, 0, `"note":"${key}"`);
+    const json = `{${members.join(',')}}`;
+    const out = masker.write(json) + masker.end();
+    expect(out).not.toContain(key.slice(12, 30));
+    expect(out).toBe(maskSecrets(json));
+  });
+});

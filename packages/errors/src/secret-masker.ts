@@ -1,4 +1,5 @@
 import { maskSecrets } from './mask.js';
+import { MARKER_WORD_AT_END, PEM_PRIVATE_KEY } from './secret-patterns.js';
 
 /** Masks text that arrives in chunks (a child's output, a streamed body). */
 export interface SecretMasker {
@@ -16,22 +17,16 @@ export interface SecretMaskerOptions {
   maxPending?: number;
 }
 
-/** A token that announces a value after whitespace: `Bearer`, `api key is`, `password:`, `"secret" =`. */
-const ANNOUNCES_VALUE = /(?:bearer|basic|token|digest|key|is|[:=>"'])$/i;
+/** Text that ends in a separator: the value may follow after whitespace (`password: …`, `"secret" = …`). */
+const ENDS_IN_SEPARATOR = /[:=>"']$/;
 /** Text that continues a marker across whitespace: `api_key = …`, `"password" : …`. */
 const CONTINUES_MARKER = /^(?:[:=]|%3[Dd]|["'])/;
-/** The start of a BEGIN line still arriving (`-----BEGIN RSA PRIV`). */
-const PEM_BEGIN_LINE = /-----BEGIN[ A-Z0-9]{0,40}$/;
-/** Private key blocks: a cut inside one (between BEGIN and the end of its END line) is not safe. */
-// eslint-disable-next-line security/detect-unsafe-regex -- every quantifier is bounded; the lazy body is at most 16 KiB per BEGIN
-const PEM_BLOCK = /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----)?/g;
-
 /** The [start, end) spans of the private key blocks in `text`; an unfinished block runs to the end. */
 function pemBlocks(text: string): Array<[number, number]> {
   if (!text.includes('PRIVATE KEY')) return [];
   const blocks: Array<[number, number]> = [];
-  PEM_BLOCK.lastIndex = 0;
-  for (let m = PEM_BLOCK.exec(text); m !== null; m = PEM_BLOCK.exec(text)) {
+  PEM_PRIVATE_KEY.lastIndex = 0;
+  for (let m = PEM_PRIVATE_KEY.exec(text); m !== null; m = PEM_PRIVATE_KEY.exec(text)) {
     const complete = m[0].lastIndexOf('-----END') > 0;
     blocks.push([m.index, complete ? m.index + m[0].length : text.length]);
   }
@@ -61,7 +56,7 @@ function safeCut(text: string, from: number): number {
     let start = i;
     while (start > 0 && isWhitespace(text.charCodeAt(start - 1))) start -= 1;
     const end = i + 1;
-    const before = text.slice(Math.max(0, start - 16), start);
+    const before = text.slice(Math.max(0, start - 60), start);
     const after = text.slice(end, end + 4);
     const block = blocks.find(([begin, stop]) => begin < start && start < stop);
     if (block !== undefined) {
@@ -69,10 +64,25 @@ function safeCut(text: string, from: number): number {
       i = block[0] - 1;
       continue;
     }
-    if (start > 0 && !ANNOUNCES_VALUE.test(before) && !CONTINUES_MARKER.test(after) && !PEM_BEGIN_LINE.test(text.slice(Math.max(0, start - 60), start))) return end;
+    if (start > 0 && !ENDS_IN_SEPARATOR.test(before) && !MARKER_WORD_AT_END.test(before) && !CONTINUES_MARKER.test(after)) return end;
     i = start - 1;
   }
   return 0;
+}
+
+/**
+ * Where to cut a run without whitespace that grew too long (minified JSON, base64): before a
+ * `,"`, `,{`, `},` or `":` boundary at or before `limit` (a credential never spans one; a marker's
+ * value follows `":` so the cut goes before the marker's name), else at `limit`.
+ */
+function forcedCut(text: string, limit: number): number {
+  for (let i = limit; i > limit / 2; i--) {
+    const c = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    // ',' followed by '"' or '{', or '}' followed by ','
+    if ((c === 44 && (next === 34 || next === 123)) || (c === 125 && next === 44)) return i + 1;
+  }
+  return limit;
 }
 
 /**
@@ -88,7 +98,7 @@ export function createSecretMasker(options: SecretMaskerOptions = {}): SecretMas
     write(chunk: string): string {
       const text = pending + chunk;
       let cut = safeCut(text, pending.length - 5);
-      if (cut === 0 && text.length > maxPending) cut = text.length - Math.floor(maxPending / 4);
+      if (cut === 0 && text.length > maxPending) cut = forcedCut(text, text.length - Math.floor(maxPending / 4));
       pending = text.slice(cut);
       return cut === 0 ? '' : maskSecrets(text.slice(0, cut));
     },

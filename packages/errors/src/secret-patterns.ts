@@ -32,29 +32,45 @@ export interface SecretFamily {
   patterns: readonly RegExp[];
 }
 
+/**
+ * A reference to a secret, not the secret (`process.env.OPENAI_API_KEY`, `${OPENAI_API_KEY}`,
+ * `{{ secrets.KEY }}`, `[REDACTED]`), or an Authorization scheme whose value the next rule masks.
+ */
+const NOT_A_PLACEHOLDER = '(?!process\\.env\\.|os\\.environ|\\$\\{|\\$[A-Z_]{2,}|\\{\\{|<[A-Za-z_]|\\[|(?:Bearer|Basic|Token|Digest)\\s)';
 /** What ends a value after a marker: a value that runs on into `:` or `/` is an ordinary word (`key=embeddings:v2:…`). */
 const VALUE_END = `(?=$|[\\s"'\`&;,<>()\\[\\]{}\\\\|])(?!\\s{0,4}(?:[:=]|%3[Dd]))`;
 /** A value that looks generated: letters and a digit, 16 or more characters, no `:` (what `encodeURIComponent` leaves as is may be in it). */
-const RANDOM_VALUE = `(?=[A-Za-z0-9+/=_.~%!*'()-]{0,512}?[0-9])(?=[A-Za-z0-9+/=_.~%!*'()-]{0,512}?[A-Za-z])[A-Za-z0-9+/=_.~%!*'()-]{16,4096}${VALUE_END}`;
+const RANDOM_VALUE = `(?=[A-Za-z0-9+/=_.~%!*'()-]{0,512}?[0-9])(?=[A-Za-z0-9+/=_.~%!*'()-]{0,512}?[A-Za-z])(?:[A-Za-z0-9+/=_.~%!*'()-]{4096}|[A-Za-z0-9+/=_.~%!*'()-]{16,4095}${VALUE_END})`;
+/** A value 4,096 characters long is taken as it is: trying shorter ones would backtrack through it at every marker of a long run. */
 /**
  * After a strong marker (password, api key, secret…) a value counts when it has a digit, a symbol
  * or 12+ characters: `password: reset` and `credentials: loaded` are prose, `password=hunter2` is not.
  */
-const MARKED_VALUE = `(?![[])(?:(?=[^\\s"'\`&;,<>]{0,512}?[0-9!@#$%^*+/=~])[^\\s"'\`&;,<>]{6,4096}|[^\\s"'\`&;,<>]{12,4096})(?<!:)${VALUE_END}`;
+const MARKED_VALUE = `${NOT_A_PLACEHOLDER}(?:[^\\s"'\`&;,<>]{4096}|(?=[^\\s"'\`&;,<>]{0,512}?[0-9!@#$%^*+/=~])[^\\s"'\`&;,<>]{6,4095}(?<!:)${VALUE_END}|[^\\s"'\`&;,<>]{12,4095}(?<!:)${VALUE_END})`;
+/** After a marker written as code or config (`password=`, `"password": "`), any value of 4+ characters: `{"password":"letmein"}`. */
+const TIGHT_VALUE = `${NOT_A_PLACEHOLDER}(?:[^\\s"'\`&;,<>]{4096}|[^\\s"'\`&;,<>]{4,4095}(?<!:)${VALUE_END})`;
 const SEPARATOR = `["']?\\s{0,4}(?:[:=]|%3[Dd]|=>)\\s{0,4}["']?`;
+const TIGHT_SEPARATOR = `(?:["']?(?:=|%3[Dd])["']?|["']\\s{0,4}:\\s{0,4}["']|:\\s{0,4}["'])`;
 const STRONG_NAMES =
   'api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|password|passwd|passphrase|(?:access|refresh|auth|id|session|bearer)[_-]?token|private[_-]?key|access[_-]?key|account[_-]?key|credentials?';
 const WEAK_NAMES = 'key|token|sig|signature|auth|pwd|pass';
+
+/**
+ * A word that may announce a value after whitespace (`password = …`, `api key is …`, `Bearer …`):
+ * text cut right after it would lose the marker the value needs.
+ */
+export const MARKER_WORD_AT_END = re(`(?:${STRONG_NAMES}|${WEAK_NAMES}|api|bearer|basic|token|digest|is|-----BEGIN[ A-Z0-9]{0,40})$`, 'i');
+
+/** A private key block from its BEGIN line to its END line, or to where the base64 stops when it was cut off. */
+export const PEM_PRIVATE_KEY = re(
+  '-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s\\\\:,.-]{0,16384})',
+);
 
 export const SECRET_FAMILIES: readonly SecretFamily[] = [
   {
     family: 'PEM private keys',
     formats: 'whole `-----BEGIN … PRIVATE KEY-----` blocks (RSA, EC, DSA, OPENSSH, PKCS#8, ENCRYPTED), also with escaped `\\n`, and a block cut off before its END line',
-    patterns: [
-      re(
-        '-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s\\\\:,.-]{0,16384})',
-      ),
-    ],
+    patterns: [PEM_PRIVATE_KEY],
   },
   {
     family: 'OpenAI, Anthropic, OpenRouter, DeepSeek',
@@ -113,13 +129,14 @@ export const SECRET_FAMILIES: readonly SecretFamily[] = [
   {
     family: 'JSON Web Tokens',
     formats: '`eyJ….eyJ….…`, also unsigned (empty signature)',
-    patterns: [/eyJ[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,4096}/g],
+    patterns: [/eyJ[A-Za-z0-9_-]{5,512}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,4096}/g],
   },
   {
     family: 'Values after a marker',
     formats:
       '`api_key=`, `apiKey:`, `"password": "…"`, `secret=`, `client_secret`, `access_token`, `private_key`, `AccountKey=`, `*_API_KEY=` (Mistral, Cohere, Azure…), `aws_secret_access_key =`; after `key=`, `token=`, `sig=` only a value that looks generated',
     patterns: [
+      re(`((?:${STRONG_NAMES})${TIGHT_SEPARATOR})${TIGHT_VALUE}`, 'gi'),
       re(`((?:${STRONG_NAMES})${SEPARATOR})${MARKED_VALUE}`, 'gi'),
       re(`(${atStart(WEAK_NAMES)}${SEPARATOR})${RANDOM_VALUE}`, 'gi'),
       re(`(?<![A-Za-z])(api\\s?key\\s{1,4}(?:is\\s{1,4})?)${RANDOM_VALUE}`, 'gi'),
@@ -133,7 +150,7 @@ export const SECRET_FAMILIES: readonly SecretFamily[] = [
     // names the scheme and the next field follows; a URL after the word is not a token (its
     // credentials, if any, are masked by URL_CREDENTIALS)
     formats: '`Bearer`, `Basic`, `Token`, `Digest` values, also percent-encoded (`Bearer%20…`) and containing `:`, `@`, `%`, `!` or quotes',
-    patterns: [re(`(${atStart('Bearer|Basic|Token|Digest')}(?:\\s{1,8}|%20))(?!(?:expires_in|scope|token_type|refresh_token|id_token)=)(?![a-z][a-z0-9+.-]{0,31}://)(?:(?=[^\\s<>]{0,2048}?(?:\\d|[._~+/][^\\s<>]))[^\\s<>]{8,4096}|[^\\s<>]{6,4094}={1,2}(?=$|[\\s<>"'\`)\\]},;])|[^\\s<>]{20,4096})`, 'gi')],
+    patterns: [re(`(${atStart('Bearer|Basic|Token|Digest')}(?:\\s{1,8}|%20))(?!(?:expires_in|scope|token_type|refresh_token|id_token)=)(?![a-z][a-z0-9+.-]{0,31}://)${NOT_A_PLACEHOLDER}(?:(?=[^\\s<>]{0,2048}?(?:\\d|[._~+/][^\\s<>]))[^\\s<>]{8,4096}|[^\\s<>]{6,4094}={1,2}(?=$|[\\s<>"'\`)\\]},;])|[^\\s<>]{20,4096})`, 'gi')],
   },
 ];
 
@@ -186,5 +203,8 @@ export const SECRET_ANCHORS = re(
 /** Every credential pattern, in the order they are applied. */
 export const SECRET_PATTERNS: readonly RegExp[] = SECRET_FAMILIES.flatMap((f) => f.patterns);
 
-/** `scheme://user:password@` in a URL of any scheme; the scheme and host stay readable. Bounded: linear on long input. */
-export const URL_CREDENTIALS = /([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{1,256}@/gi;
+/**
+ * `scheme://user:password@` in a URL of any scheme, also with an empty user (`redis://:pw@`) and an
+ * `@` inside the password (the last `@` before the host ends it); the scheme and host stay readable.
+ */
+export const URL_CREDENTIALS = /([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]{0,256}:[^/\s]{1,256}@/gi;

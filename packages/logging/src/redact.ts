@@ -138,7 +138,6 @@ export class Redactor {
   }
 }
 
-
 /** A secret-named field keeps only values that cannot hold a credential (absent, empty, a flag). */
 function maskField(value: unknown): unknown {
   if (value === undefined || value === null || value === '' || typeof value === 'boolean') return value;

@@ -68,6 +68,33 @@ describe('per-attempt signals', () => {
     expect(attemptSignal?.aborted).toBe(true);
   });
 
+  it("a caller's abort still reaches a returned attempt signal after garbage collection", async () => {
+    const policy = createPolicy({ circuitBreaker: false });
+    const caller = new AbortController();
+    const held: AbortSignal[] = [];
+    for (let i = 0; i < 5; i++) {
+      await policy.execute(
+        ({ signal }) => {
+          held.push(signal);
+          return Promise.resolve('streaming');
+        },
+        { signal: caller.signal },
+      );
+    }
+    for (let round = 0; round < 3; round++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    caller.abort();
+    expect(held.map((s) => s.aborted)).toEqual([true, true, true, true, true]);
+  });
+
+  it("the caller's AbortSignal.timeout() running out is a TimeoutError, not an abort", async () => {
+    const policy = createPolicy({ circuitBreaker: false });
+    const error = await rejection(policy.execute(({ signal }) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), { signal: AbortSignal.timeout(20) }));
+    expect([error.code, error.name]).toEqual(['LA_TIMEOUT', 'TimeoutError']);
+  });
+
   it('a failed attempt is unlinked from the caller signal at once', async () => {
     const policy = createPolicy({ circuitBreaker: false, retry: { maxAttempts: 1 } });
     const caller = new AbortController();

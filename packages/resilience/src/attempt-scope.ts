@@ -5,6 +5,8 @@
  * objects that die with the attempt instead of piling up on one long-lived signal.
  */
 const fanOuts = new WeakMap<AbortSignal, Set<WeakRef<AbortController>>>();
+/** Keeps an attempt's controller alive exactly as long as its signal: a body still being read holds the signal. */
+const controllerOf = new WeakMap<AbortSignal, AbortController>();
 const collected = new FinalizationRegistry<{ set: Set<WeakRef<AbortController>>; ref: WeakRef<AbortController> }>(({ set, ref }) => set.delete(ref));
 
 function link(parent: AbortSignal, controller: AbortController): () => void {
@@ -23,6 +25,7 @@ function link(parent: AbortSignal, controller: AbortController): () => void {
     );
   }
   const set = attempts;
+  controllerOf.set(controller.signal, controller);
   const ref = new WeakRef(controller);
   set.add(ref);
   collected.register(controller, { set, ref }, ref);

@@ -200,6 +200,11 @@ export class ResiliencePolicy implements Policy {
 
   #classify(raw: unknown, signal: AbortSignal | undefined): LocalAgentError {
     if (signal?.aborted === true && !AbortedError.isInstance(raw)) {
+      const reason: unknown = signal.reason;
+      // the caller's AbortSignal.timeout() ran out: a deadline, not a decision to cancel
+      if (typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError' && !TimeoutError.isInstance(raw)) {
+        return new TimeoutError({ message: `${this.provider} did not finish before the caller's deadline`, provider: this.provider, cause: raw === undefined ? reason : raw });
+      }
       // whatever `fn` threw once the caller aborted (an AbortError, an SDK's wrapper), it is the abort
       return new AbortedError({ message: `The ${this.provider} call was aborted`, cause: raw === undefined ? abortReason(signal) : raw });
     }

@@ -1,4 +1,4 @@
-import { AbortedError, LocalAgentError, NetworkError, TimeoutError, fromHttpResponse, shouldRetryFromHeaders } from '@localagent/errors';
+import { AbortedError, LocalAgentError, NetworkError, TimeoutError, fromHttpResponse, fromResponse, shouldRetryFromHeaders } from '@localagent/errors';
 import type { PolicyOptions } from './options.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import { abortReason } from './sleep.js';
@@ -48,10 +48,12 @@ function isSdkRetry(input: FetchInput, init: FetchInit | undefined): boolean {
   return Number.isFinite(count) && count > 0;
 }
 
+/** One call's identity for its SDK retries: method, URL and (the SDKs send JSON strings) the body. */
 function requestKey(input: FetchInput, init: FetchInit | undefined): string {
   const url = input instanceof Request ? input.url : String(input);
   const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-  return `${method.toUpperCase()} ${url}`;
+  const body = typeof init?.body === 'string' ? init.body : '';
+  return `${method.toUpperCase()} ${url} ${body}`;
 }
 
 /** How long the error that ended a call is kept for the SDK's own retries of it. */
@@ -107,8 +109,10 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof fet
           if (!isRetryCandidate(response)) return response;
           // read a clone's body (retry-after in RetryInfo, quota vs rate limit) only when another attempt
           // may follow; on the last one, classify from status and headers and leave the body alone
-          const body = attempt < maxAttempts ? await response.clone().text() : undefined;
-          const error = fromHttpResponse({ provider, status: response.status, headers: response.headers, body, now: policy.now });
+          const error =
+            attempt < maxAttempts
+              ? await fromResponse(response, { provider, now: policy.now })
+              : fromHttpResponse({ provider, status: response.status, headers: response.headers, now: policy.now });
           responses.set(error, response);
           previous = response;
           throw error;

@@ -282,7 +282,7 @@ async function runPolicy(): Promise<Record<string, PolicyReport>> {
 }
 
 /** The clients whose driver passes a custom fetch to the SDK. */
-const FETCH_CLIENTS: readonly ClientName[] = ['openai', 'groq-sdk', 'anthropic', 'ai-sdk-openai', 'ai-sdk-anthropic', 'ai-sdk-google', 'cohere'];
+const FETCH_CLIENTS: readonly ClientName[] = ['openai', 'groq-sdk', 'anthropic', 'ai-sdk-openai', 'cohere'];
 
 /**
  * createResilientFetch given to each SDK, with the SDK's own retries at its default (2) and at 0:

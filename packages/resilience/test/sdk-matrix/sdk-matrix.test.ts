@@ -104,7 +104,8 @@ describe('provoked failures through every client', () => {
   const rows = FAILURES.flatMap((f) => CLIENTS.filter((c) => f.skip?.includes(c.name) !== true).map((client) => [`${f.scenario} via ${client.name}`, f, client] as const));
   it.each(rows)('%s', (_name, f, client) => {
     const got = result(reports.failures, `${f.scenario}|${client.name}`);
-    expect([got.className, got.code, got.retryable]).toEqual([f.className, f.code, f.retryable]);
+    const category = f.code === 'LA_ABORTED' || f.code === 'LA_TLS_FAILED' ? 'user' : 'transient';
+    expect([got.className, got.code, got.category, got.retryable, got.retryAfterMs]).toEqual([f.className, f.code, category, f.retryable, undefined]);
   });
 
   it("@google/genai's own timeout without the caller's signal reads as an abort (pinned: pass { signal })", () => {
@@ -120,7 +121,7 @@ describe('error events inside a 200 stream', () => {
   ];
   it.each(rows)('%s via %s: ProviderUnavailableError, retryable', (id, client) => {
     const got = result(reports.streams, `${id}|${client}`);
-    expect([got.className, got.code, got.category, got.retryable]).toEqual(['ProviderUnavailableError', 'LA_PROVIDER_UNAVAILABLE', 'transient', true]);
+    expect([got.className, got.code, got.category, got.retryable, got.retryAfterMs]).toEqual(['ProviderUnavailableError', 'LA_PROVIDER_UNAVAILABLE', 'transient', true, undefined]);
   });
 
   it('the AI SDK ends an OpenRouter stream with finish_reason "error" without throwing (pinned: nothing to classify)', () => {

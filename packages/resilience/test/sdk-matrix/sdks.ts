@@ -19,8 +19,6 @@ export type ClientName =
 
 export interface ClientInfo {
   name: ClientName;
-  /** The npm packages that make up this client (their versions go in the errors README table). */
-  packages: readonly string[];
   protocols: readonly Protocol[];
   /** False when the client's error drops the response headers (retry-after, x-should-retry are lost). */
   keepsHeaders: boolean;
@@ -29,18 +27,18 @@ export interface ClientInfo {
 const RAW: readonly Protocol[] = ['openai', 'anthropic', 'gemini', 'mistral', 'cohere', 'ollama'];
 
 export const CLIENTS: readonly ClientInfo[] = [
-  { name: 'openai', packages: ['openai'], protocols: ['openai'], keepsHeaders: true },
-  { name: 'groq-sdk', packages: ['groq-sdk'], protocols: ['openai'], keepsHeaders: true },
-  { name: 'ai-sdk-openai', packages: ['ai', '@ai-sdk/openai'], protocols: ['openai'], keepsHeaders: true },
-  { name: 'anthropic', packages: ['@anthropic-ai/sdk'], protocols: ['anthropic'], keepsHeaders: true },
-  { name: 'ai-sdk-anthropic', packages: ['ai', '@ai-sdk/anthropic'], protocols: ['anthropic'], keepsHeaders: true },
+  { name: 'openai', protocols: ['openai'], keepsHeaders: true },
+  { name: 'groq-sdk', protocols: ['openai'], keepsHeaders: true },
+  { name: 'ai-sdk-openai', protocols: ['openai'], keepsHeaders: true },
+  { name: 'anthropic', protocols: ['anthropic'], keepsHeaders: true },
+  { name: 'ai-sdk-anthropic', protocols: ['anthropic'], keepsHeaders: true },
   // @google/genai's ApiError keeps the status and the body (as its message), not the headers
-  { name: 'google-genai', packages: ['@google/genai'], protocols: ['gemini'], keepsHeaders: false },
-  { name: 'ai-sdk-google', packages: ['ai', '@ai-sdk/google'], protocols: ['gemini'], keepsHeaders: true },
-  { name: 'mistral', packages: ['@mistralai/mistralai'], protocols: ['mistral'], keepsHeaders: true },
-  { name: 'cohere', packages: ['cohere-ai'], protocols: ['cohere'], keepsHeaders: true },
-  { name: 'fetch', packages: [], protocols: RAW, keepsHeaders: true },
-  { name: 'axios', packages: ['axios'], protocols: RAW, keepsHeaders: true },
+  { name: 'google-genai', protocols: ['gemini'], keepsHeaders: false },
+  { name: 'ai-sdk-google', protocols: ['gemini'], keepsHeaders: true },
+  { name: 'mistral', protocols: ['mistral'], keepsHeaders: true },
+  { name: 'cohere', protocols: ['cohere'], keepsHeaders: true },
+  { name: 'fetch', protocols: RAW, keepsHeaders: true },
+  { name: 'axios', protocols: RAW, keepsHeaders: true },
 ];
 
 /** The SDK clients (not fetch/axios), for the scenarios every SDK goes through. */
