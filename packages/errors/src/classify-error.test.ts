@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -12,15 +12,8 @@ import { StorageError } from './local-errors';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { AuthenticationError, CircuitOpenError, NetworkError, ProviderUnavailableError, QuotaExceededError, RateLimitError, TimeoutError } from './provider-errors';
+import { closedPort } from '../../../test-support/net';
 
-/** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function caught(fn: () => unknown): unknown {
   try {

@@ -38,16 +38,20 @@ async function time(fn, calls) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-// warm up every path, then interleave rounds so drift affects all variants alike
-for (const fn of Object.values(variants)) await time(fn, 20_000);
-const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, fn] of Object.entries(variants)) {
-    globalThis.gc?.();
-    samples[name].push(await time(fn, CALLS));
+/** Median ns per call of each variant: every path warmed up, then rounds interleaved so drift affects all alike. */
+async function interleaved(fns, calls, warmup) {
+  for (const fn of Object.values(fns)) await time(fn, warmup);
+  const samples = Object.fromEntries(Object.keys(fns).map((name) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, fn] of Object.entries(fns)) {
+      globalThis.gc?.();
+      samples[name].push(await time(fn, calls));
+    }
   }
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
-const ns = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+
+const ns = await interleaved(variants, CALLS, 20_000);
 const bare = ns['bare await'];
 const overhead = (name) => ns[name] - bare;
 
@@ -67,15 +71,7 @@ const sdkPath = {
   'cockatiel wrap(+timeout), signal': () => cockatielTimed.execute(readsSignal, caller),
 };
 const SDK_CALLS = 20_000;
-for (const fn of Object.values(sdkPath)) await time(fn, 2_000);
-const sdkSamples = Object.fromEntries(Object.keys(sdkPath).map((name) => [name, []]));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, fn] of Object.entries(sdkPath)) {
-    globalThis.gc?.();
-    sdkSamples[name].push(await time(fn, SDK_CALLS));
-  }
-}
-const sdkNs = Object.fromEntries(Object.entries(sdkSamples).map(([name, values]) => [name, median(values)]));
+const sdkNs = await interleaved(sdkPath, SDK_CALLS, 2_000);
 console.log(`with a caller's signal and a 60 s per-attempt timeout, fn reading its signal, ${SDK_CALLS} calls x ${ROUNDS} rounds:`);
 for (const name of Object.keys(sdkPath)) console.log(`  ${name.padEnd(32)} ${sdkNs[name].toFixed(0).padStart(6)} ns/call`);
 const sdkOverhead = (name) => sdkNs[name] - sdkNs['bare await'];

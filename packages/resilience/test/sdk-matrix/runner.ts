@@ -7,7 +7,7 @@
  */
 import dns from 'node:dns';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { classifyError, fromResponse, LocalAgentError, type ClassifyContext } from '@localagent/errors';
 import { createPolicy, createResilientFetch, executeWithFallback, PolicyRegistry } from '../../dist/index.js';
 import selfsigned from 'selfsigned';
@@ -17,6 +17,7 @@ import { startCaseServer } from './cases-server';
 import { callClient, type CallOptions } from './drivers';
 import { CLIENTS, SDK_CLIENTS, type Classified, type ClientInfo, type ClientName } from './sdks';
 import { startFlakyServer, type FlakyServer, type Reply } from '../support/flaky-server';
+import { closedPort } from '../../../../test-support/net';
 
 type Results = Record<string, Classified | { error: string }>;
 
@@ -59,14 +60,6 @@ async function runCases(): Promise<Results> {
   return results;
 }
 
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The resolver, replaced: `*.invalid` fails as an unknown host would, without any DNS traffic. */
 function failInvalidHosts(): void {
