@@ -91,8 +91,13 @@ describe('per-attempt signals', () => {
 
   it("the caller's AbortSignal.timeout() running out is a TimeoutError, not an abort", async () => {
     const policy = createPolicy({ circuitBreaker: false });
+    const events: string[] = [];
+    policy.on('retry', () => events.push('retry'));
+    policy.on('giveUp', (e) => events.push(`giveUp:${e.reason}`));
     const error = await rejection(policy.execute(({ signal }) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), { signal: AbortSignal.timeout(20) }));
     expect([error.code, error.name]).toEqual(['LA_TIMEOUT', 'TimeoutError']);
+    // no retry is announced for a call whose caller has already given up
+    expect(events).toEqual(['giveUp:aborted']);
   });
 
   it('a failed attempt is unlinked from the caller signal at once', async () => {

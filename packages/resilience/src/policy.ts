@@ -1,7 +1,7 @@
 import { AbortedError, CircuitOpenError, LocalAgentError, TimeoutError, classifyError } from '@localagent/errors';
 import { BrokenCircuitError } from 'cockatiel';
 import { AttemptScope } from './attempt-scope.js';
-import { decideRetry } from './backoff.js';
+import { decideRetry, type RetryDecision } from './backoff.js';
 import { Circuit, type CircuitSnapshot } from './circuit.js';
 import { PolicyEvents, type CircuitState, type PolicyEvent, type PolicyEventName, type PolicyListener } from './events.js';
 import { instruments } from './metrics.js';
@@ -147,7 +147,9 @@ export class ResiliencePolicy implements Policy {
         const error = this.#classify(raw, signal);
         const durationMs = performance.now() - started;
         meter.attemptDuration.record(durationMs, { provider: this.provider, outcome: 'failure', 'error.code': error.code });
-        const decision = decideRetry(error, attempt, maxAttempts, this.#retry, this.#random);
+        // a caller's signal that fired (its AbortSignal.timeout() ran out) ends the call whatever the error
+        const decision: RetryDecision =
+          signal?.aborted === true ? { retry: false, reason: 'aborted', delayMs: 0 } : decideRetry(error, attempt, maxAttempts, this.#retry, this.#random);
         events.emit({ type: 'failure', provider: this.provider, attempt, delayMs: decision.delayMs, error, durationMs });
         if (!decision.retry) throw this.#giveUp(error, attempt, decision.reason, decision.delayMs);
         meter.retries.add(1, { provider: this.provider, 'error.code': error.code });
