@@ -71,9 +71,9 @@ function safeCut(text: string, from: number): number {
 }
 
 /**
- * Where to cut a run without whitespace that grew too long (minified JSON, base64): before a
- * `,"`, `,{`, `},` or `":` boundary at or before `limit` (a credential never spans one; a marker's
- * value follows `":` so the cut goes before the marker's name), else at `limit`.
+ * Where to cut a run without whitespace that grew too long (minified JSON, base64): just after the
+ * `,` of a `,"` or `,{` boundary, or the `}` of a `},` one, at or before `limit` (a JSON member, and
+ * so a marker with its value, never spans one), else at `limit`.
  */
 function forcedCut(text: string, limit: number): number {
   for (let i = limit; i > limit / 2; i--) {
