@@ -4,7 +4,7 @@ import security from 'eslint-plugin-security';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**', '**/*.d.ts', '**/src/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   security.configs.recommended,

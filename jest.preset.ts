@@ -12,6 +12,6 @@ export function packageJestConfig(dir: string, displayName: string): Config {
       '^.+\\.tsx?$': ['ts-jest', { tsconfig: `${dir}/tsconfig.json`, diagnostics: { ignoreCodes: [151002] } }],
     },
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-    collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts', '!src/**/__fixtures__/**'],
+    collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts', '!src/**/__fixtures__/**', '!src/generated/**'],
   };
 }

@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.preset';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-});
+// `@localagent/logging/config`: the config section and the lists of levels and formats, without winston
+export default libraryBuild({ index: 'src/index.ts', config: 'src/config-section.ts' });

@@ -1,14 +1,4 @@
-import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.preset';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-  // config/security_schema.yaml is embedded as text: dist/ needs no file next to it, even when an
-  // app bundles this package (the YAML file is still shipped, for editors and other tools)
-  loader: { '.yaml': 'text' },
-});
+// `@localagent/security/config`: the config section, storage and validation modes, file names, without the key store
+export default libraryBuild({ index: 'src/index.ts', config: 'src/config-section.ts' });

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryIo } from '../test/harness';
-import { CliContext, readBreakerState, resolvePaths, saveRegistry } from './context';
+import { CliContext, resolvePaths } from './context';
+import { readBreakerState, saveBreakerState as saveRegistry } from './services/breaker-state';
 
 describe('resolvePaths', () => {
   it('prefers --config-dir over LOCALAGENT_CONFIG_DIR and keeps the cache inside an explicit dir', () => {

@@ -1,19 +1,23 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- services load lazily with require(): esbuild keeps a required module unevaluated until the call, so start-up stays cheap (dynamic import() is not available under jest's CJS runtime). */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import envPaths from 'env-paths';
+import type { Command } from 'commander';
+import { CONFIG_FILE_NAME, defaultCacheDir, defaultConfigDir } from '@localagent/config';
 import type { PolicyRegistry } from '@localagent/resilience';
 import type { SecureKeyManager } from '@localagent/security';
+import { AUDIT_FILE_NAME, KEY_FILE_NAME } from '@localagent/security/config';
 import type { CliIo } from './io.js';
-import type { GlobalOptions, StorageKind } from './global-options.js';
+import type { GlobalOptions, StorageMode } from './global-options.js';
 import { isDebug } from './global-options.js';
 import { Output, isColorEnabled } from './output.js';
 import { resolveMasterPassword } from './secret-input.js';
+import type { CliConfig } from './services/config.js';
 import type { CliLogger } from './services/lazy-logger.js';
 
-export const CONFIG_FILE = 'config.yaml';
 export const BREAKER_STATE_FILE = 'breakers.json';
+
+/** Creates the run's context for the command being run (the program's global options apply). */
+export type OpenContext = (command: Command) => CliContext;
 
 /** Where things live: the config dir holds keys, config and audit log; the cache dir holds breaker state. */
 export interface CliPaths {
@@ -28,45 +32,28 @@ export interface CliPaths {
 }
 
 /**
- * `--config-dir` wins over LOCALAGENT_CONFIG_DIR, which wins over the platform default. When the
- * config dir is given explicitly the cache lives inside it (`<dir>/cache`), so one directory holds
- * a whole isolated installation (tests, demos, CI); otherwise the platform cache dir is used.
+ * `--config-dir` wins over LOCALAGENT_CONFIG_DIR, which wins over the platform default (the same
+ * rules as the packages: @localagent/config's defaultConfigDir). When the config dir is given
+ * explicitly the cache lives inside it (`<dir>/cache`), so one directory holds a whole isolated
+ * installation (tests, demos, CI); otherwise the platform cache dir is used.
  */
 export function resolvePaths(
   globals: Pick<GlobalOptions, 'configDir'>,
   env: Record<string, string | undefined>,
   platform: NodeJS.Platform = process.platform,
 ): CliPaths {
-  const explicit = globals.configDir ?? nonEmpty(env['LOCALAGENT_CONFIG_DIR']);
-  const defaults = platformDirs(env, platform);
-  const configDir = explicit ?? defaults.config;
-  const cacheDir = explicit === undefined ? defaults.cache : join(explicit, 'cache');
+  const flag = globals.configDir === '' ? undefined : globals.configDir;
+  const configDir = flag ?? defaultConfigDir(env, platform);
+  const cacheDir = defaultCacheDir(env, flag, platform);
   return {
-    explicit: explicit !== undefined,
+    explicit: flag !== undefined || (env['LOCALAGENT_CONFIG_DIR'] ?? '') !== '',
     configDir,
-    keyFile: join(configDir, 'keys.enc'),
-    configFile: join(configDir, CONFIG_FILE),
-    auditLog: join(configDir, 'audit.log'),
+    keyFile: join(configDir, KEY_FILE_NAME),
+    configFile: join(configDir, CONFIG_FILE_NAME),
+    auditLog: join(configDir, AUDIT_FILE_NAME),
     cacheDir,
     breakerState: join(cacheDir, BREAKER_STATE_FILE),
   };
-}
-
-/**
- * The same default as @localagent/security: XDG dirs read from the given env on Linux (so a test's
- * env is honoured), env-paths elsewhere.
- */
-function platformDirs(env: Record<string, string | undefined>, platform: NodeJS.Platform): { config: string; cache: string } {
-  if (platform === 'linux') {
-    const base = (name: string, fallback: string): string => join(nonEmpty(env[name]) ?? join(homedir(), fallback), 'localagent');
-    return { config: base('XDG_CONFIG_HOME', '.config'), cache: base('XDG_CACHE_HOME', '.cache') };
-  }
-  const paths = envPaths('localagent', { suffix: '' });
-  return { config: paths.config, cache: paths.cache };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
 }
 
 /**
@@ -81,6 +68,7 @@ export class CliContext {
   private keyManagerInstance: SecureKeyManager | undefined;
   private registryInstance: PolicyRegistry | undefined;
   private masterPassword: Promise<string> | undefined;
+  private loaded: { config: CliConfig } | { error: unknown } | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -93,6 +81,25 @@ export class CliContext {
 
   get env(): Record<string, string | undefined> {
     return this.io.env;
+  }
+
+  /**
+   * config.yaml, read, parsed and validated once per run (every section, the environment's
+   * overrides applied); a failure is kept too, so every later caller sees the same error.
+   */
+  config(): CliConfig {
+    if (this.loaded === undefined) {
+      const { loadCliConfig } = require('./services/config.js') as typeof import('./services/config.js');
+      try {
+        this.loaded = { config: loadCliConfig(this.paths.configFile, this.env) };
+      } catch (error) {
+        this.loaded = { error };
+      }
+      // after `loaded` is set: the logger is built from it
+      if ('config' in this.loaded) for (const warning of this.loaded.config.warnings) this.logger().warning(warning);
+    }
+    if ('error' in this.loaded) throw this.loaded.error;
+    return this.loaded.config;
   }
 
   /** One logger per run, configured from env + config.yaml + flags; always on stderr. */
@@ -114,7 +121,7 @@ export class CliContext {
   }
 
   /** One key manager per run. */
-  async keyManager(options: { storage?: StorageKind | undefined; liveCheckProvider?: string | undefined } = {}): Promise<SecureKeyManager> {
+  async keyManager(options: { storage?: StorageMode | undefined; liveCheckProvider?: string | undefined } = {}): Promise<SecureKeyManager> {
     if (this.keyManagerInstance === undefined) {
       const { createKeyManager } = require('./services/key-manager.js') as typeof import('./services/key-manager.js');
       this.keyManagerInstance = await createKeyManager(this, {
@@ -140,7 +147,8 @@ export class CliContext {
     }
     if (this.registryInstance !== undefined) {
       try {
-        saveRegistry(this.paths.breakerState, this.registryInstance);
+        const { saveBreakerState } = require('./services/breaker-state.js') as typeof import('./services/breaker-state.js');
+        saveBreakerState(this.paths.breakerState, this.registryInstance);
       } catch (error) {
         // the breaker state is a cache: losing it must not fail a command that otherwise worked
         this.logger().warning('Could not save the circuit-breaker state', { path: this.paths.breakerState, error: error as Error });
@@ -152,23 +160,5 @@ export class CliContext {
       this.loggerInstance = undefined;
     }
     if (failures.length > 0) throw failures[0];
-  }
-}
-
-/** Breaker state is small JSON; written via a temp file + rename so a crash never leaves half a file. */
-export function saveRegistry(path: string, registry: { toJSON(): unknown }): void {
-  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(registry.toJSON()), { mode: 0o600 });
-  renameSync(tmp, path);
-}
-
-/** The saved breaker state, or undefined when there is none or it is unreadable (it is only a cache). */
-export function readBreakerState(path: string): unknown {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch {
-    return undefined;
   }
 }

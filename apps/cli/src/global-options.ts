@@ -1,4 +1,6 @@
 import { maskSecrets } from '@localagent/errors';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '@localagent/logging/config';
+import { PROVIDER_NAME_PATTERN, STORAGE_MODES, VALIDATION_MODES, type StorageMode, type ValidationMode } from '@localagent/security/config';
 import { KeyInArgvError, UsageError } from './cli-errors.js';
 
 /** Options accepted by every command, before or after it. */
@@ -6,18 +8,13 @@ export interface GlobalOptions {
   configDir?: string | undefined;
   json: boolean;
   debug: boolean;
-  logLevel?: string | undefined;
-  logFormat?: string | undefined;
+  logLevel?: LogLevel | undefined;
+  logFormat?: LogFormat | undefined;
   quiet: boolean;
 }
 
-export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
-export const LOG_FORMATS = ['json', 'pretty', 'ecs', 'datadog'] as const;
-export const STORAGE_KINDS = ['auto', 'keyring', 'file'] as const;
-export const VALIDATE_MODES = ['format', 'live', 'none'] as const;
-
-export type StorageKind = (typeof STORAGE_KINDS)[number];
-export type ValidateMode = (typeof VALIDATE_MODES)[number];
+// one source per list: the packages that own them (side-effect-free subpaths: no winston, no key store)
+export { LOG_FORMATS, LOG_LEVELS, STORAGE_MODES, VALIDATION_MODES, type StorageMode, type ValidationMode };
 
 /** Checks that `value` is one of `allowed`, naming the option and the allowed values otherwise. */
 export function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
@@ -30,7 +27,6 @@ export function isDebug(flag: boolean, env: Record<string, string | undefined>):
   return flag || env['LOCALAGENT_DEBUG'] === '1' || env['LOCALAGENT_DEBUG'] === 'true';
 }
 
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 // 32+ letters and digits with no separator is a key (hex or base62), not a provider's name
 const KEY_LIKE = /^[a-z0-9]{32,}$/;
 
@@ -38,7 +34,7 @@ const KEY_LIKE = /^[a-z0-9]{32,}$/;
 export function checkProviderName(provider: string): string {
   // a key pasted where the provider goes would otherwise reach the audit log as a provider name
   if (maskSecrets(provider) !== provider || KEY_LIKE.test(provider)) throw new KeyInArgvError('<provider>');
-  if (PROVIDER_NAME.test(provider)) return provider;
+  if (PROVIDER_NAME_PATTERN.test(provider)) return provider;
   throw new UsageError({
     message: `Invalid provider name "${provider.length > 24 ? `${provider.slice(0, 4)}…` : provider}": use lowercase letters, digits, "-" and "_" (at most 64 characters).`,
     suggestion: 'Built-in names include openai, anthropic, gemini, azure-openai, mistral, groq, openrouter; run `localagent config list-keys` to see yours.',

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { run, errorDocument, usageFromCommander } from './run';
-import { saveRegistry } from './context';
+import { saveBreakerState as saveRegistry } from './services/breaker-state';
 import { CommanderError } from 'commander';
 import { baseEnv, fakeKey, memoryIo, tempConfigDir, MASTER_PASSWORD, type MemoryIoOptions } from '../test/harness';
 
@@ -156,7 +156,8 @@ describe('run: a full key session in one config dir', () => {
     expect(get.stdout).toContain('environment variable');
     const set = keep(await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: first, env: envWithOverride }));
     expect(set.code).toBe(0);
-    expect(set.stderr).toContain('OPENAI_API_KEY is set in the environment and overrides the stored key');
+    // one warning per condition: the key store's (the CLI no longer repeats it)
+    expect(set.stderr.split('OPENAI_API_KEY is set and overrides the stored OpenAI key').length).toBe(2);
     expect(list.stdout + get.stdout + set.stdout).not.toContain(override);
   });
 
@@ -373,7 +374,7 @@ describe('run: options, empty states and logging', () => {
     const dir = tempConfigDir();
     const env = baseEnv(dir, { OPENAI_API_KEY: fakeKey() });
     const loud = await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: fakeKey(), env });
-    expect(loud.stderr).toContain('overrides the stored key');
+    expect(loud.stderr).toContain('overrides the stored OpenAI key');
     const quiet = await cli(['config', 'set-key', 'openai', '--stdin', '--quiet'], { stdin: fakeKey(), env });
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');

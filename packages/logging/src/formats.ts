@@ -1,12 +1,11 @@
 import { ecsFields, ecsStringify } from '@elastic/ecs-winston-format';
 import type { ErrorRecord } from './error-record.js';
+import type { LogFormat } from './format-names.js';
 
 /** winston's (triple-beam's) key for the finished line. */
 export const MESSAGE = Symbol.for('message');
 
-export type LogFormat = 'json' | 'pretty' | 'ecs' | 'datadog';
-
-export const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty', 'ecs', 'datadog'];
+export { LOG_FORMATS, type LogFormat } from './format-names.js';
 
 /** One masked log line before it is written: the JSON format's shape. */
 export interface LogRecord {

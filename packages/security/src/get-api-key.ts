@@ -1,22 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { defaultConfigDir } from '@localagent/config';
 import { KeyNotFoundError, registerSecret } from '@localagent/errors';
-import { defaultConfigDir, type Env } from './config-dir.js';
+import { environment } from './environment.js';
 import { normalizeKey } from './key-format.js';
-import { resolveProvider, type CustomProviderConfig } from './providers.js';
+import { resolveProvider } from './providers.js';
 import { securityConfigFor, type SecureKeyManagerOptions } from './resolve-options.js';
 import { SecureKeyManager } from './secure-key-manager.js';
-
-/**
- * The providers config.yaml declares, as the manager will see them. config.yaml can declare custom
- * providers and override a built-in's variables, so it is read whenever it exists (or is named);
- * without one, nothing but an existence check touches the config directory.
- */
-function declaredProviders(options: SecureKeyManagerOptions, env: Env): Readonly<Record<string, CustomProviderConfig>> {
-  const configDir = options.configDir ?? defaultConfigDir(env);
-  if (options.configFile === undefined && !existsSync(join(configDir, 'config.yaml'))) return {};
-  return securityConfigFor(options, configDir).providers;
-}
 
 /**
  * The one call an agent makes: the provider's environment variable if set (the variables config.yaml
@@ -25,8 +13,11 @@ function declaredProviders(options: SecureKeyManagerOptions, env: Env): Readonly
  * Throws `KeyNotFoundError` whose suggestion is the exact `localagent config set-key <provider>` command.
  */
 export async function getApiKey(provider: string, options: SecureKeyManagerOptions = {}): Promise<string> {
-  const env = options.env ?? process.env;
-  const info = resolveProvider(provider, declaredProviders(options, env));
+  const env = environment(options.env);
+  // config.yaml may declare custom providers and override a built-in's variables: read it once here,
+  // and hand the result to the manager (without one, nothing else touches the config directory)
+  const config = securityConfigFor(options, options.configDir ?? defaultConfigDir(env), env, options.logger);
+  const info = resolveProvider(provider, config.providers);
   for (const name of info.envVars) {
     const value = env[name];
     if (value !== undefined && normalizeKey(value) !== '') {
@@ -35,7 +26,7 @@ export async function getApiKey(provider: string, options: SecureKeyManagerOptio
       return key;
     }
   }
-  const manager = await SecureKeyManager.create(options);
+  const manager = await SecureKeyManager.create({ ...options, env, config });
   try {
     const key = await manager.retrieveKey(info.name);
     if (key === undefined) {

@@ -1,7 +1,7 @@
 import { ConfigurationError, fromHttpResponse } from '@localagent/errors';
 import { createPolicy } from '@localagent/resilience';
 import { baseUrlEnvVar, type ProviderInfo } from './providers.js';
-import type { Env } from './config-dir.js';
+import type { Env } from '@localagent/config';
 
 export interface LiveCheckOptions {
   provider: ProviderInfo;

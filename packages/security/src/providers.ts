@@ -1,4 +1,7 @@
 import { ConfigurationError } from '@localagent/errors';
+import { PROVIDER_NAME_PATTERN, isValidProviderName } from './provider-name.js';
+
+export { isValidProviderName };
 
 /** How a provider's live check sends the key. */
 export type ProviderAuthScheme = 'bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key';
@@ -23,7 +26,6 @@ export interface ProviderInfo {
   readonly auth: ProviderAuthScheme;
 }
 
-const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 function provider(info: Omit<ProviderInfo, 'liveCheckPath' | 'auth' | 'publicPrefixes'> & Partial<ProviderInfo>): ProviderInfo {
   return Object.freeze({ liveCheckPath: '/models', auth: 'bearer' as const, publicPrefixes: [], ...info });
@@ -148,14 +150,11 @@ export interface CustomProviderConfig {
   auth?: ProviderAuthScheme | undefined;
 }
 
-export function isValidProviderName(name: string): boolean {
-  return NAME.test(name);
-}
 
 export function assertProviderName(name: string): void {
   if (typeof name !== 'string' || !isValidProviderName(name)) {
     throw new ConfigurationError({
-      message: `Invalid provider name: it must match ${NAME.source} (lower-case letters, digits, '-' and '_', at most 64 characters).`,
+      message: `Invalid provider name: it must match ${PROVIDER_NAME_PATTERN.source} (lower-case letters, digits, '-' and '_', at most 64 characters).`,
       details: { allowed: Object.keys(PROVIDERS) },
       suggestion: `Use a built-in provider (${Object.keys(PROVIDERS).join(', ')}) or a custom name such as \`my-provider\`.`,
     });

@@ -1,12 +1,14 @@
 import { join } from 'node:path';
+import { CONFIG_FILE_NAME, defaultConfigDir, loadConfig, type Env } from '@localagent/config';
 import { ConfigurationError } from '@localagent/errors';
-import { defaultConfigDir, type Env } from './config-dir.js';
+import { securityConfigSection, storageModeOf, type SecurityConfig } from './config-section.js';
 import { EncryptionService, type Secret } from './encryption-service.js';
+import { environment } from './environment.js';
 import type { KeyringBackend, KeyringDriverName } from './keyring/backend.js';
 import { stderrLogger, type SecurityLogger } from './logger.js';
-import { loadSecurityConfigSync, validateSecurityConfig, type SecurityConfig } from './security-config.js';
+import { AUDIT_FILE_NAME, KEY_FILE_NAME, STORAGE_MODES, type StorageMode } from './option-names.js';
 
-export type StorageMode = 'auto' | 'keyring' | 'file';
+export type { StorageMode };
 export type MasterPasswordSource = Secret | (() => Secret | Promise<Secret>);
 
 export interface SecureKeyManagerOptions {
@@ -26,6 +28,8 @@ export interface SecureKeyManagerOptions {
   logger?: SecurityLogger | undefined;
   /** Append every action to audit.log (default: config.yaml's `security.audit.enabled`, else true). */
   audit?: boolean | undefined;
+  /** The `security:` section, already loaded (with `loadConfig` from @localagent/config, once for every section); config.yaml is then not read. */
+  config?: SecurityConfig | undefined;
   /** Path of config.yaml (default: `<configDir>/config.yaml` when it exists); `false` skips the file. */
   configFile?: string | false | undefined;
   /** Overrides config.yaml's `security.encryption` for new files. */
@@ -57,31 +61,22 @@ export interface ResolvedOptions {
   now: () => Date;
 }
 
-export const KEY_FILE_NAME = 'keys.enc';
-export const AUDIT_FILE_NAME = 'audit.log';
-const STORAGE_MODES: readonly StorageMode[] = ['auto', 'keyring', 'file'];
-
-function storageFromEnv(value: string | undefined): StorageMode | undefined {
-  if (value === undefined || value === '') return undefined;
-  if ((STORAGE_MODES as readonly string[]).includes(value)) return value as StorageMode;
-  throw new ConfigurationError({
-    message: `LOCALAGENT_STORAGE must be one of: ${STORAGE_MODES.join(', ')}.`,
-    details: { variable: 'LOCALAGENT_STORAGE', allowed: [...STORAGE_MODES] },
-  });
-}
-
-function storageFromConfig(config: SecurityConfig): StorageMode {
-  if (config.storage.primary === 'encrypted_file') return 'file';
-  return config.storage.fallback === 'none' ? 'keyring' : 'auto';
-}
-
 /**
- * The validated `security:` section the options select: none with `configFile: false`, the named
- * file (which must exist), else `<configDir>/config.yaml` when it exists, else the defaults.
+ * The `security:` section the options select, loaded once: the one given (`config`, already loaded
+ * by the caller with the other sections), else `configFile` (which must exist), else
+ * `<configDir>/config.yaml` when it exists, else the defaults; with `configFile: false` no file is
+ * read. The environment's overrides (LOCALAGENT_STORAGE) apply in every case but the first.
  */
-export function securityConfigFor(options: SecureKeyManagerOptions, configDir: string): SecurityConfig {
-  if (options.configFile === false) return validateSecurityConfig(undefined);
-  return loadSecurityConfigSync(options.configFile ?? join(configDir, 'config.yaml'), { optional: options.configFile === undefined });
+export function securityConfigFor(options: SecureKeyManagerOptions, configDir: string, env: Env, logger?: SecurityLogger): SecurityConfig {
+  if (options.config !== undefined) return options.config;
+  const loaded = loadConfig({
+    file: options.configFile === false ? undefined : (options.configFile ?? join(configDir, CONFIG_FILE_NAME)),
+    optional: options.configFile === undefined,
+    env,
+    sections: { security: securityConfigSection },
+  });
+  for (const warning of loaded.warnings) logger?.debug?.(warning);
+  return loaded.sections.security;
 }
 
 /**
@@ -89,10 +84,11 @@ export function securityConfigFor(options: SecureKeyManagerOptions, configDir: s
  * config.yaml, which wins over the defaults.
  */
 export function resolveOptions(options: SecureKeyManagerOptions): ResolvedOptions {
-  const env = options.env ?? process.env;
+  const env = environment(options.env);
   const configDir = options.configDir ?? defaultConfigDir(env);
-  const config = securityConfigFor(options, configDir);
-  const storage = options.storage ?? storageFromEnv(env['LOCALAGENT_STORAGE']) ?? storageFromConfig(config);
+  const logger = options.logger ?? stderrLogger;
+  const config = securityConfigFor(options, configDir, env, logger);
+  const storage = options.storage ?? storageModeOf(config);
   if (!STORAGE_MODES.includes(storage)) {
     throw new ConfigurationError({ message: `storage must be one of: ${STORAGE_MODES.join(', ')}.`, details: { allowed: [...STORAGE_MODES] } });
   }
@@ -110,7 +106,7 @@ export function resolveOptions(options: SecureKeyManagerOptions): ResolvedOption
     keyringTimeoutMs: config.keyring.timeout_ms,
     keyringBackend: options.keyringBackend,
     masterPassword: options.masterPassword ?? (envPassword !== undefined && envPassword !== '' ? envPassword : undefined),
-    logger: options.logger ?? stderrLogger,
+    logger,
     audit: options.audit ?? config.audit.enabled,
     config,
     encryption,

@@ -15,13 +15,15 @@ import { reasonText } from './keyring/reasons.js';
 import { checkKeyLive } from './live-check.js';
 import { describePath, DIR_MODE, FILE_MODE, type PermissionReport } from './permissions.js';
 import { isValidProviderName, PROVIDERS, resolveProvider, type ProviderInfo } from './providers.js';
-import { resolveOptions, type ResolvedOptions, type SecureKeyManagerOptions, type StorageMode } from './resolve-options.js';
+import { VALIDATION_MODES, type StorageMode, type ValidationMode } from './option-names.js';
+import { resolveOptions, type ResolvedOptions, type SecureKeyManagerOptions } from './resolve-options.js';
+
+export type { ValidationMode };
 
 /** The keyring service name every key is stored under; the account is the provider name. */
 export const KEYRING_SERVICE = 'localagent';
 
 export type KeySource = 'env' | 'keyring' | 'file';
-export type ValidationMode = 'format' | 'live' | 'none';
 
 export interface StoreKeyOptions {
   /** `format` (default): generic checks and the provider's key format; `live`: also ask the provider; `none`: generic checks only. */
@@ -273,8 +275,8 @@ export class SecureKeyManager {
   }
 
   async #validated(info: ProviderInfo, key: string, mode: ValidationMode = 'format'): Promise<string> {
-    if (!['format', 'live', 'none'].includes(mode)) {
-      throw new ConfigurationError({ message: 'validate must be one of: format, live, none.', details: { allowed: ['format', 'live', 'none'] } });
+    if (!VALIDATION_MODES.includes(mode)) {
+      throw new ConfigurationError({ message: `validate must be one of: ${VALIDATION_MODES.join(', ')}.`, details: { allowed: [...VALIDATION_MODES] } });
     }
     // `none` still applies the generic checks: an empty or multi-line key is never worth storing
     const normalized = checkKey(info, key, mode !== 'none');

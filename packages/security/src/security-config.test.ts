@@ -4,7 +4,6 @@ import { parse } from 'yaml';
 import { ConfigurationError } from '@localagent/errors';
 import { removeDir, tempDir } from '../test/support/fixtures';
 import { loadSecurityConfig, SECURITY_SCHEMA, validateSecurityConfig } from './security-config';
-import { defaultConfigDir } from './config-dir';
 
 const DEFAULTS = {
   encryption: { algorithm: 'AES-256-GCM', key_derivation: 'PBKDF2', iterations: 600_000 },
@@ -67,9 +66,9 @@ describe('loadSecurityConfig', () => {
     const message = (error as Error).message;
     expect(message).toContain('security.encryption.iterations must be >= 100000');
     expect(message).toContain('security.encryption.key_derivation must be one of: PBKDF2, scrypt');
-    expect(message).toContain('security.encryption has an unknown field "colour"');
+    expect(message).toContain('security.encryption.colour is not a known field; known fields: algorithm, key_derivation, iterations');
     expect(message).toContain('security.storage.primary must be one of: keyring, encrypted_file');
-    expect(message).toContain('security.providers has an invalid provider name "Bad Name"');
+    expect(message).toContain('security.providers has an invalid name "Bad Name"');
     expect(message).toContain('security.providers.ok.auth must be one of: bearer, x-api-key, x-goog-api-key, api-key');
     expect((error as ConfigurationError).details['problems']).toHaveLength(6);
   });
@@ -92,14 +91,5 @@ describe('loadSecurityConfig', () => {
       if (saved === undefined) delete process.env['LOCALAGENT_CONFIG_DIR'];
       else process.env['LOCALAGENT_CONFIG_DIR'] = saved;
     }
-  });
-});
-
-describe('defaultConfigDir', () => {
-  it('prefers LOCALAGENT_CONFIG_DIR, then XDG_CONFIG_HOME on Linux, then the platform directory', () => {
-    expect(defaultConfigDir({ LOCALAGENT_CONFIG_DIR: '/x' })).toBe('/x');
-    expect(defaultConfigDir({ XDG_CONFIG_HOME: '/xdg' }, 'linux')).toBe(join('/xdg', 'localagent'));
-    expect(defaultConfigDir({}, 'linux')).toMatch(/\.config[/\\]localagent$/);
-    expect(defaultConfigDir({}, 'darwin')).toMatch(/localagent/);
   });
 });

@@ -1,10 +1,11 @@
 import { createResilientFetch } from '@localagent/resilience';
 import { SecureKeyManager } from '@localagent/security';
+import { storageModeOf } from '@localagent/security/config';
 import type { CliContext } from '../context.js';
-import type { StorageKind } from '../global-options.js';
+import type { StorageMode } from '../global-options.js';
 
 export interface KeyManagerOptions {
-  storage: StorageKind | undefined;
+  storage: StorageMode | undefined;
   /** The provider whose key a `--validate live` check will call: its requests go through the registry's policy. */
   liveCheckProvider: string | undefined;
   masterPassword: () => Promise<string>;
@@ -16,9 +17,11 @@ export interface KeyManagerOptions {
  */
 export async function createKeyManager(ctx: CliContext, options: KeyManagerOptions): Promise<SecureKeyManager> {
   const logger = ctx.logger();
-  logger.debug('opening the key store', { configDir: ctx.paths.configDir, storage: options.storage ?? ctx.env['LOCALAGENT_STORAGE'] ?? 'auto' });
+  const config = ctx.config().sections.security;
+  logger.debug('opening the key store', { configDir: ctx.paths.configDir, storage: options.storage ?? storageModeOf(config) });
   return SecureKeyManager.create({
     configDir: ctx.paths.configDir,
+    config,
     ...(options.storage === undefined ? {} : { storage: options.storage }),
     env: ctx.env,
     logger,

@@ -1,9 +1,8 @@
-import type { Logger, LogLevel, LogMeta } from '@localagent/logging';
+import type { Logger, LogMeta } from '@localagent/logging';
+import { SEVERITY, type LogLevel } from '@localagent/logging/config';
 
 /** The part of a Logger the CLI and the packages it wires use. */
 export type CliLogger = Pick<Logger, 'debug' | 'info' | 'warning' | 'error' | 'critical' | 'isLevelEnabled' | 'close'>;
-
-const SEVERITY: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warning: 2, error: 3, critical: 4 };
 
 /**
  * A logger that builds the real one (winston and its transports) on the first line that will be

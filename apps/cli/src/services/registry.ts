@@ -1,6 +1,6 @@
 import { PolicyRegistry } from '@localagent/resilience';
 import type { CliLogger } from './lazy-logger.js';
-import { readBreakerState } from '../context.js';
+import { readBreakerState } from './breaker-state.js';
 
 /**
  * A CLI run lasts seconds, so an in-memory breaker would never open: its state is restored from the

@@ -1,13 +1,13 @@
 import type { CliContext } from '../../context.js';
-import type { ValidateMode } from '../../global-options.js';
+import type { ValidationMode } from '../../global-options.js';
 import { readKey } from '../../secret-input.js';
 import { describeSource } from './describe.js';
-import { storedKeyInfo, warnAboutEnvOverride } from './key-info.js';
+import { storedKeyInfo } from './key-info.js';
 
 export interface RotateKeyArgs {
   provider: string;
   stdin: boolean;
-  validate: ValidateMode;
+  validate: ValidationMode;
 }
 
 /** `localagent config rotate-key <provider>`: the new key is validated first, then replaces the old one everywhere. */
@@ -18,7 +18,6 @@ export async function rotateKey(ctx: CliContext, args: RotateKeyArgs): Promise<v
   if (args.validate === 'live') ctx.output.notice(`Checking the new key with ${args.provider} before replacing the old one…`);
   await manager.rotateKey(args.provider, key, { validate: args.validate });
   const info = await storedKeyInfo(manager, args.provider);
-  warnAboutEnvOverride(ctx, args.provider);
   ctx.output.result(
     `Rotated the ${args.provider} key: ${before?.fingerprint ?? 'old key'} → ${info.fingerprint} (${describeSource(info.source)}).`,
     {

@@ -1,14 +1,14 @@
 import type { CliContext } from '../../context.js';
-import type { StorageKind, ValidateMode } from '../../global-options.js';
+import type { StorageMode, ValidationMode } from '../../global-options.js';
 import { readKey } from '../../secret-input.js';
 import { describeSource } from './describe.js';
-import { storedKeyInfo, warnAboutEnvOverride } from './key-info.js';
+import { storedKeyInfo } from './key-info.js';
 
 export interface SetKeyArgs {
   provider: string;
   stdin: boolean;
-  validate: ValidateMode;
-  storage: StorageKind | undefined;
+  validate: ValidationMode;
+  storage: StorageMode | undefined;
 }
 
 /** `localagent config set-key <provider>`: key from the prompt or stdin, validated, stored, audited. */
@@ -18,7 +18,6 @@ export async function setKey(ctx: CliContext, args: SetKeyArgs): Promise<void> {
   if (args.validate === 'live') ctx.output.notice(`Checking the key with ${args.provider} before storing it…`);
   await manager.storeKey(args.provider, key, { validate: args.validate });
   const info = await storedKeyInfo(manager, args.provider);
-  warnAboutEnvOverride(ctx, args.provider);
   ctx.output.result(`Stored the ${args.provider} key (${info.fingerprint}) in the ${describeSource(info.source)}.`, {
     provider: args.provider,
     stored: true,

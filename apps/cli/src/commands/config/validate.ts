@@ -1,43 +1,35 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { existsSync } from 'node:fs';
 import { ConfigurationError, LocalAgentError } from '@localagent/errors';
-import { loadLoggingConfig } from '@localagent/logging';
-import { loadSecurityConfig } from '@localagent/security';
 import type { CliContext } from '../../context.js';
 
 export interface ConfigCheck {
   file: string;
   exists: boolean;
   problems: string[];
+  warnings: string[];
 }
 
-/** Parses config.yaml and checks its `logging` and `security` sections against their schemas; never throws. */
-export async function checkConfigFile(file: string): Promise<ConfigCheck> {
-  if (!existsSync(file)) return { file, exists: false, problems: [] };
-  const document = parseDocument(readFileSync(file, 'utf8'));
-  if (document.errors.length > 0) {
-    return { file, exists: true, problems: document.errors.map((error) => `YAML syntax: ${error.message.split('\n')[0] ?? ''}`) };
-  }
-  const problems: string[] = [];
-  const collect = (section: string, error: unknown): void => {
-    problems.push(`${section}: ${LocalAgentError.isInstance(error) || error instanceof Error ? error.message : String(error)}`);
-  };
+/**
+ * The run's config load (config.yaml and the environment's overrides), as a report that never
+ * throws: every problem the loader listed, and its warnings (old field names, unknown sections).
+ */
+export function checkConfig(ctx: Pick<CliContext, 'config' | 'paths'>): ConfigCheck {
+  const file = ctx.paths.configFile;
   try {
-    await loadLoggingConfig({ env: {}, file });
+    const loaded = ctx.config();
+    return { file, exists: loaded.exists, problems: [], warnings: loaded.warnings };
   } catch (error) {
-    collect('logging', error);
+    const details = LocalAgentError.isInstance(error) ? error.details : undefined;
+    const listed = (details?.['problems'] as Array<string | { message: string }> | undefined) ?? [];
+    const problems = listed.length > 0 ? listed.map((p) => (typeof p === 'string' ? p : p.message)) : [error instanceof Error ? error.message : String(error)];
+    const syntax = ConfigurationError.isInstance(error) && error.message.includes('not valid YAML');
+    return { file, exists: existsSync(file), problems: syntax ? problems.map((p) => `YAML syntax: ${p}`) : problems, warnings: [] };
   }
-  try {
-    await loadSecurityConfig(file);
-  } catch (error) {
-    collect('security', error);
-  }
-  return { file, exists: true, problems };
 }
 
 /** `localagent config validate`: exit 0 when valid (or absent: defaults apply), 3 with every problem otherwise. */
 export async function validateConfig(ctx: CliContext): Promise<void> {
-  const check = await checkConfigFile(ctx.paths.configFile);
+  const check = checkConfig(ctx);
   if (check.problems.length > 0) {
     throw new ConfigurationError({
       message: `${check.file} is invalid:\n  - ${check.problems.join('\n  - ')}`,
@@ -46,5 +38,5 @@ export async function validateConfig(ctx: CliContext): Promise<void> {
     });
   }
   const human = check.exists ? `${check.file} is valid (logging and security sections).` : `No config file at ${check.file}; the defaults apply.`;
-  ctx.output.result(human, { file: check.file, exists: check.exists, valid: true, problems: [] });
+  ctx.output.result(human, { file: check.file, exists: check.exists, valid: true, problems: [], warnings: check.warnings });
 }

@@ -1,8 +1,9 @@
 import { LocalAgentError } from '@localagent/errors';
 import { cliLogLevel, loggingOptions } from '../../services/logger.js';
 import { PROVIDERS, verifyAuditLog, type SecurityStatus } from '@localagent/security';
-import { readBreakerState, type CliContext } from '../../context.js';
-import { checkConfigFile } from '../config/validate.js';
+import type { CliContext } from '../../context.js';
+import { readBreakerState } from '../../services/breaker-state.js';
+import { checkConfig } from '../config/validate.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -93,7 +94,7 @@ function breakerCheck(ctx: CliContext): Check {
 
 /** `localagent doctor`: every check, its status and a detail; exit 0 (problems are reported, not thrown). */
 export async function doctor(ctx: CliContext): Promise<void> {
-  const config = await checkConfigFile(ctx.paths.configFile);
+  const config = checkConfig(ctx);
   const checks: Check[] = [
     { name: 'node', status: 'ok', detail: process.version },
     {
@@ -103,7 +104,10 @@ export async function doctor(ctx: CliContext): Promise<void> {
     },
     loggingCheck(ctx),
   ];
-  const security = config.problems.length > 0 ? { checks: [], status: undefined } : await securityChecks(ctx);
+  const security =
+    config.problems.length > 0
+      ? { checks: [{ name: 'key store', status: 'fail' as const, detail: 'not opened: the configuration above is invalid' }], status: undefined }
+      : await securityChecks(ctx);
   checks.push(...security.checks, await auditCheck(ctx, security.status?.auditLog.enabled), overridesCheck(ctx), breakerCheck(ctx));
   const ok = checks.every((check) => check.status !== 'fail');
   const width = Math.max(...checks.map((check) => check.name.length));

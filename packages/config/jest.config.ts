@@ -1,0 +1,3 @@
+import { packageJestConfig } from '../../jest.preset';
+
+export default packageJestConfig(__dirname, 'config');

@@ -1,0 +1,64 @@
+import type { ConfigSection, EnvOverride, SectionSchema, SectionValidator } from '@localagent/config';
+import { schema, validate } from './generated/config-validator.js';
+import { STORAGE_MODES, type StorageMode } from './option-names.js';
+import type { CustomProviderConfig } from './providers.js';
+
+export {
+  AUDIT_FILE_NAME,
+  KEY_FILE_NAME,
+  STORAGE_MODES,
+  VALIDATION_MODES,
+  type StorageMode,
+  type ValidationMode,
+} from './option-names.js';
+export { PROVIDER_NAME_PATTERN, isValidProviderName } from './provider-name.js';
+
+/** The validated `security:` section of config.yaml, defaults applied. */
+export interface SecurityConfig {
+  encryption: { algorithm: 'AES-256-GCM'; key_derivation: 'PBKDF2' | 'scrypt'; iterations: number };
+  storage: { primary: 'keyring' | 'encrypted_file'; fallback: 'encrypted_file' | 'none' };
+  keyring: { driver: 'napi' | 'keytar'; timeout_ms: number };
+  audit: { enabled: boolean };
+  providers: Record<string, CustomProviderConfig>;
+}
+
+/**
+ * The schema shipped as config/security_schema.yaml, parsed at build time by
+ * scripts/compile-validators.ts (with the validator beside it), so no YAML is parsed at start-up.
+ */
+export const SECURITY_SCHEMA: Readonly<Record<string, unknown>> = schema as Record<string, unknown>;
+
+const STORAGE_SECTION: Readonly<Record<StorageMode, SecurityConfig['storage']>> = {
+  auto: { primary: 'keyring', fallback: 'encrypted_file' },
+  keyring: { primary: 'keyring', fallback: 'none' },
+  file: { primary: 'encrypted_file', fallback: 'encrypted_file' },
+};
+
+/** The security section's reading of a storage mode (the inverse of STORAGE_SECTION). */
+export function storageModeOf(config: SecurityConfig): StorageMode {
+  if (config.storage.primary === 'encrypted_file') return 'file';
+  return config.storage.fallback === 'none' ? 'keyring' : 'auto';
+}
+
+/** LOCALAGENT_STORAGE (auto, keyring, file) wins over `security.storage`. */
+const SECURITY_ENV: readonly EnvOverride[] = [
+  {
+    variable: 'LOCALAGENT_STORAGE',
+    allowed: STORAGE_MODES,
+    apply: (section, value) => {
+      section['storage'] = { ...STORAGE_SECTION[value as StorageMode] };
+      return 'storage';
+    },
+  },
+];
+
+/** The `security:` section of config.yaml, for `loadConfig` from @localagent/config. */
+export const securityConfigSection: ConfigSection<SecurityConfig> = {
+  schema: schema as SectionSchema,
+  validate: validate as SectionValidator,
+  allowed: {
+    'providers': "custom providers keyed by name: lower-case letters, digits, '-' and '_'",
+  },
+  env: SECURITY_ENV,
+  resolve: (section) => section as unknown as SecurityConfig,
+};
