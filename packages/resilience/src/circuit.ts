@@ -1,17 +1,12 @@
 import { AbortedError, LocalAgentError } from '@localagent/errors';
-import {
-  CircuitState as CockatielState,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  handleWhen,
-  type CircuitBreakerPolicy,
-  type IBackoff,
-  type IHalfOpenAfterBackoffContext,
-} from 'cockatiel';
-import type { ResolvedCircuitBreakerOptions } from './options.js';
 import type { CircuitState } from './events.js';
+import type { ResolvedCircuitBreakerOptions } from './options.js';
+import { abortReason } from './sleep.js';
 
-/** A breaker's persisted state. `openedAt` is wall-clock epoch ms, so another process can restore it. */
+/**
+ * A breaker's state as a plain, serialisable object: what `PolicyRegistry.toJSON()` saves per provider.
+ * `openedAt` is wall-clock epoch ms, so another process can restore it.
+ */
 export interface CircuitSnapshot {
   state: CircuitState;
   consecutiveFailures: number;
@@ -19,11 +14,10 @@ export interface CircuitSnapshot {
   openedAt?: number;
 }
 
-/** cockatiel's serialised breaker state (`toJSON()` / `initialState`), as 3.2 writes it. */
-interface CockatielSaved {
-  ownState: { value: CockatielState; openedAt?: number; attemptNo?: number };
-  breakerState: number;
-}
+/** The state the Circuit runs on; `half-open` means this process has a probe in flight. */
+type CircuitRecord =
+  | { state: 'closed' | 'half-open'; consecutiveFailures: number }
+  | { state: 'open'; consecutiveFailures: number; openedAt: number };
 
 export interface CircuitHooks {
   onBreak(error: unknown): void;
@@ -31,105 +25,144 @@ export interface CircuitHooks {
   onReset(): void;
 }
 
+/** How `Circuit.execute` rejects a call the open circuit refused; the Policy turns it into a CircuitOpenError. */
+export class CircuitRejection extends Error {
+  constructor() {
+    super('The circuit is open');
+  }
+}
+
+const ignore = (): void => undefined;
+
 /**
- * One provider's breaker: cockatiel's CircuitBreakerPolicy with a ConsecutiveBreaker, wrapped to fix
- * what it cannot express:
- * - the breaker sees one logical call (all its retries) as one result (cockatiel's `wrap(retry, breaker)`
- *   counts every attempt, cockatiel issue #85): the Policy runs its retry loop inside `execute`;
- * - an aborted half-open probe keeps the circuit open (cockatiel treats any unhandled error in the probe
- *   as "failed successfully" and closes the circuit, though an abort says nothing about the provider);
- * - an injectable wall clock (cockatiel reads `Date.now()`): we keep `openedAt` on our clock and hand
- *   cockatiel a half-open "backoff" whose duration says "not yet" (+Infinity) or "now" (-Infinity);
- * - `retryAfterMs` (time left until half-open) and `'half-open'` as soon as a probe is due.
+ * One provider's circuit breaker. Ours rather than cockatiel's CircuitBreakerPolicy, which needed a
+ * hack for each of: one logical call (all its retries) counting as one result (cockatiel #85), an
+ * aborted probe keeping the circuit open, our injectable clock (it reads `Date.now()`), and restoring
+ * state saved by another process (its private `toJSON()` format).
+ *
+ * closed → `failureThreshold` consecutive failed calls → open → `recoveryTimeoutMs` later (our clock)
+ * the next call is the single probe (half-open); calls arriving meanwhile wait for its outcome → probe
+ * succeeds, or fails with an error that does not count (the provider answered): closed; probe fails
+ * or is aborted: open again for another `recoveryTimeoutMs`.
  */
 export class Circuit {
-  readonly #breaker: CircuitBreakerPolicy;
+  readonly #options: ResolvedCircuitBreakerOptions;
+  readonly #hooks: CircuitHooks;
   readonly #now: () => number;
-  /** When the circuit last opened, on our clock (epoch ms); persisted so a later process can restore it. */
-  #openedAt = 0;
+  #record: CircuitRecord;
+  /** Settles when the probe in flight ends (half-open only). */
+  #probeSettled: Promise<void> = Promise.resolve();
 
-  constructor(
-    readonly options: ResolvedCircuitBreakerOptions,
-    hooks: CircuitHooks,
-    now: () => number,
-    initial?: CircuitSnapshot,
-  ) {
+  constructor(options: ResolvedCircuitBreakerOptions, hooks: CircuitHooks, now: () => number, initial?: CircuitSnapshot) {
+    this.#options = options;
+    this.#hooks = hooks;
     this.#now = now;
-    const counts = (error: unknown): boolean =>
-      LocalAgentError.isInstance(error) &&
-      (options.isFailure(error) || (AbortedError.isInstance(error) && this.#breaker.state === CockatielState.HalfOpen));
-    // cockatiel half-opens once `Date.now() - itsOpenedAt >= duration`: ±Infinity makes our clock decide
-    const due = (): boolean => this.retryAfterMs() === 0;
-    const halfOpenWhenDue: IBackoff<IHalfOpenAfterBackoffContext> = {
-      get duration() {
-        return due() ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-      },
-      next: () => halfOpenWhenDue,
-    };
-    if (initial !== undefined && initial.state !== 'closed') {
-      // a probe in flight when the state was saved is due again at once (cockatiel saves it the same way)
-      this.#openedAt = initial.state === 'half-open' ? 0 : Math.min(initial.openedAt ?? 0, now());
-    }
-    this.#breaker = circuitBreaker(handleWhen(counts), {
-      breaker: new ConsecutiveBreaker(options.failureThreshold),
-      halfOpenAfter: halfOpenWhenDue,
-      initialState: initial === undefined ? undefined : toCockatiel(initial, this.#openedAt),
-    });
-    this.#breaker.onBreak((reason) => {
-      this.#openedAt = this.#now();
-      hooks.onBreak('error' in reason ? reason.error : undefined);
-    });
-    this.#breaker.onHalfOpen(() => hooks.onHalfOpen());
-    this.#breaker.onReset(() => hooks.onReset());
+    this.#record = restore(initial, now);
   }
 
   get state(): CircuitState {
-    switch (this.#breaker.state) {
-      case CockatielState.Closed:
-        return 'closed';
-      case CockatielState.HalfOpen:
-        return 'half-open';
-      default:
-        return this.retryAfterMs() > 0 ? 'open' : 'half-open';
-    }
-  }
-
-  /** True when the circuit is open and its recovery time has passed: the next call is the probe. */
-  isProbeDue(): boolean {
-    return this.#breaker.state === CockatielState.Open && this.retryAfterMs() === 0;
+    const state = this.#record.state;
+    return state === 'open' && this.retryAfterMs() === 0 ? 'half-open' : state;
   }
 
   /** True while calls must fail fast (open, recovery time not over). */
   isRejecting(): boolean {
-    return this.#breaker.state === CockatielState.Open && this.retryAfterMs() > 0;
+    return this.#record.state === 'open' && this.retryAfterMs() > 0;
   }
 
   /** Time left until the circuit half-opens; 0 unless it is open. An `openedAt` in the future counts as now. */
   retryAfterMs(): number {
-    if (this.#breaker.state !== CockatielState.Open) return 0;
+    const record = this.#record;
+    if (record.state !== 'open') return 0;
     const now = this.#now();
-    return Math.max(0, Math.min(this.#openedAt, now) + this.options.recoveryTimeoutMs - now);
+    return Math.max(0, Math.min(record.openedAt, now) + this.#options.recoveryTimeoutMs - now);
   }
 
-  execute<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    return this.#breaker.execute(fn, signal);
+  /**
+   * Runs `run` (one logical call: `isProbe` says it is the half-open probe) if the circuit lets it
+   * through, and counts its result. Rejects with `run`'s error, a CircuitRejection while open, or the
+   * signal's reason when the caller aborted while waiting for a probe that then closed the circuit.
+   */
+  execute<T>(run: (isProbe: boolean) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    switch (this.#record.state) {
+      case 'closed':
+        return run(false).then(this.#succeeded, this.#failed);
+      case 'half-open':
+        return this.#afterProbe(this.#probeSettled, run, signal);
+      default:
+        return this.retryAfterMs() > 0 ? Promise.reject(new CircuitRejection()) : this.#probe(run);
+    }
   }
 
   snapshot(): CircuitSnapshot {
-    const consecutiveFailures = (this.#breaker.toJSON() as CockatielSaved).breakerState;
-    switch (this.#breaker.state) {
-      case CockatielState.HalfOpen:
-        return { state: 'half-open', consecutiveFailures };
-      case CockatielState.Open:
-        return { state: 'open', consecutiveFailures, openedAt: this.#openedAt };
-      default:
-        return { state: 'closed', consecutiveFailures };
+    return { ...this.#record };
+  }
+
+  // Results of calls let through while closed count only if the circuit is still closed when they
+  // end: once it opened, a late success must not close it and a late failure must not reopen it.
+  readonly #succeeded = <T>(value: T): T => {
+    if (this.#record.state === 'closed') this.#record.consecutiveFailures = 0;
+    return value;
+  };
+
+  readonly #failed = (error: unknown): never => {
+    const record = this.#record;
+    if (record.state === 'closed' && this.#counts(error)) {
+      record.consecutiveFailures++;
+      if (record.consecutiveFailures >= this.#options.failureThreshold) this.#open(error);
     }
+    throw error;
+  };
+
+  #probe<T>(run: (isProbe: boolean) => Promise<T>): Promise<T> {
+    this.#record = { state: 'half-open', consecutiveFailures: this.#record.consecutiveFailures };
+    this.#hooks.onHalfOpen();
+    const probe = run(true).then(
+      (value) => {
+        this.#close();
+        return value;
+      },
+      (error: unknown) => {
+        // an abort says nothing about the provider, but it is no proof of health either
+        if (this.#counts(error) || AbortedError.isInstance(error)) {
+          this.#record.consecutiveFailures++;
+          this.#open(error);
+        } else {
+          this.#close();
+        }
+        throw error;
+      },
+    );
+    this.#probeSettled = probe.then(ignore, ignore);
+    return probe;
+  }
+
+  async #afterProbe<T>(probeSettled: Promise<void>, run: (isProbe: boolean) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    await probeSettled;
+    // a caller that aborted meanwhile is not run: it gets the abort if the probe closed the circuit
+    if (signal?.aborted === true) throw this.#record.state === 'closed' ? abortReason(signal) : new CircuitRejection();
+    return this.execute(run, signal);
+  }
+
+  #counts(error: unknown): boolean {
+    return LocalAgentError.isInstance(error) && this.#options.isFailure(error);
+  }
+
+  #open(error: unknown): void {
+    this.#record = { state: 'open', consecutiveFailures: this.#record.consecutiveFailures, openedAt: this.#now() };
+    this.#hooks.onBreak(error);
+  }
+
+  #close(): void {
+    this.#record = { state: 'closed', consecutiveFailures: 0 };
+    this.#hooks.onReset();
   }
 }
 
-function toCockatiel(snapshot: CircuitSnapshot, openedAt: number): CockatielSaved {
-  if (snapshot.state === 'closed') return { ownState: { value: CockatielState.Closed }, breakerState: snapshot.consecutiveFailures };
-  // cockatiel's own openedAt no longer matters: the half-open backoff above consults our clock
-  return { ownState: { value: CockatielState.Open, openedAt, attemptNo: 1 }, breakerState: snapshot.consecutiveFailures };
+function restore(snapshot: CircuitSnapshot | undefined, now: () => number): CircuitRecord {
+  const consecutiveFailures = snapshot?.consecutiveFailures ?? 0;
+  if (snapshot === undefined || snapshot.state === 'closed') return { state: 'closed', consecutiveFailures };
+  // a probe in flight when the state was saved is due again at once; a future openedAt (clock skew) counts as now
+  const openedAt = snapshot.state === 'half-open' ? 0 : Math.min(snapshot.openedAt ?? 0, now());
+  return { state: 'open', consecutiveFailures, openedAt };
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CircuitOpenError, ConfigurationError, ProviderUnavailableError } from '@localagent/errors';
 import { PolicyRegistry, parseRegistryJSON } from './policy-registry';
 
@@ -137,5 +139,61 @@ describe('PolicyRegistry', () => {
     expect(ConfigurationError.isInstance(thrown)).toBe(true);
     expect((thrown as ConfigurationError).details).toEqual({ path });
     expect(() => PolicyRegistry.fromJSON(input)).toThrow(/Invalid circuit-breaker state/);
+  });
+});
+
+/**
+ * `__fixtures__/breakers-v1.json` is a state file written by the cockatiel-based breaker (commit
+ * fc09b5d), on a clock set to 2026-01-01T00:00:00Z (`openedAt` 1767225600000), with threshold 5 and
+ * recovery 60 s: openai opened (5 failed calls), anthropic 2 failed calls, ollama one success, groq
+ * opened then its probe left in flight 60 s later, saved 1 s after that. Files like it sit in users'
+ * cache dirs (the CLI's breakers.json): our own breaker must restore them as that code would have.
+ */
+describe('PolicyRegistry: state files written before the breaker was ours', () => {
+  const text = readFileSync(join(__dirname, '__fixtures__', 'breakers-v1.json'), 'utf8');
+  const openedAt = 1_767_225_600_000;
+  let clock = openedAt + 30_000;
+  const restoring = { now: () => clock, retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 3, recoveryTimeoutMs: 60_000 } };
+
+  it('reads as version 1 and round-trips untouched', () => {
+    const saved = JSON.parse(text) as { version: number; providers: Record<string, unknown> };
+    expect(saved.version).toBe(1);
+    expect(PolicyRegistry.fromJSON(text, restoring).toJSON()).toEqual({ ...saved, savedAt: clock });
+  });
+
+  it('restores each breaker: open until openedAt + recovery, counts carry on, a probe in flight is due at once', async () => {
+    clock = openedAt + 30_000;
+    const registry = PolicyRegistry.fromJSON(text, restoring);
+    const refused = (await registry
+      .get('openai')
+      .execute(async () => 'sent')
+      .catch((e: unknown) => e)) as CircuitOpenError;
+    expect([refused.code, refused.retryAfterMs]).toEqual(['LA_CIRCUIT_OPEN', 30_000]);
+    expect(registry.get('ollama').circuitState).toBe('closed');
+    await registry.get('anthropic').execute(fail).catch(() => undefined);
+    expect(registry.get('anthropic').circuitState).toBe('open');
+    expect(registry.get('groq').circuitState).toBe('half-open');
+    await expect(registry.get('groq').execute(async () => 'probe')).resolves.toBe('probe');
+    clock = openedAt + 60_000;
+    await expect(registry.get('openai').execute(async () => 'probe')).resolves.toBe('probe');
+    expect(registry.toJSON().providers).toEqual({
+      openai: { state: 'closed', consecutiveFailures: 0 },
+      anthropic: { state: 'open', consecutiveFailures: 3, openedAt: openedAt + 30_000 },
+      ollama: { state: 'closed', consecutiveFailures: 0 },
+      groq: { state: 'closed', consecutiveFailures: 0 },
+    });
+  });
+
+  it('refuses a state file of a newer format (version 2) with LA_CONFIG_INVALID at $.version instead of half-reading it', () => {
+    const newer = { ...(JSON.parse(text) as object), version: 2 };
+    let thrown: unknown;
+    try {
+      PolicyRegistry.fromJSON(newer, restoring);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(ConfigurationError.isInstance(thrown)).toBe(true);
+    expect([(thrown as ConfigurationError).code, (thrown as ConfigurationError).details]).toEqual(['LA_CONFIG_INVALID', { path: '$.version' }]);
+    expect((thrown as ConfigurationError).message).toBe('Invalid circuit-breaker state at $.version: unsupported version 2, expected 1');
   });
 });

@@ -430,3 +430,60 @@ describe('policy: events and logging', () => {
     expect(createPolicy().provider).toBe('default');
   });
 });
+
+describe('policy: the breaker is ours (issue 13)', () => {
+  let clock = 1_700_000_000_000;
+  const policyOn = (extra: PolicyOptions = {}) =>
+    createPolicy({
+      provider: 'acme',
+      sleep: recordingSleep().sleep,
+      now: () => clock,
+      retry: { maxAttempts: 3 },
+      circuitBreaker: { failureThreshold: 3, recoveryTimeoutMs: 1_000 },
+      ...extra,
+    });
+
+  it('counts one logical call as one failure however many attempts it made, and opens on the threshold-th call', async () => {
+    const policy = policyOn();
+    const breaks: PolicyEvent[] = [];
+    policy.on('break', (e) => breaks.push(e));
+    const failing = script(...Array.from({ length: 9 }, unavailable));
+    await rejection(policy.execute(failing.fn));
+    await rejection(policy.execute(failing.fn));
+    expect([failing.calls.length, policy.circuitState]).toEqual([6, 'closed']);
+    await rejection(policy.execute(failing.fn));
+    expect([failing.calls.length, policy.circuitState]).toEqual([9, 'open']);
+    expect(breaks.map((e) => [e.attempt, e.delayMs])).toEqual([[3, 1_000]]);
+  });
+
+  it('half-opens exactly once on the injected clock: concurrent calls wait, one probe of one attempt reaches the provider', async () => {
+    const policy = policyOn({ circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 1_000 } });
+    const halfOpens: PolicyEvent[] = [];
+    policy.on('halfOpen', (e) => halfOpens.push(e));
+    await rejection(policy.execute(script(unavailable(), unavailable(), unavailable()).fn));
+    clock += 999;
+    expect(((await rejection(policy.execute(script().fn))) as CircuitOpenError).retryAfterMs).toBe(1);
+    clock += 1;
+    const attempts: number[] = [];
+    let release: () => void = () => undefined;
+    const probe = policy.execute(async ({ attempt }) => {
+      attempts.push(attempt);
+      await new Promise<void>((resolve) => (release = resolve));
+      throw unavailable();
+    });
+    const others = Array.from({ length: 4 }, () =>
+      rejection(
+        policy.execute(async () => {
+          attempts.push(-1);
+          return 'reached';
+        }),
+      ),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([attempts, halfOpens.length, policy.circuitState]).toEqual([[1], 1, 'half-open']);
+    release();
+    expect((await rejection(probe)).code).toBe('LA_PROVIDER_UNAVAILABLE');
+    expect((await Promise.all(others)).map((e) => e.code)).toEqual(Array(4).fill('LA_CIRCUIT_OPEN'));
+    expect([attempts, halfOpens.length, policy.circuitState]).toEqual([[1], 1, 'open']);
+  });
+});

@@ -1,8 +1,7 @@
 import { AbortedError, CircuitOpenError, LocalAgentError, TimeoutError, classifyError } from '@localagent/errors';
-import { BrokenCircuitError } from 'cockatiel';
 import { AttemptScope } from './attempt-scope.js';
 import { decideRetry, type RetryDecision } from './backoff.js';
-import { Circuit, type CircuitSnapshot } from './circuit.js';
+import { Circuit, CircuitRejection, type CircuitSnapshot } from './circuit.js';
 import { PolicyEvents, type CircuitState, type PolicyEvent, type PolicyEventName, type PolicyListener } from './events.js';
 import { instruments } from './metrics.js';
 import {
@@ -123,10 +122,9 @@ export class ResiliencePolicy implements Policy {
     if (circuit === undefined) return this.#run(fn, signal, maxAttempts);
     if (circuit.isRejecting()) return Promise.reject(this.#circuitOpen(circuit));
     // The half-open probe is a single attempt: a recovering provider gets one request, not a retry burst.
-    const attempts = circuit.isProbeDue() ? 1 : maxAttempts;
-    return circuit.execute(() => this.#run(fn, signal, attempts), signal).catch((error: unknown) => {
-      if (error instanceof BrokenCircuitError) throw this.#circuitOpen(circuit);
-      // cockatiel's own rejections (a caller aborted while waiting for the half-open probe) get classified too
+    return circuit.execute((isProbe) => this.#run(fn, signal, isProbe ? 1 : maxAttempts), signal).catch((error: unknown) => {
+      if (error instanceof CircuitRejection) throw this.#circuitOpen(circuit);
+      // the circuit's own rejection (a caller aborted while waiting for the half-open probe) gets classified too
       throw LocalAgentError.isInstance(error) ? error : this.#classify(error, signal);
     });
   }

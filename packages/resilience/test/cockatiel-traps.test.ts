@@ -2,8 +2,8 @@
  * Side by side: what cockatiel 3.2 does on its own, and what our Policy does instead. If a cockatiel
  * upgrade changes one of these behaviours, the first assertion of that test says so.
  */
-import { ProviderUnavailableError } from '@localagent/errors';
-import { ConsecutiveBreaker, ConstantBackoff, TimeoutStrategy, circuitBreaker, handleAll, retry, timeout, wrap } from 'cockatiel';
+import { InvalidRequestError, ProviderUnavailableError } from '@localagent/errors';
+import { CircuitState, ConsecutiveBreaker, ConstantBackoff, TimeoutStrategy, circuitBreaker, handleAll, handleWhen, retry, timeout, wrap } from 'cockatiel';
 import { createPolicy } from '../src/policy';
 
 const down = (): ProviderUnavailableError => new ProviderUnavailableError({ provider: 'acme', message: 'down', status: 503 });
@@ -78,5 +78,37 @@ describe('cockatiel traps we do not inherit', () => {
       ours = signal;
     });
     expect([theirs?.aborted, ours?.aborted]).toEqual([true, false]);
+  });
+
+  it('a probe answered with an error the breaker does not count: cockatiel closes but keeps its count (one more failure reopens); ours starts afresh', async () => {
+    const badRequest = (): InvalidRequestError => new InvalidRequestError({ provider: 'acme', message: 'bad model', status: 400 });
+    const breaker = circuitBreaker(
+      handleWhen((error) => ProviderUnavailableError.isInstance(error)),
+      { halfOpenAfter: 0, breaker: new ConsecutiveBreaker(2) },
+    );
+    const theirs = (error: Error): Promise<unknown> =>
+      breaker
+        .execute(async () => {
+          throw error;
+        })
+        .catch(() => undefined);
+    await theirs(down());
+    await theirs(down());
+    await theirs(badRequest());
+    const theirsAfterProbe = breaker.state;
+    await theirs(down());
+    const ours = createPolicy({ retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 2, recoveryTimeoutMs: 0 } });
+    const fail = (error: Error): Promise<unknown> =>
+      ours
+        .execute(async () => {
+          throw error;
+        })
+        .catch(() => undefined);
+    await fail(down());
+    await fail(down());
+    await fail(badRequest());
+    const oursAfterProbe = ours.circuitState;
+    await fail(down());
+    expect([theirsAfterProbe, breaker.state, oursAfterProbe, ours.circuitState]).toEqual([CircuitState.Closed, CircuitState.Open, 'closed', 'closed']);
   });
 });
