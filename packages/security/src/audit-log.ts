@@ -1,11 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { StorageError } from '@localagent/errors';
-import { defaultConfigDir } from './config-dir.js';
+import { defaultConfigDir } from '@localagent/config';
+import { environment } from './environment.js';
+import { AUDIT_FILE_NAME } from './option-names.js';
+import { acquireLockSync } from './file-lock.js';
 import { DIR_MODE, FILE_MODE } from './permissions.js';
+
+// the lock lives in file-lock.ts; re-exported for audit-log.test.ts, which tests it from here
+export { acquireLockSync };
 
 export type AuditAction = 'store' | 'retrieve' | 'rotate' | 'delete' | 'list' | 'change_password';
 export type AuditOutcome = 'success' | 'failure' | 'not_found';
@@ -133,7 +139,7 @@ export interface AuditVerification {
 }
 
 /** Verifies the chain of any copy of an audit log (default: audit.log in the config dir). A missing file verifies as empty. */
-export async function verifyAuditLog(path: string = join(defaultConfigDir(process.env), 'audit.log')): Promise<AuditVerification> {
+export async function verifyAuditLog(path: string = join(defaultConfigDir(environment(undefined)), AUDIT_FILE_NAME)): Promise<AuditVerification> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -158,64 +164,5 @@ function currentUser(): string {
   } catch {
     // containers without a passwd entry
     return String(process.getuid?.() ?? 'unknown');
-  }
-}
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-/**
- * A synchronous lock file (O_EXCL), because appends must be synchronous and proper-lockfile's
- * lockSync cannot retry. A lock whose owner process is gone, or older than `staleMs`, is taken over.
- */
-export function acquireLockSync(lockPath: string, timeoutMs = 10_000, staleMs = 10_000): () => void {
-  const token = `${process.pid}:${randomBytes(8).toString('hex')}`;
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      const fd = openSync(lockPath, 'wx', FILE_MODE);
-      writeSync(fd, token);
-      closeSync(fd);
-      return () => {
-        try {
-          // eslint-disable-next-line security/detect-possible-timing-attacks -- an ownership token, not a secret
-          if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
-        } catch {
-          // already gone
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new StorageError({ message: `Cannot create the lock ${lockPath}.`, cause: error, details: { path: lockPath } });
-      }
-    }
-    removeIfStale(lockPath, staleMs);
-    if (Date.now() > deadline) {
-      throw new StorageError({ message: `Timed out waiting for the lock ${lockPath}.`, details: { path: lockPath } });
-    }
-    Atomics.wait(sleeper, 0, 0, Math.min(2 + attempt, 25));
-  }
-}
-
-function removeIfStale(lockPath: string, staleMs: number): void {
-  try {
-    const content = readFileSync(lockPath, 'utf8');
-    const age = Date.now() - statSync(lockPath).mtimeMs;
-    // an empty lock is one being written right now, unless it has been empty for a while
-    const ownerGone = content === '' ? age > 1_000 : !isAlive(Number(content.split(':')[0]));
-    const stale = ownerGone || age > staleMs;
-    // re-read just before removing: only remove the very lock we judged stale
-    if (stale && readFileSync(lockPath, 'utf8') === content) unlinkSync(lockPath);
-  } catch {
-    // vanished between our calls: the next attempt will tell
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { lock } from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { StorageError } from '@localagent/errors';
 import type { EncryptionSession } from './encryption-service.js';
+import { acquireLock } from './file-lock.js';
 import type { SecurityLogger } from './logger.js';
 import { DIR_MODE, FILE_MODE, securePath } from './permissions.js';
 
@@ -131,28 +131,10 @@ export class EncryptedFileStore {
     // queue behind each other's derivations
     await this.#session.prepare(await this.#rawFile().catch(() => undefined)).catch(() => undefined);
 
-    let compromised: Error | undefined;
-    let release: () => Promise<void>;
-    try {
-      release = await lock(this.path, {
-        realpath: false,
-        stale: this.#staleMs,
-        update: this.#staleMs / 2,
-        // at least 3× the stale age (every wait is >= 50 ms): enough to outwait a lock left by a killed
-        // process, while a live holder releases within milliseconds
-        retries: { retries: Math.ceil((this.#staleMs * 3) / 50), factor: 1, minTimeout: 50, maxTimeout: 100, randomize: true },
-        onCompromised: (error) => {
-          compromised = error;
-        },
-      });
-    } catch (cause) {
-      throw new StorageError({
-        message: `Could not lock ${this.path}: another LocalAgent process holds it.`,
-        cause,
-        details: { path: this.path },
-        suggestion: 'Retry in a few seconds; if no other LocalAgent process is running, the lock expires by itself.',
-      });
-    }
+    const lockPath = `${this.path}.lock`;
+    // 3× the stale age: enough to outwait a lock that only its age can free (its owner on another host,
+    // or its pid reused); a live holder releases within milliseconds, a dead local one is taken over at once
+    const lock = await acquireLock(lockPath, this.#staleMs * 3, this.#staleMs);
     try {
       await this.#removeOrphanedTempFiles();
       const raw = await this.#rawFile();
@@ -162,7 +144,13 @@ export class EncryptedFileStore {
         const plaintext = Buffer.from(JSON.stringify(data), 'utf8');
         try {
           const sealed = await (next ?? this.#session).seal(plaintext);
-          if (compromised !== undefined) throw compromised;
+          if (!(await lock.isHeld())) {
+            throw new StorageError({
+              message: `Lost the lock on ${this.path} before writing; nothing was written.`,
+              details: { path: lockPath, reasonCode: 'lock_lost' },
+              suggestion: 'Retry. The lock file was removed, or taken over as stale after this process was paused (a suspended machine) beyond the stale time.',
+            });
+          }
           await writeFileAtomic(this.path, sealed, { mode: FILE_MODE, fsync: true });
         } finally {
           plaintext.fill(0);
@@ -173,13 +161,8 @@ export class EncryptedFileStore {
         }
       }
       return result;
-    } catch (error) {
-      if (error === compromised) {
-        throw new StorageError({ message: `Lost the lock on ${this.path} before writing; nothing was written.`, cause: error });
-      }
-      throw error;
     } finally {
-      await release().catch(() => undefined);
+      lock.release();
     }
   }
 
