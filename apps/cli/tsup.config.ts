@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { defineConfig, type Options } from 'tsup';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
@@ -12,21 +12,27 @@ const define = { __LOCALAGENT_VERSION__: JSON.stringify(version) };
 const external = ['@napi-rs/keyring', 'keytar'];
 
 /**
- * Start-up is dominated by V8 parsing JavaScript, and the CLI's core (commander, winston, ajv, yaml,
- * the four packages) is ~700 kB even minified. So the core is bundled separately and embedded in the
- * entry as a brotli-compressed base64 string literal (~190 kB), which V8 only has to scan past; it is
- * inflated (a few ms) and compiled on first use by build/core-loader.cjs, as a CommonJS module whose
- * `require` and `import()` of the external keyring modules work as usual, with V8's code cache kept
- * in the CLI's cache dir (compiling the core drops from ~25 ms to ~4 ms on later runs).
- * `localagent --version` never touches it. The file stays one self-contained bundle.
+ * Start-up is dominated by V8 parsing JavaScript, and the CLI's core (commander, winston, yaml, the
+ * packages) is ~600 kB even minified. So the entry (dist/localagent.js) is a few kB: it answers
+ * `--version` itself and otherwise loads the core (dist/localagent-core.js) through
+ * build/core-loader.cjs, which compiles it as a CommonJS module with V8's code cache kept in the
+ * CLI's cache dir (compiling the core drops from ~25 ms to ~4 ms on later runs). An earlier version
+ * embedded the core brotli-compressed in the entry: inflating it cost ~11 ms and its garbage more.
  */
-const embedCore: EsbuildPlugin = {
-  name: 'embed-cli-core',
+/** In the core, `@localagent/logging` (not its side-effect-free `/config`) is the file beside it. */
+const loggingBeside: EsbuildPlugin = {
+  name: 'cli-logging-beside-core',
   setup(build) {
-    build.onResolve({ filter: /^\.\/load-run\.js$/ }, () => ({ path: 'load-run', namespace: 'embed-cli-core' }));
-    build.onLoad({ filter: /.*/, namespace: 'embed-cli-core' }, async () => {
-      const core = await build.esbuild.build({
-        entryPoints: [resolve('src/run.ts')],
+    build.onResolve({ filter: /^@localagent\/logging$/ }, () => ({ path: './localagent-logging.js', external: true }));
+  },
+};
+
+const coreBeside: EsbuildPlugin = {
+  name: 'cli-core-beside-entry',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/load-run\.js$/ }, () => ({ path: 'load-run', namespace: 'cli-core' }));
+    build.onLoad({ filter: /.*/, namespace: 'cli-core' }, async () => {
+      const bundle = {
         bundle: true,
         write: false,
         format: 'cjs',
@@ -39,13 +45,19 @@ const embedCore: EsbuildPlugin = {
         external,
         tsconfig: resolve('tsconfig.build.json'),
         logLevel: 'warning',
-      });
+      } as const;
+      const core = await build.esbuild.build({ ...bundle, entryPoints: [resolve('src/run.ts')], plugins: [loggingBeside] });
       const code = core.outputFiles[0]?.contents ?? new Uint8Array();
-      // brotli + base64: a quarter of the size, so a quarter of the characters for V8 to scan
-      const packed = brotliCompressSync(code, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: code.length } }).toString('base64');
-      const loader = readFileSync(resolve('build/core-loader.cjs'), 'utf8')
-        .replace('const CORE = __CORE__;', () => `const CORE = ${JSON.stringify(packed)};`)
-        .replace('const CORE_ID = __CORE_ID__;', () => `const CORE_ID = ${JSON.stringify(createHash('sha256').update(code).digest('hex').slice(0, 16))};`);
+      mkdirSync(resolve('dist'), { recursive: true });
+      writeFileSync(resolve('dist/localagent-core.js'), code);
+      // winston and its transports (~240 kB of the core's dependencies) in a file of their own, which
+      // the core requires only when a line at an enabled level is logged (see services/logger.ts)
+      const logging = await build.esbuild.build({ ...bundle, entryPoints: [createRequire(import.meta.url).resolve('@localagent/logging')], plugins: [] });
+      writeFileSync(resolve('dist/localagent-logging.js'), logging.outputFiles[0]?.contents ?? new Uint8Array());
+      const loader = readFileSync(resolve('build/core-loader.cjs'), 'utf8').replace(
+        'const CORE_ID = __CORE_ID__;',
+        () => `const CORE_ID = ${JSON.stringify(createHash('sha256').update(code).digest('hex').slice(0, 16))};`,
+      );
       return { loader: 'js', resolveDir: resolve('build'), contents: loader };
     });
   },
@@ -63,6 +75,6 @@ export default defineConfig({
   banner: { js: '#!/usr/bin/env node' },
   define,
   minify: true,
-  esbuildPlugins: [embedCore],
+  esbuildPlugins: [coreBeside],
   tsconfig: 'tsconfig.build.json',
 });

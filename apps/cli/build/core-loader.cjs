@@ -1,16 +1,14 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, inlined into the bundle by tsup.config.ts */
-/* global __CORE__, __CORE_ID__ -- placeholders replaced at build time */
+/* global __CORE_ID__ -- a placeholder replaced at build time */
 // The bundle's replacement for src/load-run.ts (see tsup.config.ts). Plain CommonJS, no dependencies.
-// CORE is the brotli-compressed, base64-encoded core bundle and CORE_ID a hash of it, filled in at build time.
+// CORE_ID is a hash of dist/localagent-core.js, filled in at build time.
 'use strict';
 const fs = require('node:fs');
 const Module = require('node:module');
 const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
-const zlib = require('node:zlib');
 
-const CORE = __CORE__;
 const CORE_ID = __CORE_ID__;
 let core;
 
@@ -77,7 +75,7 @@ function writeCache(file, data) {
 exports.loadRun = () => {
   if (core !== undefined) return core;
   const filename = path.join(__dirname, 'localagent-core.js');
-  const source = zlib.brotliDecompressSync(Buffer.from(CORE, 'base64')).toString('utf8');
+  const source = fs.readFileSync(filename, 'utf8');
   const argv = process.argv.slice(2);
   const dir = cacheDir(argv, process.env);
   const cacheFile = dir === undefined ? undefined : path.join(dir, `core-${CORE_ID}-${commandKey(argv)}.v8cache`);

@@ -10,7 +10,6 @@ import type { CliIo } from './io.js';
 import type { GlobalOptions, StorageMode } from './global-options.js';
 import { isDebug } from './global-options.js';
 import { Output, isColorEnabled } from './output.js';
-import { resolveMasterPassword } from './secret-input.js';
 import type { CliConfig } from './services/config.js';
 import type { CliLogger } from './services/lazy-logger.js';
 
@@ -128,7 +127,11 @@ export class CliContext {
         storage: options.storage,
         liveCheckProvider: options.liveCheckProvider,
         // memoised: the key store may ask from two operations at once, and the user is asked once per run
-        masterPassword: () => (this.masterPassword ??= resolveMasterPassword(this.io, { creating: !existsSync(this.paths.keyFile) })),
+        masterPassword: () => {
+          // readline and the prompt load only when a password is needed
+          const { resolveMasterPassword } = require('./secret-input.js') as typeof import('./secret-input.js');
+          return (this.masterPassword ??= resolveMasterPassword(this.io, { creating: !existsSync(this.paths.keyFile) }));
+        },
       });
     }
     return this.keyManagerInstance;

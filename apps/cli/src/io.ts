@@ -10,8 +10,16 @@ export interface CliIo {
   confirm?: (message: string) => Promise<boolean>;
 }
 
+/** The process's streams; stdin is only opened when a command reads it (creating it costs a few ms). */
 export function processIo(): CliIo {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, preloaded with node --require */
 // Preloaded (`node --require`) into the built CLI by config-reads.e2e.test.ts: counts every read of a
 // file named config.yaml through node:fs (sync, callback and promise APIs), and writes the count to
 // $LA_COUNT_FILE when the process exits.
