@@ -4,7 +4,15 @@ import security from 'eslint-plugin-security';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**', '**/*.d.ts', '**/src/generated/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/coverage/**',
+      '**/node_modules/**',
+      '**/*.d.ts',
+      '**/src/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   security.configs.recommended,
@@ -13,7 +21,10 @@ export default tseslint.config(
     rules: {
       // the seed's rule: no print statements, proper logging (the CLI's output module is the one exception)
       'no-console': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       // dynamic keys on plain records are how this code works; reviewed instead of blanket-flagged
       'security/detect-object-injection': 'off',
       // every path here is derived from the config dir or a test's temp dir, never from remote input;

@@ -9,9 +9,17 @@ export function packageJestConfig(dir: string, displayName: string): Config {
     roots: ['<rootDir>/src', '<rootDir>/test'],
     testMatch: ['**/*.test.ts'],
     transform: {
-      '^.+\\.tsx?$': ['ts-jest', { tsconfig: `${dir}/tsconfig.json`, diagnostics: { ignoreCodes: [151002] } }],
+      '^.+\\.tsx?$': [
+        'ts-jest',
+        { tsconfig: `${dir}/tsconfig.json`, diagnostics: { ignoreCodes: [151002] } },
+      ],
     },
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-    collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts', '!src/**/__fixtures__/**', '!src/generated/**'],
+    collectCoverageFrom: [
+      'src/**/*.ts',
+      '!src/**/*.test.ts',
+      '!src/**/__fixtures__/**',
+      '!src/generated/**',
+    ],
   };
 }

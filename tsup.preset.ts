@@ -5,7 +5,10 @@ import { defineConfig, type Options } from 'tsup';
  * declarations, for Node 20. `entry` names the public entry points (`index`, and any side-effect-free
  * subpath such as `config`); each must also appear in the package's `exports`.
  */
-export function libraryBuild(entry: Record<string, string> = { index: 'src/index.ts' }, extra: Options = {}) {
+export function libraryBuild(
+  entry: Record<string, string> = { index: 'src/index.ts' },
+  extra: Options = {},
+) {
   return defineConfig({
     entry,
     format: ['esm', 'cjs'],

@@ -10,7 +10,9 @@ for (const root of roots) {
   for (const name of readdirSync(root)) {
     const dir = join(root, name, 'bench');
     if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.mjs')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.bench.mjs'))
+      .sort()) {
       console.log(`\n## ${root}/${name}/bench/${file}`);
       execFileSync(process.execPath, ['--expose-gc', join(dir, file)], { stdio: 'inherit' });
       ran += 1;

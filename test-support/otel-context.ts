@@ -11,7 +11,12 @@ export class AsyncLocalStorageContextManager implements ContextManager {
   active(): Context {
     return this.storage.getStore() ?? ROOT_CONTEXT;
   }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     return this.storage.run(ctx, () => fn.apply(thisArg, args));
   }
   bind<T>(_ctx: Context, target: T): T {
@@ -30,5 +35,6 @@ let installed = false;
 
 /** Registers the context manager once per process (every copy of the API shares the global). */
 export function installContextManager(): void {
-  if (!installed) installed = context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+  if (!installed)
+    installed = context.setGlobalContextManager(new AsyncLocalStorageContextManager());
 }

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, rmSync, realpathSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+  rmSync,
+  realpathSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -23,7 +32,8 @@ export function installPacked(packageDir: string, into?: string): string {
   mkdirSync(target, { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
   rmSync(packDir, { recursive: true, force: true });
-  if (!existsSync(join(root, 'package.json'))) writeFileSync(join(root, 'package.json'), '{"private":true}\n');
+  if (!existsSync(join(root, 'package.json')))
+    writeFileSync(join(root, 'package.json'), '{"private":true}\n');
   for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
     // pnpm links every dependency into the package's own node_modules
     const depDir = realpathSync(join(packageDir, 'node_modules', ...dep.split('/')));
@@ -40,8 +50,20 @@ export function installPacked(packageDir: string, into?: string): string {
 }
 
 /** Runs a script with node in `cwd` and returns its stdout. `kind` picks ESM (`.mjs`) or CJS (`.cjs`). */
-export function runNode(cwd: string, kind: 'esm' | 'cjs', source: string, env: NodeJS.ProcessEnv = {}): string {
-  const file = join(cwd, `probe-${Date.now()}-${Math.random().toString(36).slice(2)}.${kind === 'esm' ? 'mjs' : 'cjs'}`);
+export function runNode(
+  cwd: string,
+  kind: 'esm' | 'cjs',
+  source: string,
+  env: NodeJS.ProcessEnv = {},
+): string {
+  const file = join(
+    cwd,
+    `probe-${Date.now()}-${Math.random().toString(36).slice(2)}.${kind === 'esm' ? 'mjs' : 'cjs'}`,
+  );
   writeFileSync(file, source);
-  return execFileSync(process.execPath, [file], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  return execFileSync(process.execPath, [file], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 }

@@ -6,7 +6,9 @@ import { defineConfig, type Options } from 'tsup';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
-const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(
+  readFileSync(new URL('./package.json', import.meta.url), 'utf8'),
+) as { version: string };
 const define = { __LOCALAGENT_VERSION__: JSON.stringify(version) };
 // Native keyring modules stay outside the bundle and are loaded lazily, only when a keyring is probed.
 const external = ['@napi-rs/keyring', 'keytar'];
@@ -23,14 +25,20 @@ const external = ['@napi-rs/keyring', 'keytar'];
 const loggingBeside: EsbuildPlugin = {
   name: 'cli-logging-beside-core',
   setup(build) {
-    build.onResolve({ filter: /^@localagent\/logging$/ }, () => ({ path: './localagent-logging.js', external: true }));
+    build.onResolve({ filter: /^@localagent\/logging$/ }, () => ({
+      path: './localagent-logging.js',
+      external: true,
+    }));
   },
 };
 
 const coreBeside: EsbuildPlugin = {
   name: 'cli-core-beside-entry',
   setup(build) {
-    build.onResolve({ filter: /^\.\/load-run\.js$/ }, () => ({ path: 'load-run', namespace: 'cli-core' }));
+    build.onResolve({ filter: /^\.\/load-run\.js$/ }, () => ({
+      path: 'load-run',
+      namespace: 'cli-core',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'cli-core' }, async () => {
       const bundle = {
         bundle: true,
@@ -46,17 +54,29 @@ const coreBeside: EsbuildPlugin = {
         tsconfig: resolve('tsconfig.build.json'),
         logLevel: 'warning',
       } as const;
-      const core = await build.esbuild.build({ ...bundle, entryPoints: [resolve('src/run.ts')], plugins: [loggingBeside] });
+      const core = await build.esbuild.build({
+        ...bundle,
+        entryPoints: [resolve('src/run.ts')],
+        plugins: [loggingBeside],
+      });
       const code = core.outputFiles[0]?.contents ?? new Uint8Array();
       mkdirSync(resolve('dist'), { recursive: true });
       writeFileSync(resolve('dist/localagent-core.js'), code);
       // winston and its transports (~240 kB of the core's dependencies) in a file of their own, which
       // the core requires only when a line at an enabled level is logged (see services/logger.ts)
-      const logging = await build.esbuild.build({ ...bundle, entryPoints: [createRequire(import.meta.url).resolve('@localagent/logging')], plugins: [] });
-      writeFileSync(resolve('dist/localagent-logging.js'), logging.outputFiles[0]?.contents ?? new Uint8Array());
+      const logging = await build.esbuild.build({
+        ...bundle,
+        entryPoints: [createRequire(import.meta.url).resolve('@localagent/logging')],
+        plugins: [],
+      });
+      writeFileSync(
+        resolve('dist/localagent-logging.js'),
+        logging.outputFiles[0]?.contents ?? new Uint8Array(),
+      );
       const loader = readFileSync(resolve('build/core-loader.cjs'), 'utf8').replace(
         'const CORE_ID = __CORE_ID__;',
-        () => `const CORE_ID = ${JSON.stringify(createHash('sha256').update(code).digest('hex').slice(0, 16))};`,
+        () =>
+          `const CORE_ID = ${JSON.stringify(createHash('sha256').update(code).digest('hex').slice(0, 16))};`,
       );
       return { loader: 'js', resolveDir: resolve('build'), contents: loader };
     });

@@ -28,21 +28,29 @@ function timed(args, input) {
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, args, { env, input: input ?? '', encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return ms;
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 // two keys in the default-strength file (PBKDF2-SHA256, 600,000 iterations)
-for (const [provider, prefix] of [['openai', 'sk-proj-'], ['anthropic', 'sk-ant-api03-']]) {
-  timed([BUNDLE, 'config', 'set-key', provider, '--stdin'], `${prefix}${'B'.repeat(12)}${randomBytes(16).toString('hex')}`);
+for (const [provider, prefix] of [
+  ['openai', 'sk-proj-'],
+  ['anthropic', 'sk-ant-api03-'],
+]) {
+  timed(
+    [BUNDLE, 'config', 'set-key', provider, '--stdin'],
+    `${prefix}${'B'.repeat(12)}${randomBytes(16).toString('hex')}`,
+  );
 }
 
 const service = new EncryptionService();
 const salt = randomBytes(16);
 const dropCodeCache = () => {
-  for (const name of readdirSync(join(dir, 'cache'))) if (name.endsWith('.v8cache')) rmSync(join(dir, 'cache', name));
+  for (const name of readdirSync(join(dir, 'cache')))
+    if (name.endsWith('.v8cache')) rmSync(join(dir, 'cache', name));
 };
 const samples = { bare: [], version: [], listKeys: [], listKeysCold: [], derive: [] };
 for (let i = 0; i < RUNS; i += 1) {
@@ -63,11 +71,22 @@ const listKeys = median(samples.listKeys);
 const listKeysCold = median(samples.listKeysCold);
 const derive = median(samples.derive);
 const budget = bare + derive + 50;
-const row = (name, ms, ratio, target) => `${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${ratio.toFixed(2).padStart(5)}x  (target ${target})`;
-console.log(`median of ${RUNS} interleaved runs each; PBKDF2 iterations ${DEFAULT_PBKDF2_ITERATIONS}`);
+const row = (name, ms, ratio, target) =>
+  `${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${ratio.toFixed(2).padStart(5)}x  (target ${target})`;
+console.log(
+  `median of ${RUNS} interleaved runs each; PBKDF2 iterations ${DEFAULT_PBKDF2_ITERATIONS}`,
+);
 console.log(`${'baseline: node -e 0'.padEnd(44)} ${bare.toFixed(1).padStart(8)} ms`);
-console.log(`${'baseline: one key derivation (in process)'.padEnd(44)} ${derive.toFixed(1).padStart(8)} ms`);
+console.log(
+  `${'baseline: one key derivation (in process)'.padEnd(44)} ${derive.toFixed(1).padStart(8)} ms`,
+);
 console.log(row('localagent --version / node -e 0', version, version / bare, '<= 1.20x'));
-console.log(row('config list-keys / (node -e 0 + derivation + 50)', listKeys, listKeys / budget, '<= 1.00x'));
-console.log(`list-keys beyond node -e 0 and one derivation: ${(listKeys - bare - derive).toFixed(1)} ms (budget 50 ms)`);
-console.log(row('first run, no code cache yet (information)', listKeysCold, listKeysCold / budget, 'none'));
+console.log(
+  row('config list-keys / (node -e 0 + derivation + 50)', listKeys, listKeys / budget, '<= 1.00x'),
+);
+console.log(
+  `list-keys beyond node -e 0 and one derivation: ${(listKeys - bare - derive).toFixed(1)} ms (budget 50 ms)`,
+);
+console.log(
+  row('first run, no code cache yet (information)', listKeysCold, listKeysCold / budget, 'none'),
+);

@@ -27,7 +27,8 @@ function cacheDir(argv, env) {
   }
   explicit = explicit || env.LOCALAGENT_CONFIG_DIR;
   if (explicit) return path.resolve(explicit, 'cache');
-  if (process.platform === 'linux') return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'localagent');
+  if (process.platform === 'linux')
+    return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'localagent');
   return undefined;
 }
 
@@ -40,7 +41,15 @@ function commandKey(argv) {
   for (let i = 0; i < argv.length && words.length < 2; i += 1) {
     const arg = argv[i];
     if (arg === '--') break;
-    if (arg === '--config-dir' || arg === '--log-level' || arg === '--log-format' || arg === '--validate' || arg === '--storage' || arg === '--tail') i += 1;
+    if (
+      arg === '--config-dir' ||
+      arg === '--log-level' ||
+      arg === '--log-format' ||
+      arg === '--validate' ||
+      arg === '--storage' ||
+      arg === '--tail'
+    )
+      i += 1;
     else if (/^[a-z][a-z-]{0,30}$/.test(arg)) words.push(arg);
   }
   return words.length === 0 ? 'default' : words.join('-');
@@ -48,7 +57,11 @@ function commandKey(argv) {
 
 function isPrivateDir(dir) {
   const stat = fs.statSync(dir);
-  return stat.isDirectory() && (typeof process.getuid !== 'function' || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
+  return (
+    stat.isDirectory() &&
+    (typeof process.getuid !== 'function' || stat.uid === process.getuid()) &&
+    (stat.mode & 0o022) === 0
+  );
 }
 
 function readCache(file) {
@@ -68,7 +81,8 @@ function writeCache(file, data) {
   fs.renameSync(tmp, file);
   // caches of other versions of the core are dead weight
   for (const name of fs.readdirSync(dir)) {
-    if (/^core-[0-9a-f]+-.*\.v8cache$/.test(name) && !name.startsWith(`core-${CORE_ID}-`)) fs.rmSync(path.join(dir, name), { force: true });
+    if (/^core-[0-9a-f]+-.*\.v8cache$/.test(name) && !name.startsWith(`core-${CORE_ID}-`))
+      fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
@@ -78,18 +92,24 @@ exports.loadRun = () => {
   const source = fs.readFileSync(filename, 'utf8');
   const argv = process.argv.slice(2);
   const dir = cacheDir(argv, process.env);
-  const cacheFile = dir === undefined ? undefined : path.join(dir, `core-${CORE_ID}-${commandKey(argv)}.v8cache`);
+  const cacheFile =
+    dir === undefined ? undefined : path.join(dir, `core-${CORE_ID}-${commandKey(argv)}.v8cache`);
   const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
   // compiled as a CommonJS module beside this file: stack frames name it localagent-core.js
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename,
-    cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+    {
+      filename,
+      cachedData,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    },
+  );
   const mod = new Module(filename, module);
   mod.filename = filename;
   mod.paths = module.paths;
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(filename), mod, filename, __dirname);
+  script
+    .runInThisContext()
+    .call(mod.exports, mod.exports, Module.createRequire(filename), mod, filename, __dirname);
   mod.loaded = true;
   core = mod.exports;
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {

@@ -10,7 +10,9 @@ export class UsageError extends LocalAgentError {
       ...options,
       code: options.code ?? 'LA_CLI_USAGE',
       category: 'user',
-      suggestion: options.suggestion ?? 'Run `localagent --help` (or `localagent <command> --help`) for the syntax.',
+      suggestion:
+        options.suggestion ??
+        'Run `localagent --help` (or `localagent <command> --help`) for the syntax.',
     });
   }
 }
@@ -30,7 +32,9 @@ export class KeyInArgvError extends UsageError {
 
 /** `errors explain` was given a code that is not in the catalog (exit 4). */
 export class UnknownErrorCodeError extends LocalAgentError {
-  static override readonly errorBrand: symbol = Symbol.for('localagent.error.cli.UnknownErrorCodeError');
+  static override readonly errorBrand: symbol = Symbol.for(
+    'localagent.error.cli.UnknownErrorCodeError',
+  );
   constructor(code: string) {
     // echo the argument only when it has the shape of a code: a mis-pasted key must not be printed
     const isCodeShaped = /^LA_[A-Z0-9_]{1,60}$/i.test(code);
@@ -38,7 +42,8 @@ export class UnknownErrorCodeError extends LocalAgentError {
       code: 'LA_ERROR_CODE_UNKNOWN',
       category: 'user',
       message: isCodeShaped ? `Unknown error code: ${code}.` : 'That is not an error code.',
-      suggestion: 'Error codes look like LA_KEY_NOT_FOUND; see packages/errors/ERRORS.md for the full catalog.',
+      suggestion:
+        'Error codes look like LA_KEY_NOT_FOUND; see packages/errors/ERRORS.md for the full catalog.',
       details: isCodeShaped ? { requestedCode: code } : {},
     });
   }
@@ -46,14 +51,17 @@ export class UnknownErrorCodeError extends LocalAgentError {
 
 /** `audit verify` found an edited, removed or reordered line (exit 6). */
 export class AuditTamperedError extends LocalAgentError {
-  static override readonly errorBrand: symbol = Symbol.for('localagent.error.cli.AuditTamperedError');
+  static override readonly errorBrand: symbol = Symbol.for(
+    'localagent.error.cli.AuditTamperedError',
+  );
   constructor(options: { path: string; firstBadLine: number | undefined; entries: number }) {
     const where = options.firstBadLine === undefined ? '' : ` at line ${options.firstBadLine}`;
     super({
       code: 'LA_AUDIT_TAMPERED',
       category: 'system',
       message: `The audit log's hash chain is broken${where}: a line was edited, removed or reordered.`,
-      suggestion: 'Keep the file as evidence, check who had access to the config directory, and rotate the keys it covers (`localagent config rotate-key <provider>`).',
+      suggestion:
+        'Keep the file as evidence, check who had access to the config directory, and rotate the keys it covers (`localagent config rotate-key <provider>`).',
       details: { path: options.path, firstBadLine: options.firstBadLine, entries: options.entries },
     });
   }

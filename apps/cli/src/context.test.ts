@@ -8,12 +8,21 @@ import { readBreakerState, saveBreakerState as saveRegistry } from './services/b
 describe('resolvePaths', () => {
   it('prefers --config-dir over LOCALAGENT_CONFIG_DIR and keeps the cache inside an explicit dir', () => {
     const paths = resolvePaths({ configDir: '/a' }, { LOCALAGENT_CONFIG_DIR: '/b' });
-    expect(paths).toMatchObject({ explicit: true, configDir: '/a', keyFile: '/a/keys.enc', auditLog: '/a/audit.log', configFile: '/a/config.yaml', breakerState: '/a/cache/breakers.json' });
+    expect(paths).toMatchObject({
+      explicit: true,
+      configDir: '/a',
+      keyFile: '/a/keys.enc',
+      auditLog: '/a/audit.log',
+      configFile: '/a/config.yaml',
+      breakerState: '/a/cache/breakers.json',
+    });
     expect(resolvePaths({}, { LOCALAGENT_CONFIG_DIR: '/b' }).configDir).toBe('/b');
   });
 
   it('uses the XDG dirs on Linux and env-paths elsewhere', () => {
-    expect(resolvePaths({}, { XDG_CONFIG_HOME: '/x', XDG_CACHE_HOME: '/c' }, 'linux')).toMatchObject({ explicit: false, configDir: '/x/localagent', cacheDir: '/c/localagent' });
+    expect(
+      resolvePaths({}, { XDG_CONFIG_HOME: '/x', XDG_CACHE_HOME: '/c' }, 'linux'),
+    ).toMatchObject({ explicit: false, configDir: '/x/localagent', cacheDir: '/c/localagent' });
     expect(resolvePaths({}, {}, 'linux').configDir).toBe(join(homedir(), '.config', 'localagent'));
     expect(resolvePaths({}, {}, 'darwin').configDir).toContain('localagent');
   });
@@ -47,7 +56,12 @@ describe('CliContext.close', () => {
   it('warns, but does not fail, when the breaker state cannot be saved (it is a cache)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'la-cli-close-'));
     const memory = memoryIo({ env: {} });
-    const ctx = new CliContext(memory.io, { configDir: join(dir, 'cfg'), json: false, debug: false, quiet: false });
+    const ctx = new CliContext(memory.io, {
+      configDir: join(dir, 'cfg'),
+      json: false,
+      debug: false,
+      quiet: false,
+    });
     ctx.registry();
     // a file where the cache directory should be: saving the breaker state fails
     writeFileSync(join(dir, 'cfg'), 'not a directory');
@@ -57,7 +71,12 @@ describe('CliContext.close', () => {
   });
 
   it('reports a failure to close the logger', async () => {
-    const ctx = new CliContext(memoryIo({ env: {} }).io, { configDir: mkdtempSync(join(tmpdir(), 'la-cli-close-')), json: false, debug: false, quiet: false });
+    const ctx = new CliContext(memoryIo({ env: {} }).io, {
+      configDir: mkdtempSync(join(tmpdir(), 'la-cli-close-')),
+      json: false,
+      debug: false,
+      quiet: false,
+    });
     const logger = ctx.logger();
     logger.close = () => Promise.reject(new Error('flush failed'));
     await expect(ctx.close()).rejects.toThrow('flush failed');

@@ -74,7 +74,11 @@ export class CliContext {
     readonly globals: GlobalOptions,
   ) {
     this.debug = isDebug(globals.debug, io.env);
-    this.output = new Output(io, { json: globals.json, quiet: globals.quiet, color: isColorEnabled(io) });
+    this.output = new Output(io, {
+      json: globals.json,
+      quiet: globals.quiet,
+      color: isColorEnabled(io),
+    });
     this.paths = resolvePaths(globals, io.env);
   }
 
@@ -88,14 +92,16 @@ export class CliContext {
    */
   config(): CliConfig {
     if (this.loaded === undefined) {
-      const { loadCliConfig } = require('./services/config.js') as typeof import('./services/config.js');
+      const { loadCliConfig } =
+        require('./services/config.js') as typeof import('./services/config.js');
       try {
         this.loaded = { config: loadCliConfig(this.paths.configFile, this.env) };
       } catch (error) {
         this.loaded = { error };
       }
       // after `loaded` is set: the logger is built from it
-      if ('config' in this.loaded) for (const warning of this.loaded.config.warnings) this.logger().warning(warning);
+      if ('config' in this.loaded)
+        for (const warning of this.loaded.config.warnings) this.logger().warning(warning);
     }
     if ('error' in this.loaded) throw this.loaded.error;
     return this.loaded.config;
@@ -104,7 +110,8 @@ export class CliContext {
   /** One logger per run, configured from env + config.yaml + flags; always on stderr. */
   logger(): CliLogger {
     if (this.loggerInstance === undefined) {
-      const { createCliLogger } = require('./services/logger.js') as typeof import('./services/logger.js');
+      const { createCliLogger } =
+        require('./services/logger.js') as typeof import('./services/logger.js');
       this.loggerInstance = createCliLogger(this);
     }
     return this.loggerInstance;
@@ -113,24 +120,31 @@ export class CliContext {
   /** The resilience registry, with breaker state restored from the previous runs. */
   registry(): PolicyRegistry {
     if (this.registryInstance === undefined) {
-      const { loadRegistry } = require('./services/registry.js') as typeof import('./services/registry.js');
+      const { loadRegistry } =
+        require('./services/registry.js') as typeof import('./services/registry.js');
       this.registryInstance = loadRegistry(this.paths.breakerState, this.logger());
     }
     return this.registryInstance;
   }
 
   /** One key manager per run. */
-  async keyManager(options: { storage?: StorageMode | undefined; liveCheckProvider?: string | undefined } = {}): Promise<SecureKeyManager> {
+  async keyManager(
+    options: { storage?: StorageMode | undefined; liveCheckProvider?: string | undefined } = {},
+  ): Promise<SecureKeyManager> {
     if (this.keyManagerInstance === undefined) {
-      const { createKeyManager } = require('./services/key-manager.js') as typeof import('./services/key-manager.js');
+      const { createKeyManager } =
+        require('./services/key-manager.js') as typeof import('./services/key-manager.js');
       this.keyManagerInstance = await createKeyManager(this, {
         storage: options.storage,
         liveCheckProvider: options.liveCheckProvider,
         // memoised: the key store may ask from two operations at once, and the user is asked once per run
         masterPassword: () => {
           // readline and the prompt load only when a password is needed
-          const { resolveMasterPassword } = require('./secret-input.js') as typeof import('./secret-input.js');
-          return (this.masterPassword ??= resolveMasterPassword(this.io, { creating: !existsSync(this.paths.keyFile) }));
+          const { resolveMasterPassword } =
+            require('./secret-input.js') as typeof import('./secret-input.js');
+          return (this.masterPassword ??= resolveMasterPassword(this.io, {
+            creating: !existsSync(this.paths.keyFile),
+          }));
         },
       });
     }
@@ -150,11 +164,15 @@ export class CliContext {
     }
     if (this.registryInstance !== undefined) {
       try {
-        const { saveBreakerState } = require('./services/breaker-state.js') as typeof import('./services/breaker-state.js');
+        const { saveBreakerState } =
+          require('./services/breaker-state.js') as typeof import('./services/breaker-state.js');
         saveBreakerState(this.paths.breakerState, this.registryInstance);
       } catch (error) {
         // the breaker state is a cache: losing it must not fail a command that otherwise worked
-        this.logger().warning('Could not save the circuit-breaker state', { path: this.paths.breakerState, error: error as Error });
+        this.logger().warning('Could not save the circuit-breaker state', {
+          path: this.paths.breakerState,
+          error: error as Error,
+        });
       }
       this.registryInstance = undefined;
     }

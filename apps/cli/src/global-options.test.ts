@@ -4,7 +4,9 @@ import { checkProviderName, isDebug, oneOf, refuseExtraArguments } from './globa
 describe('argument checks', () => {
   it('accepts allowed values and names the allowed ones otherwise', () => {
     expect(oneOf('--validate', 'live', ['format', 'live', 'none'])).toBe('live');
-    expect(() => oneOf('--validate', 'maybe', ['format', 'live'])).toThrow('Invalid value for --validate: "maybe". Allowed: format, live.');
+    expect(() => oneOf('--validate', 'maybe', ['format', 'live'])).toThrow(
+      'Invalid value for --validate: "maybe". Allowed: format, live.',
+    );
   });
 
   it('checks provider names without echoing a long value (it may be a pasted key)', () => {
@@ -34,7 +36,9 @@ describe('argument checks', () => {
     try {
       refuseExtraArguments('openai', ['secret-value']);
     } catch (error) {
-      expect(JSON.stringify((error as { toJSON(): unknown }).toJSON())).not.toContain('secret-value');
+      expect(JSON.stringify((error as { toJSON(): unknown }).toJSON())).not.toContain(
+        'secret-value',
+      );
     }
   });
 

@@ -1,6 +1,12 @@
 import { maskSecrets } from '@localagent/errors';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '@localagent/logging/config';
-import { PROVIDER_NAME_PATTERN, STORAGE_MODES, VALIDATION_MODES, type StorageMode, type ValidationMode } from '@localagent/security/config';
+import {
+  PROVIDER_NAME_PATTERN,
+  STORAGE_MODES,
+  VALIDATION_MODES,
+  type StorageMode,
+  type ValidationMode,
+} from '@localagent/security/config';
 import { KeyInArgvError, UsageError } from './cli-errors.js';
 
 /** Options accepted by every command, before or after it. */
@@ -14,12 +20,21 @@ export interface GlobalOptions {
 }
 
 // one source per list: the packages that own them (side-effect-free subpaths: no winston, no key store)
-export { LOG_FORMATS, LOG_LEVELS, STORAGE_MODES, VALIDATION_MODES, type StorageMode, type ValidationMode };
+export {
+  LOG_FORMATS,
+  LOG_LEVELS,
+  STORAGE_MODES,
+  VALIDATION_MODES,
+  type StorageMode,
+  type ValidationMode,
+};
 
 /** Checks that `value` is one of `allowed`, naming the option and the allowed values otherwise. */
 export function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError({ message: `Invalid value for ${option}: "${value}". Allowed: ${allowed.join(', ')}.` });
+  throw new UsageError({
+    message: `Invalid value for ${option}: "${value}". Allowed: ${allowed.join(', ')}.`,
+  });
 }
 
 /** `LOCALAGENT_DEBUG=1` is the environment's `--debug`. */
@@ -33,11 +48,13 @@ const KEY_LIKE = /^[a-z0-9]{32,}$/;
 /** A provider name is a short lowercase identifier (`openai`, `azure-openai`, `my_proxy`). */
 export function checkProviderName(provider: string): string {
   // a key pasted where the provider goes would otherwise reach the audit log as a provider name
-  if (maskSecrets(provider) !== provider || KEY_LIKE.test(provider)) throw new KeyInArgvError('<provider>');
+  if (maskSecrets(provider) !== provider || KEY_LIKE.test(provider))
+    throw new KeyInArgvError('<provider>');
   if (PROVIDER_NAME_PATTERN.test(provider)) return provider;
   throw new UsageError({
     message: `Invalid provider name "${provider.length > 24 ? `${provider.slice(0, 4)}…` : provider}": use lowercase letters, digits, "-" and "_" (at most 64 characters).`,
-    suggestion: 'Built-in names include openai, anthropic, gemini, azure-openai, mistral, groq, openrouter; run `localagent config list-keys` to see yours.',
+    suggestion:
+      'Built-in names include openai, anthropic, gemini, azure-openai, mistral, groq, openrouter; run `localagent config list-keys` to see yours.',
   });
 }
 

@@ -19,7 +19,8 @@ describe('the entry point', () => {
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     process.argv = ['node', 'localagent', 'errors', 'explain', 'LA_NOT_A_CODE'];
     jest.isolateModules(() => require('./index'));
-    for (let i = 0; i < 50 && process.exitCode === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 50 && process.exitCode === undefined; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(process.exitCode).toBe(4);
     expect(write).not.toHaveBeenCalled();
   });

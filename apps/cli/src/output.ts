@@ -34,7 +34,8 @@ export class Output {
 
   /** The command's result: `human` lines in text mode, `json` in JSON mode. Written once. */
   result(human: string | readonly string[], json: unknown): void {
-    if (this.resultWritten) throw new Error('Output.result called twice: stdout must hold one document');
+    if (this.resultWritten)
+      throw new Error('Output.result called twice: stdout must hold one document');
     this.resultWritten = true;
     if (this.options.json) {
       this.io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);

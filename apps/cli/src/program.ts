@@ -40,10 +40,15 @@ export function buildProgram(io: CliIo, slot: ContextSlot): Command {
   };
 
   const program = new Command('localagent')
-    .description('Store, rotate and audit LLM provider API keys; diagnose the setup; explain errors.')
+    .description(
+      'Store, rotate and audit LLM provider API keys; diagnose the setup; explain errors.',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
-    .option('--config-dir <dir>', 'configuration directory (default: LOCALAGENT_CONFIG_DIR or the platform config dir)')
+    .option(
+      '--config-dir <dir>',
+      'configuration directory (default: LOCALAGENT_CONFIG_DIR or the platform config dir)',
+    )
     .option('--json', 'machine-readable output: exactly one JSON document on stdout')
     .option('--debug', 'stack traces and debug logs (also LOCALAGENT_DEBUG=1)')
     .addOption(new Option('--log-level <level>', 'log level on stderr').choices(LOG_LEVELS))

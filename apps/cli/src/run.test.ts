@@ -5,12 +5,24 @@ import { join } from 'node:path';
 import { run, errorDocument, usageFromCommander } from './run';
 import { saveBreakerState as saveRegistry } from './services/breaker-state';
 import { CommanderError } from 'commander';
-import { baseEnv, fakeKey, memoryIo, tempConfigDir, MASTER_PASSWORD, type MemoryIoOptions } from '../test/harness';
+import {
+  baseEnv,
+  fakeKey,
+  memoryIo,
+  tempConfigDir,
+  MASTER_PASSWORD,
+  type MemoryIoOptions,
+} from '../test/harness';
 
 async function cli(argv: string[], options: MemoryIoOptions = {}) {
   const memory = memoryIo(options);
   const code = await run(argv, memory.io);
-  return { code, stdout: memory.stdout(), stderr: memory.stderr(), promptsAsked: memory.promptsAsked };
+  return {
+    code,
+    stdout: memory.stdout(),
+    stderr: memory.stderr(),
+    promptsAsked: memory.promptsAsked,
+  };
 }
 
 function allFiles(dir: string): string[] {
@@ -38,14 +50,26 @@ describe('run: parsing and usage errors', () => {
     const unknown = await cli(['config', 'list-keys', '--bogus', '--json']);
     expect(unknown.code).toBe(2);
     expect(JSON.parse(unknown.stdout)).toEqual({
-      error: { code: 'LA_CLI_USAGE', category: 'user', message: expect.stringContaining('--bogus'), suggestion: expect.any(String) },
+      error: {
+        code: 'LA_CLI_USAGE',
+        category: 'user',
+        message: expect.stringContaining('--bogus'),
+        suggestion: expect.any(String),
+      },
     });
     expect(unknown.stderr).toContain('LA_CLI_USAGE');
   });
 
   it('exits 2 for bad option values and provider names', async () => {
     const dir = tempConfigDir();
-    expect((await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'maybe'], { stdin: 'x', env: baseEnv(dir) })).code).toBe(2);
+    expect(
+      (
+        await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'maybe'], {
+          stdin: 'x',
+          env: baseEnv(dir),
+        })
+      ).code,
+    ).toBe(2);
     const bad = await cli(['config', 'get-key', 'Not A Provider'], { env: baseEnv(dir) });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Invalid provider name');
@@ -54,9 +78,20 @@ describe('run: parsing and usage errors', () => {
   });
 
   it('maps commander errors to usage errors and unknown throwables to an internal error document', () => {
-    expect(usageFromCommander(new CommanderError(1, 'commander.unknownCommand', "error: unknown command 'x'")).message).toBe("Unknown command 'x'");
-    expect(usageFromCommander(new CommanderError(1, 'commander.help', '(outputHelp)')).message).toBe('A command is required.');
-    expect(errorDocument(new Error('boom'))).toEqual({ code: 'LA_INTERNAL', category: 'system', message: 'boom', suggestion: expect.any(String) });
+    expect(
+      usageFromCommander(
+        new CommanderError(1, 'commander.unknownCommand', "error: unknown command 'x'"),
+      ).message,
+    ).toBe("Unknown command 'x'");
+    expect(
+      usageFromCommander(new CommanderError(1, 'commander.help', '(outputHelp)')).message,
+    ).toBe('A command is required.');
+    expect(errorDocument(new Error('boom'))).toEqual({
+      code: 'LA_INTERNAL',
+      category: 'system',
+      message: 'boom',
+      suggestion: expect.any(String),
+    });
     expect(errorDocument('text')).toMatchObject({ code: 'LA_INTERNAL', message: 'text' });
   });
 });
@@ -96,7 +131,9 @@ describe('run: a full key session in one config dir', () => {
   };
 
   it('stores a key from stdin (one trailing newline stripped)', async () => {
-    const result = keep(await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: `${first}\n`, env }));
+    const result = keep(
+      await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: `${first}\n`, env }),
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Stored the openai key');
     expect(result.stdout).toContain(first.slice(-4));
@@ -104,9 +141,21 @@ describe('run: a full key session in one config dir', () => {
   });
 
   it('stores a key from the masked prompt on a terminal, with --json', async () => {
-    const result = keep(await cli(['--json', 'config', 'set-key', 'anthropic'], { stdinIsTTY: true, prompts: [anthropic], env }));
+    const result = keep(
+      await cli(['--json', 'config', 'set-key', 'anthropic'], {
+        stdinIsTTY: true,
+        prompts: [anthropic],
+        env,
+      }),
+    );
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ provider: 'anthropic', stored: true, source: 'file', fingerprint: expect.stringMatching(/…/), validate: 'format' });
+    expect(JSON.parse(result.stdout)).toEqual({
+      provider: 'anthropic',
+      stored: true,
+      source: 'file',
+      fingerprint: expect.stringMatching(/…/),
+      validate: 'format',
+    });
   });
 
   it('refuses a malformed key with exit 3 and never echoes it', async () => {
@@ -125,7 +174,13 @@ describe('run: a full key session in one config dir', () => {
     const json = keep(await cli(['config', 'list-keys', '--json'], { env }));
     const doc = JSON.parse(json.stdout) as { keys: Array<Record<string, unknown>> };
     expect(doc.keys.map((k) => k.provider).sort()).toEqual(['anthropic', 'openai']);
-    expect(doc.keys[0]).toEqual({ provider: expect.any(String), source: 'file', fingerprint: expect.any(String), active: true, updatedAt: expect.any(String) });
+    expect(doc.keys[0]).toEqual({
+      provider: expect.any(String),
+      source: 'file',
+      fingerprint: expect.any(String),
+      active: true,
+      updatedAt: expect.any(String),
+    });
   });
 
   it('shows a fingerprint, and the key only with --reveal (warning on a terminal)', async () => {
@@ -134,8 +189,15 @@ describe('run: a full key session in one config dir', () => {
     expect(plain.stdout).toContain('encrypted key file');
     expect(plain.stdout).not.toContain(first);
     const json = keep(await cli(['config', 'get-key', 'openai', '--json'], { env }));
-    expect(JSON.parse(json.stdout)).toEqual({ provider: 'openai', source: 'file', fingerprint: expect.stringContaining(first.slice(-4)) });
-    const revealed = await cli(['config', 'get-key', 'openai', '--reveal'], { env, stdoutIsTTY: true });
+    expect(JSON.parse(json.stdout)).toEqual({
+      provider: 'openai',
+      source: 'file',
+      fingerprint: expect.stringContaining(first.slice(-4)),
+    });
+    const revealed = await cli(['config', 'get-key', 'openai', '--reveal'], {
+      env,
+      stdoutIsTTY: true,
+    });
     expect(revealed.code).toBe(0);
     expect(revealed.stdout.trim()).toBe(first);
     expect(revealed.stderr).toMatch(/Warning: .*terminal/);
@@ -148,29 +210,55 @@ describe('run: a full key session in one config dir', () => {
     const override = fakeKey();
     const envWithOverride = { ...env, OPENAI_API_KEY: override };
     const list = keep(await cli(['config', 'list-keys', '--json'], { env: envWithOverride }));
-    const keys = (JSON.parse(list.stdout) as { keys: Array<{ provider: string; source: string }> }).keys;
-    expect(keys.filter((k) => k.provider === 'openai').map((k) => k.source).sort()).toEqual(['env', 'file']);
+    const keys = (JSON.parse(list.stdout) as { keys: Array<{ provider: string; source: string }> })
+      .keys;
+    expect(
+      keys
+        .filter((k) => k.provider === 'openai')
+        .map((k) => k.source)
+        .sort(),
+    ).toEqual(['env', 'file']);
     const human = keep(await cli(['config', 'list-keys'], { env: envWithOverride }));
     expect(human.stdout).toContain('no (shadowed)');
     const get = keep(await cli(['config', 'get-key', 'openai'], { env: envWithOverride }));
     expect(get.stdout).toContain('environment variable');
-    const set = keep(await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: first, env: envWithOverride }));
+    const set = keep(
+      await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: first, env: envWithOverride }),
+    );
     expect(set.code).toBe(0);
     // one warning per condition: the key store's (the CLI no longer repeats it)
-    expect(set.stderr.split('OPENAI_API_KEY is set and overrides the stored OpenAI key').length).toBe(2);
+    expect(
+      set.stderr.split('OPENAI_API_KEY is set and overrides the stored OpenAI key').length,
+    ).toBe(2);
     expect(list.stdout + get.stdout + set.stdout).not.toContain(override);
   });
 
   it('rotates a key', async () => {
-    const result = keep(await cli(['config', 'rotate-key', 'openai', '--stdin', '--json'], { stdin: second, env }));
+    const result = keep(
+      await cli(['config', 'rotate-key', 'openai', '--stdin', '--json'], { stdin: second, env }),
+    );
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ provider: 'openai', rotated: true, previousFingerprint: expect.stringContaining(first.slice(-4)), fingerprint: expect.stringContaining(second.slice(-4)) });
-    const missing = keep(await cli(['config', 'rotate-key', 'mistral', '--stdin', '--validate', 'none'], { stdin: fakeKey(''), env }));
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      provider: 'openai',
+      rotated: true,
+      previousFingerprint: expect.stringContaining(first.slice(-4)),
+      fingerprint: expect.stringContaining(second.slice(-4)),
+    });
+    const missing = keep(
+      await cli(['config', 'rotate-key', 'mistral', '--stdin', '--validate', 'none'], {
+        stdin: fakeKey(''),
+        env,
+      }),
+    );
     expect(missing.code).toBe(4);
   });
 
   it('exits 3 on a wrong master password and 4 for a key that is not there', async () => {
-    const wrong = keep(await cli(['config', 'get-key', 'openai'], { env: { ...env, LOCALAGENT_MASTER_PASSWORD: 'not-the-password' } }));
+    const wrong = keep(
+      await cli(['config', 'get-key', 'openai'], {
+        env: { ...env, LOCALAGENT_MASTER_PASSWORD: 'not-the-password' },
+      }),
+    );
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain('LA_DECRYPTION_FAILED');
     const absent = keep(await cli(['config', 'get-key', 'groq', '--json'], { env }));
@@ -180,9 +268,13 @@ describe('run: a full key session in one config dir', () => {
 
   it('asks before deleting, needs --yes without a terminal, and exits 4 when nothing is left', async () => {
     expect(keep(await cli(['config', 'delete-key', 'anthropic'], { env })).code).toBe(2);
-    const declined = keep(await cli(['config', 'delete-key', 'anthropic'], { env, stdinIsTTY: true, confirm: false }));
+    const declined = keep(
+      await cli(['config', 'delete-key', 'anthropic'], { env, stdinIsTTY: true, confirm: false }),
+    );
     expect(declined.stdout).toContain('Nothing deleted');
-    const accepted = keep(await cli(['config', 'delete-key', 'anthropic'], { env, stdinIsTTY: true, confirm: true }));
+    const accepted = keep(
+      await cli(['config', 'delete-key', 'anthropic'], { env, stdinIsTTY: true, confirm: true }),
+    );
     expect(accepted.stdout).toContain('Deleted the anthropic key');
     expect(keep(await cli(['config', 'delete-key', 'anthropic', '--yes'], { env })).code).toBe(4);
   });
@@ -212,7 +304,10 @@ describe('run: a full key session in one config dir', () => {
   it('runs doctor', async () => {
     const result = keep(await cli(['doctor', '--json'], { env }));
     expect(result.code).toBe(0);
-    const doc = JSON.parse(result.stdout) as { ok: boolean; checks: Array<{ name: string; status: string }> };
+    const doc = JSON.parse(result.stdout) as {
+      ok: boolean;
+      checks: Array<{ name: string; status: string }>;
+    };
     expect(doc.checks.find((c) => c.name === 'audit log')?.status).toBe('fail');
     expect(doc.checks.find((c) => c.name === 'key file')?.status).toBe('ok');
     const human = keep(await cli(['doctor'], { env: { ...env, ANTHROPIC_API_KEY: 'x' } }));
@@ -224,7 +319,8 @@ describe('run: a full key session in one config dir', () => {
     const text = outputs.join('\n');
     for (const key of [first, second, anthropic]) {
       expect(text).not.toContain(key);
-      for (const file of allFiles(dir)) expect(readFileSync(file).includes(Buffer.from(key))).toBe(false);
+      for (const file of allFiles(dir))
+        expect(readFileSync(file).includes(Buffer.from(key))).toBe(false);
     }
   });
 });
@@ -233,20 +329,39 @@ describe('run: master password prompts', () => {
   it('asks twice when creating the key file, and refuses two different answers', async () => {
     const dir = tempConfigDir();
     const env = baseEnv(dir, { LOCALAGENT_MASTER_PASSWORD: undefined });
-    const mismatch = await cli(['config', 'set-key', 'openai'], { env, stdinIsTTY: true, prompts: [fakeKey(), 'one-password', 'another-one'] });
+    const mismatch = await cli(['config', 'set-key', 'openai'], {
+      env,
+      stdinIsTTY: true,
+      prompts: [fakeKey(), 'one-password', 'another-one'],
+    });
     expect(mismatch.code).toBe(3);
     expect(mismatch.stderr).toContain('differ');
-    const ok = await cli(['config', 'set-key', 'openai'], { env, stdinIsTTY: true, prompts: [fakeKey(), MASTER_PASSWORD, MASTER_PASSWORD] });
+    const ok = await cli(['config', 'set-key', 'openai'], {
+      env,
+      stdinIsTTY: true,
+      prompts: [fakeKey(), MASTER_PASSWORD, MASTER_PASSWORD],
+    });
     expect(ok.code).toBe(0);
-    expect(ok.promptsAsked).toEqual(['API key for openai:', 'New master password for the key file:', 'Repeat the master password:']);
-    const again = await cli(['config', 'list-keys'], { env, stdinIsTTY: true, prompts: [MASTER_PASSWORD] });
+    expect(ok.promptsAsked).toEqual([
+      'API key for openai:',
+      'New master password for the key file:',
+      'Repeat the master password:',
+    ]);
+    const again = await cli(['config', 'list-keys'], {
+      env,
+      stdinIsTTY: true,
+      prompts: [MASTER_PASSWORD],
+    });
     expect(again.code).toBe(0);
     expect(again.promptsAsked).toEqual(['Master password:']);
   });
 
   it('without a password and without a terminal, fails with exit 3 and says how to set it', async () => {
     const dir = tempConfigDir();
-    const result = await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: fakeKey(), env: baseEnv(dir, { LOCALAGENT_MASTER_PASSWORD: '' }) });
+    const result = await cli(['config', 'set-key', 'openai', '--stdin'], {
+      stdin: fakeKey(),
+      env: baseEnv(dir, { LOCALAGENT_MASTER_PASSWORD: '' }),
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('LOCALAGENT_MASTER_PASSWORD');
   });
@@ -257,13 +372,19 @@ describe('run: config validate', () => {
     const dir = tempConfigDir('logging:\n  level: info\n');
     expect((await cli(['config', 'validate'], { env: baseEnv(dir) })).stdout).toContain('is valid');
     const empty = tempConfigDir();
-    const missing = await cli(['config', 'validate', '--json', '--config-dir', join(empty, 'nowhere')], { env: {} });
+    const missing = await cli(
+      ['config', 'validate', '--json', '--config-dir', join(empty, 'nowhere')],
+      { env: {} },
+    );
     expect(JSON.parse(missing.stdout)).toMatchObject({ exists: false, valid: true });
   });
 
   it('reports every problem with exit 3', async () => {
     const dir = tempConfigDir('logging:\n  level: loud\n');
-    writeFileSync(join(dir, 'config.yaml'), 'logging:\n  level: loud\nsecurity:\n  encryption:\n    iterations: 10\n');
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      'logging:\n  level: loud\nsecurity:\n  encryption:\n    iterations: 10\n',
+    );
     const result = await cli(['config', 'validate', '--json'], { env: baseEnv(dir) });
     expect(result.code).toBe(3);
     expect(JSON.parse(result.stdout).error.code).toBe('LA_CONFIG_INVALID');
@@ -289,7 +410,11 @@ describe('run: errors explain', () => {
     expect(result.stdout).toContain('LA_KEY_NOT_FOUND');
     expect(result.stdout).toContain('exits with 4');
     const json = await cli(['errors', 'explain', 'LA_RATE_LIMITED', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ code: 'LA_RATE_LIMITED', category: 'transient', exitCode: 5 });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      code: 'LA_RATE_LIMITED',
+      category: 'transient',
+      exitCode: 5,
+    });
   });
 
   it('exits 4 for an unknown code', async () => {
@@ -301,7 +426,9 @@ describe('run: errors explain', () => {
   it('prints the stack only with --debug or LOCALAGENT_DEBUG=1', async () => {
     expect((await cli(['errors', 'explain', 'NOPE'])).stderr).not.toMatch(/\n\s+at /);
     expect((await cli(['errors', 'explain', 'NOPE', '--debug'])).stderr).toMatch(/\n\s+at /);
-    expect((await cli(['errors', 'explain', 'NOPE'], { env: { LOCALAGENT_DEBUG: '1' } })).stderr).toMatch(/\n\s+at /);
+    expect(
+      (await cli(['errors', 'explain', 'NOPE'], { env: { LOCALAGENT_DEBUG: '1' } })).stderr,
+    ).toMatch(/\n\s+at /);
   });
 });
 
@@ -314,7 +441,17 @@ describe('run: live validation through the resilience registry', () => {
     server = createServer((req, res) => {
       seen.push(`${req.method} ${req.url}`);
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 200 ? '{"data":[]}' : JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      res.end(
+        status === 200
+          ? '{"data":[]}'
+          : JSON.stringify({
+              error: {
+                message: 'Incorrect API key provided',
+                type: 'invalid_request_error',
+                code: 'invalid_api_key',
+              },
+            }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -325,15 +462,24 @@ describe('run: live validation through the resilience registry', () => {
     const dir = tempConfigDir();
     const env = baseEnv(dir, { LOCALAGENT_OPENAI_BASE_URL: baseUrl });
     status = 200;
-    const ok = await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'live'], { stdin: fakeKey(), env });
+    const ok = await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'live'], {
+      stdin: fakeKey(),
+      env,
+    });
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain('Checking the key with openai');
-    const rotated = await cli(['config', 'rotate-key', 'openai', '--stdin', '--validate', 'live'], { stdin: fakeKey(), env });
+    const rotated = await cli(['config', 'rotate-key', 'openai', '--stdin', '--validate', 'live'], {
+      stdin: fakeKey(),
+      env,
+    });
     expect(rotated.code).toBe(0);
     expect(rotated.stderr).toContain('Checking the new key with openai');
     expect(seen).toContain('GET /v1/models');
     status = 401;
-    const rejected = await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'live'], { stdin: fakeKey(), env });
+    const rejected = await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'live'], {
+      stdin: fakeKey(),
+      env,
+    });
     expect(rejected.code).toBe(3);
     expect(rejected.stderr).toContain('LA_AUTH_FAILED');
     expect(existsSync(join(dir, 'cache', 'breakers.json'))).toBe(true);
@@ -343,14 +489,28 @@ describe('run: live validation through the resilience registry', () => {
     const dir = tempConfigDir();
     const env = baseEnv(dir, { LOCALAGENT_OPENAI_BASE_URL: baseUrl });
     const now = Date.now();
-    saveRegistry(join(dir, 'cache', 'breakers.json'), { toJSON: () => ({ version: 1, savedAt: now, providers: { openai: { state: 'open', consecutiveFailures: 5, openedAt: now } } }) });
+    saveRegistry(join(dir, 'cache', 'breakers.json'), {
+      toJSON: () => ({
+        version: 1,
+        savedAt: now,
+        providers: { openai: { state: 'open', consecutiveFailures: 5, openedAt: now } },
+      }),
+    });
     const before = seen.length;
     status = 200;
-    const result = await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'live', '--json'], { stdin: fakeKey(), env });
+    const result = await cli(
+      ['config', 'set-key', 'openai', '--stdin', '--validate', 'live', '--json'],
+      { stdin: fakeKey(), env },
+    );
     expect(result.code).toBe(5);
-    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'LA_CIRCUIT_OPEN', category: 'transient' });
+    expect(JSON.parse(result.stdout).error).toMatchObject({
+      code: 'LA_CIRCUIT_OPEN',
+      category: 'transient',
+    });
     expect(seen.length).toBe(before);
-    const state = JSON.parse(readFileSync(join(dir, 'cache', 'breakers.json'), 'utf8')) as { providers: Record<string, { state: string }> };
+    const state = JSON.parse(readFileSync(join(dir, 'cache', 'breakers.json'), 'utf8')) as {
+      providers: Record<string, { state: string }>;
+    };
     expect(state.providers['openai']?.state).toBe('open');
     expect((await cli(['config', 'get-key', 'openai'], { env })).code).toBe(4);
   });
@@ -359,10 +519,26 @@ describe('run: live validation through the resilience registry', () => {
 describe('run: options, empty states and logging', () => {
   it('honours --storage, --log-level, --log-format and --quiet', async () => {
     const dir = tempConfigDir();
-    const result = await cli(['config', 'set-key', 'groq', '--stdin', '--storage', 'file', '--validate', 'none', '--log-level', 'debug', '--log-format', 'json'], {
-      stdin: fakeKey('gsk_'),
-      env: baseEnv(dir),
-    });
+    const result = await cli(
+      [
+        'config',
+        'set-key',
+        'groq',
+        '--stdin',
+        '--storage',
+        'file',
+        '--validate',
+        'none',
+        '--log-level',
+        'debug',
+        '--log-format',
+        'json',
+      ],
+      {
+        stdin: fakeKey('gsk_'),
+        env: baseEnv(dir),
+      },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Stored the groq key');
     const lines = result.stderr.split('\n').filter((line) => line.startsWith('{'));
@@ -375,7 +551,10 @@ describe('run: options, empty states and logging', () => {
     const env = baseEnv(dir, { OPENAI_API_KEY: fakeKey() });
     const loud = await cli(['config', 'set-key', 'openai', '--stdin'], { stdin: fakeKey(), env });
     expect(loud.stderr).toContain('overrides the stored OpenAI key');
-    const quiet = await cli(['config', 'set-key', 'openai', '--stdin', '--quiet'], { stdin: fakeKey(), env });
+    const quiet = await cli(['config', 'set-key', 'openai', '--stdin', '--quiet'], {
+      stdin: fakeKey(),
+      env,
+    });
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
     expect(quiet.stdout).toContain('Stored the openai key');
@@ -386,7 +565,9 @@ describe('run: options, empty states and logging', () => {
     const configured = await cli(['config', 'list-keys'], { env: baseEnv(dir) });
     expect(configured.code).toBe(0);
     expect(configured.stdout).toContain('No keys stored');
-    const debug = await cli(['config', 'list-keys', '--debug', '--json'], { env: baseEnv(tempConfigDir()) });
+    const debug = await cli(['config', 'list-keys', '--debug', '--json'], {
+      env: baseEnv(tempConfigDir()),
+    });
     expect(JSON.parse(debug.stdout)).toEqual({ keys: [] });
   });
 
@@ -407,16 +588,28 @@ describe('run: options, empty states and logging', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('does not exist yet');
     const withState = tempConfigDir();
-    saveRegistry(join(withState, 'cache', 'breakers.json'), { toJSON: () => ({ version: 1, savedAt: Date.now(), providers: { openai: { state: 'open' } } }) });
+    saveRegistry(join(withState, 'cache', 'breakers.json'), {
+      toJSON: () => ({ version: 1, savedAt: Date.now(), providers: { openai: { state: 'open' } } }),
+    });
     const open = await cli(['doctor', '--json'], { env: baseEnv(withState) });
-    const doc = JSON.parse(open.stdout) as { checks: Array<{ name: string; status: string; detail: string }> };
-    expect(doc.checks.find((c) => c.name === 'circuit breakers')).toMatchObject({ status: 'warn', detail: expect.stringContaining('openai') });
+    const doc = JSON.parse(open.stdout) as {
+      checks: Array<{ name: string; status: string; detail: string }>;
+    };
+    expect(doc.checks.find((c) => c.name === 'circuit breakers')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('openai'),
+    });
   });
 
   it('reports a key store it cannot open (keyring-only storage without a keyring)', async () => {
     const dir = tempConfigDir();
-    const result = await cli(['doctor', '--json'], { env: baseEnv(dir, { LOCALAGENT_STORAGE: 'bogus' }) });
-    const doc = JSON.parse(result.stdout) as { ok: boolean; checks: Array<{ name: string; status: string }> };
+    const result = await cli(['doctor', '--json'], {
+      env: baseEnv(dir, { LOCALAGENT_STORAGE: 'bogus' }),
+    });
+    const doc = JSON.parse(result.stdout) as {
+      ok: boolean;
+      checks: Array<{ name: string; status: string }>;
+    };
     expect(doc.ok).toBe(false);
     expect(doc.checks.find((c) => c.name === 'key store')?.status).toBe('fail');
   });

@@ -33,16 +33,27 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (failure === undefined) return ExitCode.ok;
   if (failure instanceof CommanderError) {
-    if (COMMANDER_SUCCESS.has(failure.code) || (failure.code === 'commander.help' && failure.exitCode === 0)) return ExitCode.ok;
+    if (
+      COMMANDER_SUCCESS.has(failure.code) ||
+      (failure.code === 'commander.help' && failure.exitCode === 0)
+    )
+      return ExitCode.ok;
     failure = usageFromCommander(failure);
   }
-  report(failure, slot.current?.output ?? fallbackOutput(argv, io), isDebug(argv.includes('--debug'), io.env));
+  report(
+    failure,
+    slot.current?.output ?? fallbackOutput(argv, io),
+    isDebug(argv.includes('--debug'), io.env),
+  );
   return exitCodeFor(failure);
 }
 
 /** Commander's parse errors are usage errors (exit 2), reported like every other error. */
 export function usageFromCommander(error: CommanderError): UsageError {
-  const message = error.code === 'commander.help' ? 'A command is required.' : error.message.replace(/^error: /, '');
+  const message =
+    error.code === 'commander.help'
+      ? 'A command is required.'
+      : error.message.replace(/^error: /, '');
   return new UsageError({ message: capitalize(message), cause: error });
 }
 
@@ -54,7 +65,11 @@ function capitalize(text: string): string {
 function fallbackOutput(argv: readonly string[], io: CliIo): Output {
   const end = argv.indexOf('--');
   const flags = end === -1 ? argv : argv.slice(0, end);
-  return new Output(io, { json: flags.includes('--json'), quiet: flags.includes('--quiet') || flags.includes('-q'), color: isColorEnabled(io) });
+  return new Output(io, {
+    json: flags.includes('--json'),
+    quiet: flags.includes('--quiet') || flags.includes('-q'),
+    color: isColorEnabled(io),
+  });
 }
 
 /** The one place an error becomes text: formatError (stack only with --debug) and, with --json, the error document. */
@@ -66,8 +81,18 @@ export function report(error: unknown, output: Output, debug: boolean): void {
 /** `{ code, category, message, suggestion }`: what a script needs, never a stack. */
 export function errorDocument(error: unknown): Record<string, unknown> {
   if (LocalAgentError.isInstance(error)) {
-    return { code: error.code, category: error.category, message: error.message, suggestion: error.suggestion ?? null };
+    return {
+      code: error.code,
+      category: error.category,
+      message: error.message,
+      suggestion: error.suggestion ?? null,
+    };
   }
   const message = maskSecrets(error instanceof Error ? error.message : String(error));
-  return { code: 'LA_INTERNAL', category: 'system', message, suggestion: 'This is a bug in localagent; run again with --debug and report the output.' };
+  return {
+    code: 'LA_INTERNAL',
+    category: 'system',
+    message,
+    suggestion: 'This is a bug in localagent; run again with --debug and report the output.',
+  };
 }

@@ -12,7 +12,11 @@ import { fakeKey, MASTER_PASSWORD, tempConfigDir } from './harness';
 const BUNDLE = resolve(__dirname, '..', 'dist', 'localagent.js');
 const PRELOAD = resolve(__dirname, 'support', 'count-config-reads.cjs');
 
-function reads(args: string[], dir: string, input = ''): { code: number | null; reads: number; stderr: string } {
+function reads(
+  args: string[],
+  dir: string,
+  input = '',
+): { code: number | null; reads: number; stderr: string } {
   const countFile = join(mkdtempSync(join(tmpdir(), 'la-reads-')), 'count');
   const env = {
     PATH: process.env['PATH'] ?? '',
@@ -23,8 +27,16 @@ function reads(args: string[], dir: string, input = ''): { code: number | null; 
     LOCALAGENT_LOG_LEVEL: 'debug', // every logger line enabled: the logger must not read it again
     LA_COUNT_FILE: countFile,
   };
-  const result = spawnSync(process.execPath, ['--require', PRELOAD, BUNDLE, ...args], { input, encoding: 'utf8', env });
-  return { code: result.status, reads: Number(readFileSync(countFile, 'utf8')), stderr: result.stderr };
+  const result = spawnSync(process.execPath, ['--require', PRELOAD, BUNDLE, ...args], {
+    input,
+    encoding: 'utf8',
+    env,
+  });
+  return {
+    code: result.status,
+    reads: Number(readFileSync(countFile, 'utf8')),
+    stderr: result.stderr,
+  };
 }
 
 describe('config.yaml reads per command (built CLI)', () => {
@@ -43,12 +55,15 @@ describe('config.yaml reads per command (built CLI)', () => {
     expect({ code: result.code, reads: result.reads }).toEqual({ code: 0, reads: 1 });
   });
 
-  it.each([[['audit', 'verify']], [['audit', 'show']], [['errors', 'explain', 'LA_KEY_NOT_FOUND']], [['--version']], [['--help']]])(
-    '%j needs no configuration and never reads it',
-    (args) => {
-      expect(reads(args, dir)).toMatchObject({ code: 0, reads: 0 });
-    },
-  );
+  it.each([
+    [['audit', 'verify']],
+    [['audit', 'show']],
+    [['errors', 'explain', 'LA_KEY_NOT_FOUND']],
+    [['--version']],
+    [['--help']],
+  ])('%j needs no configuration and never reads it', (args) => {
+    expect(reads(args, dir)).toMatchObject({ code: 0, reads: 0 });
+  });
 
   it('an invalid file is read once too: the error is kept, not re-read by each part that needs it', () => {
     const bad = tempConfigDir('logging:\n  format: xml\n');

@@ -59,7 +59,10 @@ export function memoryIo(options: MemoryIoOptions = {}): MemoryIo {
  */
 export function tempConfigDir(extraYaml = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'la-cli-'));
-  writeFileSync(join(dir, 'config.yaml'), `security:\n  encryption:\n    iterations: 100000\n${extraYaml}`);
+  writeFileSync(
+    join(dir, 'config.yaml'),
+    `security:\n  encryption:\n    iterations: 100000\n${extraYaml}`,
+  );
   return dir;
 }
 
@@ -70,6 +73,15 @@ export function fakeKey(prefix = ['sk', 'proj', ''].join('-')): string {
 
 export const MASTER_PASSWORD = ['test', 'master', randomBytes(4).toString('hex')].join('-');
 
-export function baseEnv(configDir: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { LOCALAGENT_CONFIG_DIR: configDir, LOCALAGENT_STORAGE: 'file', LOCALAGENT_MASTER_PASSWORD: MASTER_PASSWORD, NO_COLOR: '1', ...extra };
+export function baseEnv(
+  configDir: string,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    LOCALAGENT_CONFIG_DIR: configDir,
+    LOCALAGENT_STORAGE: 'file',
+    LOCALAGENT_MASTER_PASSWORD: MASTER_PASSWORD,
+    NO_COLOR: '1',
+    ...extra,
+  };
 }

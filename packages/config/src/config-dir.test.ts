@@ -14,7 +14,9 @@ describe('defaultCacheDir', () => {
   it('keeps the cache inside an explicit config dir, else uses XDG_CACHE_HOME on Linux', () => {
     expect(defaultCacheDir({}, '/a')).toBe(join('/a', 'cache'));
     expect(defaultCacheDir({ LOCALAGENT_CONFIG_DIR: '/b' })).toBe(join('/b', 'cache'));
-    expect(defaultCacheDir({ XDG_CACHE_HOME: '/c' }, undefined, 'linux')).toBe(join('/c', 'localagent'));
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/c' }, undefined, 'linux')).toBe(
+      join('/c', 'localagent'),
+    );
     expect(defaultCacheDir({}, '', 'linux')).toMatch(/\.cache[/\\]localagent$/);
     expect(defaultCacheDir({}, undefined, 'darwin')).toMatch(/localagent/);
   });

@@ -7,7 +7,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** The file every LocalAgent package reads its section from, in the config directory. */
 export const CONFIG_FILE_NAME = 'config.yaml';
 
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value === '' ? undefined : value;
 
 /**
  * `LOCALAGENT_CONFIG_DIR`, else the platform config dir: $XDG_CONFIG_HOME/localagent or
@@ -17,7 +18,8 @@ const nonEmpty = (value: string | undefined): string | undefined => (value === u
 export function defaultConfigDir(env: Env, platform: NodeJS.Platform = process.platform): string {
   const fromEnv = nonEmpty(env['LOCALAGENT_CONFIG_DIR']);
   if (fromEnv !== undefined) return fromEnv;
-  if (platform === 'linux') return join(nonEmpty(env['XDG_CONFIG_HOME']) ?? join(homedir(), '.config'), 'localagent');
+  if (platform === 'linux')
+    return join(nonEmpty(env['XDG_CONFIG_HOME']) ?? join(homedir(), '.config'), 'localagent');
   return envPaths('localagent', { suffix: '' }).config;
 }
 
@@ -26,9 +28,14 @@ export function defaultConfigDir(env: Env, platform: NodeJS.Platform = process.p
  * chosen explicitly (one directory then holds a whole isolated installation), else
  * $XDG_CACHE_HOME/localagent or ~/.cache/localagent on Linux, env-paths elsewhere.
  */
-export function defaultCacheDir(env: Env, explicitConfigDir?: string, platform: NodeJS.Platform = process.platform): string {
+export function defaultCacheDir(
+  env: Env,
+  explicitConfigDir?: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const explicit = nonEmpty(explicitConfigDir) ?? nonEmpty(env['LOCALAGENT_CONFIG_DIR']);
   if (explicit !== undefined) return join(explicit, 'cache');
-  if (platform === 'linux') return join(nonEmpty(env['XDG_CACHE_HOME']) ?? join(homedir(), '.cache'), 'localagent');
+  if (platform === 'linux')
+    return join(nonEmpty(env['XDG_CACHE_HOME']) ?? join(homedir(), '.cache'), 'localagent');
   return envPaths('localagent', { suffix: '' }).cache;
 }

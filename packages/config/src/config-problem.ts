@@ -26,15 +26,22 @@ const GROUPING = new Set(['oneOf', 'anyOf']);
  * branch the user was evidently writing is kept (the one whose errors reach deepest), with all of
  * its errors.
  */
-export function describeSchemaErrors(errors: readonly SchemaError[], context: DescribeContext): ConfigProblem[] {
-  const relevant = errors.filter((e) => e.keyword !== 'if' && !(e.keyword === 'pattern' && e.propertyName !== undefined));
+export function describeSchemaErrors(
+  errors: readonly SchemaError[],
+  context: DescribeContext,
+): ConfigProblem[] {
+  const relevant = errors.filter(
+    (e) => e.keyword !== 'if' && !(e.keyword === 'pattern' && e.propertyName !== undefined),
+  );
   const problems = keepIntendedBranches(relevant).map((error) => describe(error, context));
   return problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i);
 }
 
 function keepIntendedBranches(errors: readonly SchemaError[]): SchemaError[] {
   const groups = errors.filter((e) => GROUPING.has(e.keyword));
-  const outer = groups.find((g) => !groups.some((other) => other !== g && g.schemaPath.startsWith(`${other.schemaPath}/`)));
+  const outer = groups.find(
+    (g) => !groups.some((other) => other !== g && g.schemaPath.startsWith(`${other.schemaPath}/`)),
+  );
   if (outer === undefined) return [...errors];
   const prefix = `${outer.schemaPath}/`;
   const branches = new Map<string, SchemaError[]>();
@@ -44,9 +51,16 @@ function keepIntendedBranches(errors: readonly SchemaError[]): SchemaError[] {
     branches.set(branch, [...(branches.get(branch) ?? []), error]);
   }
   const reach = (list: SchemaError[]): number => Math.max(...list.map(depth));
-  const chosen = [...branches.values()].reduce<SchemaError[] | undefined>((best, list) => (best === undefined || reach(list) > reach(best) ? list : best), undefined);
+  const chosen = [...branches.values()].reduce<SchemaError[] | undefined>(
+    (best, list) => (best === undefined || reach(list) > reach(best) ? list : best),
+    undefined,
+  );
   // in the original order; the chosen branch may hold a oneOf of its own
-  const kept = errors.filter((e) => (e === outer ? chosen === undefined : !e.schemaPath.startsWith(prefix) || chosen?.includes(e) === true));
+  const kept = errors.filter((e) =>
+    e === outer
+      ? chosen === undefined
+      : !e.schemaPath.startsWith(prefix) || chosen?.includes(e) === true,
+  );
   return chosen === undefined ? kept : keepIntendedBranches(kept);
 }
 
@@ -83,11 +97,18 @@ function describe(error: SchemaError, context: DescribeContext): ConfigProblem {
           ? `${at(segments)} ${error.message ?? 'is invalid'} (got ${got})`
           : `${at(segments)} is invalid (got ${got}); allowed: ${hint}`;
   }
-  return { field: at(segments.filter((s) => !/^\d+$/.test(s))), message: withSource(sentence, source), source };
+  return {
+    field: at(segments.filter((s) => !/^\d+$/.test(s))),
+    message: withSource(sentence, source),
+    source,
+  };
 }
 
 /** `logging.file.max_size`, or the spelling the user wrote when the field has an old name. */
-export function displayPath(context: Pick<DescribeContext, 'section' | 'spelled'>, segments: readonly string[]): string {
+export function displayPath(
+  context: Pick<DescribeContext, 'section' | 'spelled'>,
+  segments: readonly string[],
+): string {
   let path = context.section;
   let dotted = '';
   for (const segment of segments) {
@@ -104,7 +125,10 @@ export function withSource(sentence: string, source: string): string {
 }
 
 function valueAt(value: unknown, segments: readonly string[]): unknown {
-  return segments.reduce<unknown>((v, s) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[s] : undefined), value);
+  return segments.reduce<unknown>(
+    (v, s) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[s] : undefined),
+    value,
+  );
 }
 
 /** The fields the schema allows at `segments` (following properties, maps and the object branch of a oneOf). */
@@ -113,12 +137,15 @@ function knownFields(schema: SectionSchema, segments: readonly string[]): string
   for (const segment of segments) {
     if (node === undefined) break;
     const next: SectionSchema | undefined =
-      node.properties?.[segment] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+      node.properties?.[segment] ??
+      (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
     node = next === undefined ? undefined : objectBranch(next);
   }
   return Object.keys(node?.properties ?? {});
 }
 
 function objectBranch(schema: SectionSchema): SectionSchema {
-  return schema.properties === undefined && schema.oneOf !== undefined ? (schema.oneOf.find((b) => b.properties !== undefined) ?? schema) : schema;
+  return schema.properties === undefined && schema.oneOf !== undefined
+    ? (schema.oneOf.find((b) => b.properties !== undefined) ?? schema)
+    : schema;
 }

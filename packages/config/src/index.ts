@@ -1,6 +1,19 @@
 export { loadConfig, CONFIG_SECTIONS } from './load-config.js';
-export type { LoadConfigOptions, LoadedConfig, LoadedSections, SectionName, Sections } from './load-config.js';
-export type { ConfigSection, EnvOverride, ResolveContext, SchemaError, SectionSchema, SectionValidator } from './config-section.js';
+export type {
+  LoadConfigOptions,
+  LoadedConfig,
+  LoadedSections,
+  SectionName,
+  Sections,
+} from './load-config.js';
+export type {
+  ConfigSection,
+  EnvOverride,
+  ResolveContext,
+  SchemaError,
+  SectionSchema,
+  SectionValidator,
+} from './config-section.js';
 export type { ConfigProblem } from './config-problem.js';
 export { readConfigFile } from './read-config-file.js';
 export type { ConfigDocument } from './read-config-file.js';

@@ -1,6 +1,11 @@
 import { ConfigurationError } from '@localagent/errors';
 import { CONFIG_FILE_NAME, type Env } from './config-dir.js';
-import { describeSchemaErrors, displayPath, withSource, type ConfigProblem } from './config-problem.js';
+import {
+  describeSchemaErrors,
+  displayPath,
+  withSource,
+  type ConfigProblem,
+} from './config-problem.js';
 import type { ConfigSection } from './config-section.js';
 import { readConfigFile, type ConfigDocument } from './read-config-file.js';
 
@@ -9,7 +14,9 @@ export const CONFIG_SECTIONS = ['logging', 'security'] as const;
 export type SectionName = (typeof CONFIG_SECTIONS)[number];
 
 export type Sections = { readonly [K in SectionName]?: ConfigSection<unknown> };
-export type LoadedSections<S extends Sections> = { -readonly [K in keyof S]: S[K] extends ConfigSection<infer T> ? T : never };
+export type LoadedSections<S extends Sections> = {
+  -readonly [K in keyof S]: S[K] extends ConfigSection<infer T> ? T : never;
+};
 
 export interface LoadConfigOptions<S extends Sections> {
   /** Path of config.yaml; undefined reads no file (the environment and the defaults alone). */
@@ -50,16 +57,26 @@ export function loadConfig<S extends Sections>(options: LoadConfigOptions<S>): L
   const warnings: string[] = [];
   for (const key of Object.keys(document.value)) {
     if (!(CONFIG_SECTIONS as readonly string[]).includes(key)) {
-      warnings.push(`${document.file ?? CONFIG_FILE_NAME}: unknown section "${key}" is ignored (known sections: ${CONFIG_SECTIONS.join(', ')})`);
+      warnings.push(
+        `${document.file ?? CONFIG_FILE_NAME}: unknown section "${key}" is ignored (known sections: ${CONFIG_SECTIONS.join(', ')})`,
+      );
     }
   }
   const problems: ConfigProblem[] = [];
   const sections: Record<string, unknown> = {};
-  for (const [name, section] of Object.entries(options.sections) as [SectionName, ConfigSection<unknown>][]) {
+  for (const [name, section] of Object.entries(options.sections) as [
+    SectionName,
+    ConfigSection<unknown>,
+  ][]) {
     sections[name] = loadSection(name, section, document, options.env, problems, warnings);
   }
   if (problems.length > 0) throw configurationError(document, problems);
-  return { file: document.file, exists: document.exists, sections: sections as LoadedSections<S>, warnings };
+  return {
+    file: document.file,
+    exists: document.exists,
+    sections: sections as LoadedSections<S>,
+    warnings,
+  };
 }
 
 function loadSection(
@@ -75,12 +92,22 @@ function loadSection(
   const fileSource = `${file} (${name})`;
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
     const fields = Object.keys(section.schema.properties ?? {}).join(', ');
-    problems.push({ field: name, message: withSource(`${name} must be a mapping with: ${fields} (got ${JSON.stringify(raw)})`, fileSource), source: fileSource });
+    problems.push({
+      field: name,
+      message: withSource(
+        `${name} must be a mapping with: ${fields} (got ${JSON.stringify(raw)})`,
+        fileSource,
+      ),
+      source: fileSource,
+    });
     return undefined;
   }
-  const value: Record<string, unknown> = raw === undefined || raw === null ? {} : structuredClone(raw as Record<string, unknown>);
+  const value: Record<string, unknown> =
+    raw === undefined || raw === null ? {} : structuredClone(raw as Record<string, unknown>);
   const spelled = renameOldFields(name, section, value, file, warnings, problems);
-  const sources = new Map<string, string>(Object.keys(value).map((key) => [key, `${file} (${name}.${spelled.get(key) ?? key})`]));
+  const sources = new Map<string, string>(
+    Object.keys(value).map((key) => [key, `${file} (${name}.${spelled.get(key) ?? key})`]),
+  );
   for (const override of section.env ?? []) {
     const setting = env[override.variable]?.trim();
     if (setting === undefined || setting === '') continue;
@@ -92,7 +119,15 @@ function loadSection(
     sources.set(override.apply(value, setting), override.variable);
   }
   if (!section.validate(value)) {
-    const context = { section: name, schema: section.schema, value, allowed: section.allowed, sources, spelled, fallbackSource: fileSource };
+    const context = {
+      section: name,
+      schema: section.schema,
+      value,
+      allowed: section.allowed,
+      sources,
+      spelled,
+      fallbackSource: fileSource,
+    };
     problems.push(...describeSchemaErrors(section.validate.errors ?? [], context));
     return undefined;
   }
@@ -101,7 +136,11 @@ function loadSection(
     fail: (field, problem) => {
       const source = sources.get(field.split(/[.[]/)[0] ?? '') ?? fileSource;
       const path = displayPath({ section: name, spelled }, field.split('.'));
-      problems.push({ field: `${name}.${field}`, message: withSource(`${path} ${problem}`, source), source });
+      problems.push({
+        field: `${name}.${field}`,
+        message: withSource(`${path} ${problem}`, source),
+        source,
+      });
     },
   });
 }
@@ -119,24 +158,48 @@ function renameOldFields(
   for (const [oldPath, newName] of Object.entries(section.renamed ?? {})) {
     const parts = oldPath.split('.');
     const oldName = parts.pop() as string;
-    const parent = parts.reduce<unknown>((v, p) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[p] : undefined), value);
-    if (typeof parent !== 'object' || parent === null || Array.isArray(parent) || !Object.hasOwn(parent, oldName)) continue;
+    const parent = parts.reduce<unknown>(
+      (v, p) =>
+        typeof v === 'object' && v !== null && !Array.isArray(v)
+          ? (v as Record<string, unknown>)[p]
+          : undefined,
+      value,
+    );
+    if (
+      typeof parent !== 'object' ||
+      parent === null ||
+      Array.isArray(parent) ||
+      !Object.hasOwn(parent, oldName)
+    )
+      continue;
     const holder = parent as Record<string, unknown>;
     const newPath = [...parts, newName].join('.');
     if (Object.hasOwn(holder, newName)) {
       const source = `${file} (${name})`;
-      problems.push({ field: `${name}.${newPath}`, message: withSource(`${name}.${oldPath} and ${name}.${newPath} are both set; keep only ${newName}`, source), source });
+      problems.push({
+        field: `${name}.${newPath}`,
+        message: withSource(
+          `${name}.${oldPath} and ${name}.${newPath} are both set; keep only ${newName}`,
+          source,
+        ),
+        source,
+      });
       continue;
     }
     holder[newName] = holder[oldName];
     delete holder[oldName];
     spelled.set(newPath, oldName);
-    warnings.push(`${file}: ${name}.${oldPath} is now spelled ${name}.${newPath} (the old name still works for now)`);
+    warnings.push(
+      `${file}: ${name}.${oldPath} is now spelled ${name}.${newPath} (the old name still works for now)`,
+    );
   }
   return spelled;
 }
 
-function configurationError(document: ConfigDocument, problems: ConfigProblem[]): ConfigurationError {
+function configurationError(
+  document: ConfigDocument,
+  problems: ConfigProblem[],
+): ConfigurationError {
   const first = problems[0] as ConfigProblem;
   const where = document.exists ? ` in ${document.file ?? ''}` : '';
   return new ConfigurationError({
@@ -144,7 +207,8 @@ function configurationError(document: ConfigDocument, problems: ConfigProblem[])
       problems.length === 1
         ? `Invalid configuration${where}: ${first.message}.`
         : `Invalid configuration${where} (${problems.length} problems):\n  - ${problems.map((p) => p.message).join('\n  - ')}`,
-    suggestion: 'Fix each value named above (the allowed values are listed with it); `localagent config validate` checks the file.',
+    suggestion:
+      'Fix each value named above (the allowed values are listed with it); `localagent config validate` checks the file.',
     details: { file: document.file, field: first.field, source: first.source, problems },
   });
 }

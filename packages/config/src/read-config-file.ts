@@ -21,10 +21,12 @@ export function readConfigFile(file: string, optional: boolean): ConfigDocument 
   } catch (error) {
     // ENOTDIR: a parent is a file, so there is no config file either
     const code = (error as NodeJS.ErrnoException).code;
-    if ((code === 'ENOENT' || code === 'ENOTDIR') && optional) return { file, exists: false, value: {} };
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && optional)
+      return { file, exists: false, value: {} };
     throw new ConfigurationError({
       message: `Cannot read the config file ${file}: ${(error as Error).message}`,
-      suggestion: 'Check that the path names a readable file (or remove the setting that names it).',
+      suggestion:
+        'Check that the path names a readable file (or remove the setting that names it).',
       cause: error,
       details: { file, source: file },
     });
@@ -34,7 +36,8 @@ export function readConfigFile(file: string, optional: boolean): ConfigDocument 
     const problems = document.errors.map((e) => e.message.split('\n')[0] ?? e.message);
     throw new ConfigurationError({
       message: `The config file ${file} is not valid YAML: ${problems.join('; ')}`,
-      suggestion: 'Fix the YAML syntax at the line named above (indent with spaces, quote values that contain ": ").',
+      suggestion:
+        'Fix the YAML syntax at the line named above (indent with spaces, quote values that contain ": ").',
       details: { file, source: file, problems },
     });
   }

@@ -20,13 +20,21 @@ describe('built @localagent/config', () => {
     try { C.loadConfig({ file: ${JSON.stringify(file)}, env: {}, sections: { logging: section } }); } catch (e) { message = e.code + ' ' + e.message; }
     const ok = C.loadConfig({ file: ${JSON.stringify(file)}, env: {}, sections: {} });
     console.log(JSON.stringify({ message, warnings: ok.warnings.length, name: C.CONFIG_FILE_NAME }));`;
-  const expected = { message: expect.stringContaining('LA_CONFIG_INVALID Invalid configuration in') as unknown, warnings: 1, name: 'config.yaml' };
+  const expected = {
+    message: expect.stringContaining('LA_CONFIG_INVALID Invalid configuration in') as unknown,
+    warnings: 1,
+    name: 'config.yaml',
+  };
 
   it('imports from ESM', () => {
-    expect(JSON.parse(runNode(dir, 'esm', `import * as C from '@localagent/config';${probe(file)}`))).toEqual(expected);
+    expect(
+      JSON.parse(runNode(dir, 'esm', `import * as C from '@localagent/config';${probe(file)}`)),
+    ).toEqual(expected);
   });
 
   it('requires from CJS', () => {
-    expect(JSON.parse(runNode(dir, 'cjs', `const C = require('@localagent/config');${probe(file)}`))).toEqual(expected);
+    expect(
+      JSON.parse(runNode(dir, 'cjs', `const C = require('@localagent/config');${probe(file)}`)),
+    ).toEqual(expected);
   });
 });

@@ -12,7 +12,9 @@ export class AbortedError extends LocalAgentError {
       ...options,
       code: options.code ?? 'LA_ABORTED',
       category: options.category ?? 'user',
-      suggestion: options.suggestion ?? 'The operation was cancelled by its caller; run it again if that was not intended.',
+      suggestion:
+        options.suggestion ??
+        'The operation was cancelled by its caller; run it again if that was not intended.',
     });
   }
 }

@@ -2,10 +2,22 @@ import { ERROR_CATALOG, type ErrorCatalogEntry } from './catalog.js';
 import type { ErrorCategory } from './category.js';
 
 const CATEGORIES: ReadonlyArray<[ErrorCategory, string]> = [
-  ['transient', 'Retrying may succeed (rate limit, 5xx, overload, network failure, timeout, open circuit).'],
-  ['permanent', "Retrying will not help and it is not the user's to fix (bad request, unknown model)."],
-  ['user', 'The user must act (invalid key, exhausted quota or billing, content filter, bad configuration, wrong password).'],
-  ['system', 'The local environment failed (keyring, file permissions, disk full, corrupted state, bugs).'],
+  [
+    'transient',
+    'Retrying may succeed (rate limit, 5xx, overload, network failure, timeout, open circuit).',
+  ],
+  [
+    'permanent',
+    "Retrying will not help and it is not the user's to fix (bad request, unknown model).",
+  ],
+  [
+    'user',
+    'The user must act (invalid key, exhausted quota or billing, content filter, bad configuration, wrong password).',
+  ],
+  [
+    'system',
+    'The local environment failed (keyring, file permissions, disk full, corrupted state, bugs).',
+  ],
 ];
 
 function cell(text: string): string {
@@ -25,7 +37,9 @@ function section(e: ErrorCatalogEntry): string {
 }
 
 /** The text of `packages/errors/ERRORS.md`, generated from `ERROR_CATALOG` (a test keeps the two equal). */
-export function errorCatalogMarkdown(catalog: readonly ErrorCatalogEntry[] = ERROR_CATALOG): string {
+export function errorCatalogMarkdown(
+  catalog: readonly ErrorCatalogEntry[] = ERROR_CATALOG,
+): string {
   const sorted = [...catalog].sort((a, b) => a.code.localeCompare(b.code));
   return [
     '# LocalAgent error codes',
@@ -51,7 +65,10 @@ export function errorCatalogMarkdown(catalog: readonly ErrorCatalogEntry[] = ERR
     '',
     '| Code | Class | Category | Retryable | Meaning |',
     '| --- | --- | --- | --- | --- |',
-    ...sorted.map((e) => `| [\`${e.code}\`](#${e.code.toLowerCase()}) | \`${e.className}\` | ${e.category} | ${e.retryable ? 'yes' : 'no'} | ${cell(e.meaning)} |`),
+    ...sorted.map(
+      (e) =>
+        `| [\`${e.code}\`](#${e.code.toLowerCase()}) | \`${e.className}\` | ${e.category} | ${e.retryable ? 'yes' : 'no'} | ${cell(e.meaning)} |`,
+    ),
     '',
     '## Codes',
     '',

@@ -4,7 +4,14 @@ import { AbortedError } from './aborted-error';
 import { ERROR_CATALOG, explain } from './catalog';
 import { errorCatalogMarkdown } from './catalog-markdown';
 import { LocalAgentError } from './local-agent-error';
-import { ConfigurationError, DecryptionError, InvalidKeyError, KeyNotFoundError, KeyringUnavailableError, StorageError } from './local-errors';
+import {
+  ConfigurationError,
+  DecryptionError,
+  InvalidKeyError,
+  KeyNotFoundError,
+  KeyringUnavailableError,
+  StorageError,
+} from './local-errors';
 import {
   AuthenticationError,
   CircuitOpenError,
@@ -29,7 +36,10 @@ function sourceFiles(): string[] {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) {
         if (name !== 'node_modules' && name !== '__fixtures__' && name !== 'dist') walk(path);
-      } else if (/\.(?:[cm]?ts|[cm]?js|tsx)$/.test(name) && !/\.(?:test|spec)\.[cm]?[jt]sx?$/.test(name)) {
+      } else if (
+        /\.(?:[cm]?ts|[cm]?js|tsx)$/.test(name) &&
+        !/\.(?:test|spec)\.[cm]?[jt]sx?$/.test(name)
+      ) {
         files.push(path);
       }
     }
@@ -37,7 +47,11 @@ function sourceFiles(): string[] {
   for (const group of ['packages', 'apps']) {
     for (const name of readdirSync(join(repoRoot, group))) {
       const src = join(repoRoot, group, name, 'src');
-      if (statSync(join(repoRoot, group, name)).isDirectory() && readdirSync(join(repoRoot, group, name)).includes('src')) walk(src);
+      if (
+        statSync(join(repoRoot, group, name)).isDirectory() &&
+        readdirSync(join(repoRoot, group, name)).includes('src')
+      )
+        walk(src);
     }
   }
   return files;
@@ -99,7 +113,12 @@ describe('the error catalog', () => {
     ];
     for (const err of errors) {
       const entry = explain(err.code);
-      expect({ code: err.code, className: entry?.className, category: entry?.category, retryable: entry?.retryable }).toEqual({
+      expect({
+        code: err.code,
+        className: entry?.className,
+        category: entry?.category,
+        retryable: entry?.retryable,
+      }).toEqual({
         code: err.code,
         className: err.name,
         category: err.category,
@@ -123,7 +142,14 @@ describe('the error catalog', () => {
     const copy = explain('LA_TIMEOUT')!;
     copy.meaning = 'changed';
     expect(explain('LA_TIMEOUT')?.meaning).not.toBe('changed');
-    for (const code of ['LA_AUDIT_TAMPERED', 'LA_KEYRING_TIMEOUT', 'LA_MASTER_PASSWORD_REQUIRED', 'LA_FILE_PERMISSIONS', 'LA_FAILOVER_EXHAUSTED', 'LA_CONTENT_FILTERED']) {
+    for (const code of [
+      'LA_AUDIT_TAMPERED',
+      'LA_KEYRING_TIMEOUT',
+      'LA_MASTER_PASSWORD_REQUIRED',
+      'LA_FILE_PERMISSIONS',
+      'LA_FAILOVER_EXHAUSTED',
+      'LA_CONTENT_FILTERED',
+    ]) {
       expect(explain(code)).toBeDefined();
     }
     expect(explain('LA_KEYRING_TIMEOUT')).toMatchObject({ category: 'system', retryable: true });

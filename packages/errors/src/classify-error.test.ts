@@ -11,9 +11,16 @@ import { LocalAgentError } from './local-agent-error';
 import { StorageError } from './local-errors';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { AuthenticationError, CircuitOpenError, NetworkError, ProviderUnavailableError, QuotaExceededError, RateLimitError, TimeoutError } from './provider-errors';
+import {
+  AuthenticationError,
+  CircuitOpenError,
+  NetworkError,
+  ProviderUnavailableError,
+  QuotaExceededError,
+  RateLimitError,
+  TimeoutError,
+} from './provider-errors';
 import { closedPort } from '../../../test-support/net';
-
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -45,18 +52,39 @@ describe('classifyError', () => {
     const err = classifyError(sdkError, { provider: 'openai' });
     expect(QuotaExceededError.isInstance(err)).toBe(true);
     expect(err.cause).toBe(sdkError);
-    const limited = classifyError(OpenAI.APIError.generate(429, fixtures.openai429RateLimit.body as object, undefined, new Headers(fixtures.openai429RateLimit.headers)), { provider: 'openai' });
+    const limited = classifyError(
+      OpenAI.APIError.generate(
+        429,
+        fixtures.openai429RateLimit.body as object,
+        undefined,
+        new Headers(fixtures.openai429RateLimit.headers),
+      ),
+      { provider: 'openai' },
+    );
     expect(RateLimitError.isInstance(limited) && limited.retryAfterMs).toBe(1310);
   });
 
   it('maps @anthropic-ai/sdk errors (whole body) and takes the provider from the error when not given', () => {
-    const sdkError = Anthropic.APIError.generate(529, fixtures.anthropic529.body as object, undefined, new Headers(fixtures.anthropic529.headers));
+    const sdkError = Anthropic.APIError.generate(
+      529,
+      fixtures.anthropic529.body as object,
+      undefined,
+      new Headers(fixtures.anthropic529.headers),
+    );
     const err = classifyError(sdkError);
     expect(ProviderUnavailableError.isInstance(err)).toBe(true);
     expect(ProviderUnavailableError.isInstance(err) && err.provider).toBe('anthropic');
-    const tagged = classifyError(Object.assign(new Error('401 status code (no body)'), { status: 401, headers: {}, provider: 'mistral' }));
+    const tagged = classifyError(
+      Object.assign(new Error('401 status code (no body)'), {
+        status: 401,
+        headers: {},
+        provider: 'mistral',
+      }),
+    );
     expect(AuthenticationError.isInstance(tagged) && tagged.provider).toBe('mistral');
-    const noBody = classifyError(Object.assign(new Error('401 status code (no body)'), { status: 401, headers: {} }));
+    const noBody = classifyError(
+      Object.assign(new Error('401 status code (no body)'), { status: 401, headers: {} }),
+    );
     expect(AuthenticationError.isInstance(noBody) && noBody.provider).toBe('unknown');
     expect(noBody.message).toBe('unknown returned HTTP 401: 401 status code (no body)');
   });
@@ -67,7 +95,12 @@ describe('classifyError', () => {
     });
     const err = classifyError(axiosLike, { provider: 'anthropic' });
     expect(RateLimitError.isInstance(err) && err.retryAfterMs).toBe(5000);
-    const geminiSdk = Object.assign(new Error(`got status: 429 Too Many Requests. ${JSON.stringify(fixtures.gemini429WithRetryInfo.body)}`), { status: 429 });
+    const geminiSdk = Object.assign(
+      new Error(
+        `got status: 429 Too Many Requests. ${JSON.stringify(fixtures.gemini429WithRetryInfo.body)}`,
+      ),
+      { status: 429 },
+    );
     const gemini = classifyError(geminiSdk, { provider: 'gemini' });
     expect(RateLimitError.isInstance(gemini) && gemini.retryAfterMs).toBe(37_000);
     // a bare object with a status but nothing HTTP about it is not an HTTP error
@@ -105,7 +138,11 @@ describe('classifyError', () => {
       controller.abort();
       const aborted = classifyError(await rejected(pending));
       expect(AbortedError.isInstance(aborted)).toBe(true);
-      expect([aborted.code, aborted.category, aborted.retryable]).toEqual(['LA_ABORTED', 'user', false]);
+      expect([aborted.code, aborted.category, aborted.retryable]).toEqual([
+        'LA_ABORTED',
+        'user',
+        false,
+      ]);
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -125,45 +162,89 @@ describe('classifyError', () => {
   });
 
   it('a fetch whose cause carries no code, and SDK connection errors', () => {
-    const bare = classifyError(new TypeError('fetch failed', { cause: new Error('bad port') }), { provider: 'openai' });
-    expect([bare.code, bare.message]).toEqual(['LA_NETWORK', 'Could not reach openai: fetch failed: bad port']);
-    const viaCause = classifyError(new OpenAI.APIConnectionError({ cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) }) }));
+    const bare = classifyError(new TypeError('fetch failed', { cause: new Error('bad port') }), {
+      provider: 'openai',
+    });
+    expect([bare.code, bare.message]).toEqual([
+      'LA_NETWORK',
+      'Could not reach openai: fetch failed: bad port',
+    ]);
+    const viaCause = classifyError(
+      new OpenAI.APIConnectionError({
+        cause: new TypeError('fetch failed', {
+          cause: Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }),
+        }),
+      }),
+    );
     expect(TimeoutError.isInstance(viaCause)).toBe(true);
-    expect(TimeoutError.isInstance(classifyError(new OpenAI.APIConnectionTimeoutError()))).toBe(true);
+    expect(TimeoutError.isInstance(classifyError(new OpenAI.APIConnectionTimeoutError()))).toBe(
+      true,
+    );
     expect(AbortedError.isInstance(classifyError(new OpenAI.APIUserAbortError()))).toBe(true);
-    const abortedFetch = classifyError(new TypeError('fetch failed', { cause: new DOMException('aborted', 'AbortError') }));
+    const abortedFetch = classifyError(
+      new TypeError('fetch failed', { cause: new DOMException('aborted', 'AbortError') }),
+    );
     expect(AbortedError.isInstance(abortedFetch)).toBe(true);
-    expect(classifyError(new OpenAI.APIConnectionError({ cause: undefined })).code).toBe('LA_NETWORK');
+    expect(classifyError(new OpenAI.APIConnectionError({ cause: undefined })).code).toBe(
+      'LA_NETWORK',
+    );
   });
 
   it('a real socket error (ECONNREFUSED from net.connect) and Node errno codes', async () => {
     const port = await closedPort();
-    const error = await new Promise<unknown>((resolve) => createConnection(port, '127.0.0.1').on('error', resolve));
+    const error = await new Promise<unknown>((resolve) =>
+      createConnection(port, '127.0.0.1').on('error', resolve),
+    );
     const err = classifyError(error);
-    expect([err.name, err.code, err.message]).toEqual(['NetworkError', 'LA_NETWORK', `connect ECONNREFUSED 127.0.0.1:${port}`]);
+    expect([err.name, err.code, err.message]).toEqual([
+      'NetworkError',
+      'LA_NETWORK',
+      `connect ECONNREFUSED 127.0.0.1:${port}`,
+    ]);
     for (const code of ['ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']) {
       expect(classifyError(Object.assign(new Error(code), { code })).code).toBe('LA_NETWORK');
     }
-    expect(classifyError(Object.assign(new Error('t'), { code: 'ETIMEDOUT' })).code).toBe('LA_TIMEOUT');
+    expect(classifyError(Object.assign(new Error('t'), { code: 'ETIMEDOUT' })).code).toBe(
+      'LA_TIMEOUT',
+    );
     // undici's happy-eyeballs failure: an AggregateError whose members carry the code
-    const aggregate = new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:11434'), { code: 'ECONNREFUSED' })], '');
+    const aggregate = new AggregateError(
+      [Object.assign(new Error('connect ECONNREFUSED ::1:11434'), { code: 'ECONNREFUSED' })],
+      '',
+    );
     expect(classifyError(aggregate).code).toBe('LA_NETWORK');
-    expect(classifyError(Object.assign(new Error('The operation was aborted'), { code: 'ABORT_ERR' })).code).toBe('LA_ABORTED');
-    expect(classifyError(Object.assign(new Error('?'), { code: 'ERR_SOMETHING' })).code).toBe('LA_INTERNAL');
+    expect(
+      classifyError(Object.assign(new Error('The operation was aborted'), { code: 'ABORT_ERR' }))
+        .code,
+    ).toBe('LA_ABORTED');
+    expect(classifyError(Object.assign(new Error('?'), { code: 'ERR_SOMETHING' })).code).toBe(
+      'LA_INTERNAL',
+    );
   });
 
   it('real file-system errors become StorageErrors with a specific suggestion', () => {
     const dir = mkdtempSync(join(tmpdir(), 'la-errors-'));
     const missing = classifyError(caught(() => readFileSync(join(dir, 'keys.json'))));
     expect(StorageError.isInstance(missing)).toBe(true);
-    expect([missing.category, missing.details['systemCode'], missing.details['path']]).toEqual(['system', 'ENOENT', join(dir, 'keys.json')]);
+    expect([missing.category, missing.details['systemCode'], missing.details['path']]).toEqual([
+      'system',
+      'ENOENT',
+      join(dir, 'keys.json'),
+    ]);
     writeFileSync(join(dir, 'file'), 'x');
     const notDir = classifyError(caught(() => mkdirSync(join(dir, 'file', 'sub'))));
     expect([notDir.code, notDir.details['systemCode']]).toEqual(['LA_STORAGE_FAILED', 'ENOTDIR']);
-    const full = classifyError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' }));
+    const full = classifyError(
+      Object.assign(new Error('ENOSPC: no space left on device, write'), {
+        code: 'ENOSPC',
+        syscall: 'write',
+      }),
+    );
     expect(full.suggestion).toBe('The disk is full; free some space and retry.');
     expect(full.details).toEqual({ systemCode: 'ENOSPC' });
-    const denied = classifyError(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
+    const denied = classifyError(
+      Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }),
+    );
     expect(denied.suggestion).toContain('localagent doctor');
   });
 
@@ -171,7 +252,13 @@ describe('classifyError', () => {
     const bug = new RangeError('Invalid array length');
     const err = classifyError(bug);
     expect(LocalAgentError.isInstance(err)).toBe(true);
-    expect([err.name, err.code, err.category, err.retryable, err.message]).toEqual(['LocalAgentError', 'LA_INTERNAL', 'system', false, 'Invalid array length']);
+    expect([err.name, err.code, err.category, err.retryable, err.message]).toEqual([
+      'LocalAgentError',
+      'LA_INTERNAL',
+      'system',
+      false,
+      'Invalid array length',
+    ]);
     expect(err.cause).toBe(bug);
     expect(classifyError('boom').message).toBe('boom');
     expect(classifyError(42).message).toBe('non-error value thrown: 42');

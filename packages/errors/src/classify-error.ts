@@ -4,7 +4,13 @@ import { fromHttpResponse } from './from-http-response.js';
 import { LocalAgentError } from './local-agent-error.js';
 import { KeyNotFoundError, StorageError } from './local-errors.js';
 import { NetworkError, TimeoutError } from './provider-errors.js';
-import { errorNames, isObject, readErrorShape, type ErrorShape, type Loose } from './error-shape.js';
+import {
+  errorNames,
+  isObject,
+  readErrorShape,
+  type ErrorShape,
+  type Loose,
+} from './error-shape.js';
 import { isErrorLike } from './is-error-like.js';
 
 export interface ClassifyContext {
@@ -17,7 +23,6 @@ export interface ClassifyContext {
    */
   signal?: AbortSignal | undefined;
 }
-
 
 const INTERNAL_SUGGESTION = explain('LA_INTERNAL')?.suggestion;
 const TLS_SUGGESTION = explain('LA_TLS_FAILED')?.suggestion;
@@ -65,16 +70,20 @@ const TLS_CODES = new Set([
 ]);
 /** File-system failures: the local environment, not the provider. */
 const STORAGE_SUGGESTIONS: Readonly<Record<string, string>> = {
-  EACCES: 'Check that your user can read and write the LocalAgent config directory (`localagent doctor`).',
-  EPERM: 'Check that your user can read and write the LocalAgent config directory (`localagent doctor`).',
+  EACCES:
+    'Check that your user can read and write the LocalAgent config directory (`localagent doctor`).',
+  EPERM:
+    'Check that your user can read and write the LocalAgent config directory (`localagent doctor`).',
   EROFS: 'The file system is read-only; point LocalAgent at a writable config directory.',
   ENOSPC: 'The disk is full; free some space and retry.',
   EDQUOT: 'Your disk quota is exhausted; free some space and retry.',
   EMFILE: 'Too many open files; raise the limit (`ulimit -n`) or close other programs.',
   ENFILE: 'Too many open files on the system; close other programs and retry.',
   ENOENT: 'A file or directory is missing; run `localagent doctor` to check the config directory.',
-  ENOTDIR: 'A path that should be a directory is a file; run `localagent doctor` to check the config directory.',
-  EISDIR: 'A path that should be a file is a directory; run `localagent doctor` to check the config directory.',
+  ENOTDIR:
+    'A path that should be a directory is a file; run `localagent doctor` to check the config directory.',
+  EISDIR:
+    'A path that should be a file is a directory; run `localagent doctor` to check the config directory.',
   EEXIST: 'A file already exists where LocalAgent wanted to create one; move it aside and retry.',
   EBUSY: 'A file is locked by another program; close it and retry.',
   EIO: 'The disk reported an I/O error; check the disk and retry.',
@@ -95,14 +104,24 @@ function withProvider(message: string, provider: string | undefined): string {
 }
 
 function internal(error: unknown): LocalAgentError {
-  return new LocalAgentError({ message: describe(error), code: 'LA_INTERNAL', category: 'system', cause: error, suggestion: INTERNAL_SUGGESTION });
+  return new LocalAgentError({
+    message: describe(error),
+    code: 'LA_INTERNAL',
+    category: 'system',
+    cause: error,
+    suggestion: INTERNAL_SUGGESTION,
+  });
 }
 
 function isTls(code: string): boolean {
   return TLS_CODES.has(code) || code.startsWith('ERR_SSL_');
 }
 
-function fromSystemCode(code: string, error: Loose, provider: string | undefined): LocalAgentError | undefined {
+function fromSystemCode(
+  code: string,
+  error: Loose,
+  provider: string | undefined,
+): LocalAgentError | undefined {
   const message = describe(error);
   // node:http reports OpenSSL's "wrong version number" (plain HTTP on an https URL) as EPROTO
   if (isTls(code) || (code === 'EPROTO' && /SSL routines|wrong version number/i.test(message))) {
@@ -117,20 +136,39 @@ function fromSystemCode(code: string, error: Loose, provider: string | undefined
     });
   }
   if (TIMEOUT_CODES.has(code)) {
-    return new TimeoutError({ message: withProvider(message, provider), provider, cause: error, details: { systemCode: code } });
+    return new TimeoutError({
+      message: withProvider(message, provider),
+      provider,
+      cause: error,
+      details: { systemCode: code },
+    });
   }
   if (NETWORK_CODES.has(code)) {
-    return new NetworkError({ message: withProvider(message, provider), provider, cause: error, details: { systemCode: code } });
+    return new NetworkError({
+      message: withProvider(message, provider),
+      provider,
+      cause: error,
+      details: { systemCode: code },
+    });
   }
   const suggestion = STORAGE_SUGGESTIONS[code];
   if (suggestion !== undefined) {
     const path = typeof error['path'] === 'string' ? error['path'] : undefined;
-    return new StorageError({ message, suggestion, cause: error, details: path === undefined ? { systemCode: code } : { systemCode: code, path } });
+    return new StorageError({
+      message,
+      suggestion,
+      cause: error,
+      details: path === undefined ? { systemCode: code } : { systemCode: code, path },
+    });
   }
   return undefined;
 }
 
-function timedOut(error: unknown, provider: string | undefined, message = describe(error)): TimeoutError {
+function timedOut(
+  error: unknown,
+  provider: string | undefined,
+  message = describe(error),
+): TimeoutError {
   return new TimeoutError({ message: withProvider(message, provider), provider, cause: error });
 }
 
@@ -146,7 +184,8 @@ function isTimeoutReason(reason: unknown): boolean {
 function fromAbort(error: Loose, context: ClassifyContext): LocalAgentError {
   const { signal, provider } = context;
   if (signal !== undefined) {
-    if (!signal.aborted) return timedOut(error, provider, `the request was aborted by a timeout (${describe(error)})`);
+    if (!signal.aborted)
+      return timedOut(error, provider, `the request was aborted by a timeout (${describe(error)})`);
     if (isTimeoutReason(signal.reason)) return timedOut(error, provider, describe(signal.reason));
     return new AbortedError({ message: 'The operation was aborted', cause: error });
   }
@@ -161,7 +200,12 @@ function fromAbort(error: Loose, context: ClassifyContext): LocalAgentError {
  * own errors (a CircuitOpenError thrown by a resilient fetch) comes back unchanged, a classified
  * one is returned with its own cause.
  */
-function fromInner(inner: readonly unknown[], context: ClassifyContext, depth: number, seen: WeakSet<object>): LocalAgentError | undefined {
+function fromInner(
+  inner: readonly unknown[],
+  context: ClassifyContext,
+  depth: number,
+  seen: WeakSet<object>,
+): LocalAgentError | undefined {
   for (const candidate of inner) {
     if (candidate === undefined || candidate === null) continue;
     if (LocalAgentError.isInstance(candidate)) return candidate;
@@ -176,16 +220,34 @@ function fromInner(inner: readonly unknown[], context: ClassifyContext, depth: n
   return undefined;
 }
 
-function fromConnection(error: Loose, cause: unknown, context: ClassifyContext, depth: number, seen: WeakSet<object>): LocalAgentError {
+function fromConnection(
+  error: Loose,
+  cause: unknown,
+  context: ClassifyContext,
+  depth: number,
+  seen: WeakSet<object>,
+): LocalAgentError {
   const inner = fromInner([cause], context, depth, seen);
   if (inner === undefined) {
     const reason = isErrorLike(cause) ? `${describe(error)}: ${cause.message}` : describe(error);
-    return new NetworkError({ message: withProvider(reason, context.provider), provider: context.provider, cause: error });
+    return new NetworkError({
+      message: withProvider(reason, context.provider),
+      provider: context.provider,
+      cause: error,
+    });
   }
   if (inner === cause || !NetworkError.isInstance(inner)) return inner;
   // the socket's reason, with the SDK's error as the cause the user sees first
   const Class = TimeoutError.isInstance(inner) ? TimeoutError : NetworkError;
-  return new Class({ message: inner.message, provider: context.provider, code: inner.code, category: inner.category, suggestion: inner.suggestion, details: inner.details, cause: error });
+  return new Class({
+    message: inner.message,
+    provider: context.provider,
+    code: inner.code,
+    category: inner.category,
+    suggestion: inner.suggestion,
+    details: inner.details,
+    cause: error,
+  });
 }
 
 /** The SDK an error came from names its provider when the caller did not. */
@@ -204,14 +266,36 @@ function providerFrom(error: Loose, context: ClassifyContext): string {
   return SDK_PROVIDERS.find(([name]) => names.has(name))?.[1] ?? 'unknown';
 }
 
-function fromShape(shape: ErrorShape, error: Loose, context: ClassifyContext, depth: number, seen: WeakSet<object>): LocalAgentError | undefined {
+function fromShape(
+  shape: ErrorShape,
+  error: Loose,
+  context: ClassifyContext,
+  depth: number,
+  seen: WeakSet<object>,
+): LocalAgentError | undefined {
   switch (shape.kind) {
     case 'http':
-      return fromHttpResponse({ provider: providerFrom(error, context), status: shape.status, headers: shape.headers, body: shape.body, cause: error });
+      return fromHttpResponse({
+        provider: providerFrom(error, context),
+        status: shape.status,
+        headers: shape.headers,
+        body: shape.body,
+        cause: error,
+      });
     case 'stream': {
       // the body's type or code says which status it means; a body that says nothing is not read as one
-      const classified = fromHttpResponse({ provider: providerFrom(error, context), status: 200, headers: shape.headers, body: shape.body, cause: error });
-      return classified.status === 200 && classified.code === 'LA_PROVIDER_ERROR' && !isErrorLike(error) ? undefined : classified;
+      const classified = fromHttpResponse({
+        provider: providerFrom(error, context),
+        status: 200,
+        headers: shape.headers,
+        body: shape.body,
+        cause: error,
+      });
+      return classified.status === 200 &&
+        classified.code === 'LA_PROVIDER_ERROR' &&
+        !isErrorLike(error)
+        ? undefined
+        : classified;
     }
     case 'timeout':
       return timedOut(error, context.provider);
@@ -227,7 +311,10 @@ function fromShape(shape: ErrorShape, error: Loose, context: ClassifyContext, de
         suggestion: `Store the key with \`localagent config set-key ${context.provider ?? 'PROVIDER'}\` (or set the provider's API key variable) and pass it to the SDK.`,
       });
     case 'system':
-      return fromSystemCode(shape.code, error, context.provider) ?? (shape.code === 'ABORT_ERR' ? fromAbort(error, context) : undefined);
+      return (
+        fromSystemCode(shape.code, error, context.provider) ??
+        (shape.code === 'ABORT_ERR' ? fromAbort(error, context) : undefined)
+      );
     case 'wrapper':
       return fromInner(shape.inner, context, depth, seen);
     case 'unknown':
@@ -235,7 +322,12 @@ function fromShape(shape: ErrorShape, error: Loose, context: ClassifyContext, de
   }
 }
 
-function classify(error: unknown, context: ClassifyContext, depth: number, seen: WeakSet<object>): LocalAgentError {
+function classify(
+  error: unknown,
+  context: ClassifyContext,
+  depth: number,
+  seen: WeakSet<object>,
+): LocalAgentError {
   if (LocalAgentError.isInstance(error)) return error;
   if (!isObject(error) || depth > MAX_DEPTH) return internal(error);
   seen.add(error);

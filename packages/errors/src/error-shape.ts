@@ -42,7 +42,11 @@ function isStatus(value: unknown): value is number {
 export function errorNames(error: Loose): ReadonlySet<string> {
   const names = new Set<string>();
   if (typeof error['name'] === 'string') names.add(error['name']);
-  for (let proto: unknown = Object.getPrototypeOf(error); isObject(proto) && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto: unknown = Object.getPrototypeOf(error);
+    isObject(proto) && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     const ctor = proto['constructor'];
     if (typeof ctor === 'function' && ctor.name !== '') names.add(ctor.name);
   }
@@ -51,24 +55,41 @@ export function errorNames(error: Loose): ReadonlySet<string> {
 
 /** The Vercel AI SDK brands its errors with `Symbol.for('vercel.ai.error[.<name>]')` set to true. */
 function hasAiSdkMarker(error: Loose, name?: string): boolean {
-  return error[Symbol.for(name === undefined ? 'vercel.ai.error' : `vercel.ai.error.${name}`)] === true;
+  return (
+    error[Symbol.for(name === undefined ? 'vercel.ai.error' : `vercel.ai.error.${name}`)] === true
+  );
 }
 
 function aiSdkShape(error: Loose): ErrorShape {
   if (hasAiSdkMarker(error, 'AI_RetryError')) {
     // its `lastError` decides; `errors` holds every attempt's
-    return { kind: 'wrapper', inner: [error['lastError'], ...(Array.isArray(error['errors']) ? [...error['errors']].reverse() : [])] };
+    return {
+      kind: 'wrapper',
+      inner: [
+        error['lastError'],
+        ...(Array.isArray(error['errors']) ? [...error['errors']].reverse() : []),
+      ],
+    };
   }
   if (hasAiSdkMarker(error, 'AI_APICallError')) {
     const status = error['statusCode'];
     // "Failed to process successful response": a 200 whose body broke off; what broke it is the cause
     if (isStatus(status) && status >= 400) {
-      return { kind: 'http', status, headers: error['responseHeaders'] as HeadersLike | undefined, body: error['responseBody'] ?? error['data'] };
+      return {
+        kind: 'http',
+        status,
+        headers: error['responseHeaders'] as HeadersLike | undefined,
+        body: error['responseBody'] ?? error['data'],
+      };
     }
-    return isStatus(status) ? { kind: 'wrapper', inner: [error['cause']] } : { kind: 'connection', cause: error['cause'] };
+    return isStatus(status)
+      ? { kind: 'wrapper', inner: [error['cause']] }
+      : { kind: 'connection', cause: error['cause'] };
   }
   if (hasAiSdkMarker(error, 'AI_LoadAPIKeyError')) return { kind: 'missing-key' };
-  return error['cause'] === undefined ? { kind: 'unknown' } : { kind: 'wrapper', inner: [error['cause']] };
+  return error['cause'] === undefined
+    ? { kind: 'unknown' }
+    : { kind: 'wrapper', inner: [error['cause']] };
 }
 
 /**
@@ -80,13 +101,21 @@ function stainlessShape(error: Loose, names: ReadonlySet<string>): ErrorShape | 
   if (names.has('APIUserAbortError')) return { kind: 'abort' };
   if (names.has('APIConnectionTimeoutError')) return { kind: 'timeout' };
   if (names.has('APIConnectionError')) return { kind: 'connection', cause: error['cause'] };
-  if (!('status' in error && 'headers' in error && 'error' in error) || error['status'] !== undefined) return undefined;
+  if (
+    !('status' in error && 'headers' in error && 'error' in error) ||
+    error['status'] !== undefined
+  )
+    return undefined;
   // the class names are gone when a bundler minified the SDK: its fixed messages are left
   const message = error['message'];
   if (message === 'Request was aborted.') return { kind: 'abort' };
   if (message === 'Request timed out.') return { kind: 'timeout' };
   if (isObject(error['error']) || typeof error['error'] === 'string') {
-    return { kind: 'stream', headers: error['headers'] as HeadersLike | undefined, body: error['error'] };
+    return {
+      kind: 'stream',
+      headers: error['headers'] as HeadersLike | undefined,
+      body: error['error'],
+    };
   }
   return { kind: 'connection', cause: error['cause'] };
 }
@@ -94,14 +123,17 @@ function stainlessShape(error: Loose, names: ReadonlySet<string>): ErrorShape | 
 /** @mistralai/mistralai (Speakeasy) names its client errors; cohere-ai (Fern) has its own two classes. */
 function namedClientShape(error: Loose, names: ReadonlySet<string>): ErrorShape | undefined {
   if (names.has('RequestAbortedError')) return { kind: 'abort' };
-  if (names.has('RequestTimeoutError') || names.has('CohereTimeoutError')) return { kind: 'timeout' };
+  if (names.has('RequestTimeoutError') || names.has('CohereTimeoutError'))
+    return { kind: 'timeout' };
   if (names.has('ConnectionError')) return { kind: 'connection', cause: error['cause'] };
   if (names.has('CohereError') && !isStatus(error['statusCode'])) {
     // Fern reports the caller's abort as a CohereError with the synthetic status 499, anything else
     // with 0; its own timeout aborts fetch with the string 'timeout', which ends up as the cause
     if (error['cause'] === 'timeout') return { kind: 'timeout' };
     const raw = isObject(error['rawResponse']) ? error['rawResponse'] : undefined;
-    return raw?.['status'] === 499 ? { kind: 'abort' } : { kind: 'connection', cause: error['cause'] };
+    return raw?.['status'] === 499
+      ? { kind: 'abort' }
+      : { kind: 'connection', cause: error['cause'] };
   }
   return undefined;
 }
@@ -111,16 +143,27 @@ function axiosShape(error: Loose): ErrorShape | undefined {
   const response = isObject(error['response']) ? error['response'] : undefined;
   // a response below 400 came with an error all the same: its body broke off (the code says how)
   if (response !== undefined && isStatus(response['status']) && response['status'] >= 400) {
-    return { kind: 'http', status: response['status'], headers: response['headers'] as HeadersLike | undefined, body: response['data'] };
+    return {
+      kind: 'http',
+      status: response['status'],
+      headers: response['headers'] as HeadersLike | undefined,
+      body: response['data'],
+    };
   }
   // axios reports its own `timeout` as ECONNABORTED (ETIMEDOUT with transitional.clarifyTimeoutError)
   const code = error['code'];
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return { kind: 'timeout' };
   if (code === 'ERR_CANCELED') return { kind: 'abort' };
   // ERR_NETWORK, or a body that broke off after the headers ("stream has been aborted")
-  if (code === 'ERR_NETWORK' || (code === 'ERR_BAD_RESPONSE' && /aborted/i.test(String(error['message'])))) return { kind: 'connection', cause: error['cause'] };
+  if (
+    code === 'ERR_NETWORK' ||
+    (code === 'ERR_BAD_RESPONSE' && /aborted/i.test(String(error['message'])))
+  )
+    return { kind: 'connection', cause: error['cause'] };
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return { kind: 'system', code };
-  return error['cause'] === undefined ? { kind: 'unknown' } : { kind: 'wrapper', inner: [error['cause']] };
+  return error['cause'] === undefined
+    ? { kind: 'unknown' }
+    : { kind: 'wrapper', inner: [error['cause']] };
 }
 
 /** Anything else carrying an HTTP status: Mistral/Cohere `statusCode`, Gemini `ApiError`, fetch `Response`s. */
@@ -134,7 +177,12 @@ function httpShape(error: Loose): ErrorShape | undefined {
   if (headers === undefined && !hasBody && !isErrorLike(error)) return undefined;
   let body: unknown = error['error'] ?? error['body'] ?? response?.['data'];
   // openai-node keeps only the body's inner `error` object; @anthropic-ai/sdk keeps the whole body
-  if (isObject(body) && !('error' in body) && ('message' in body || 'type' in body || 'code' in body)) body = { error: body };
+  if (
+    isObject(body) &&
+    !('error' in body) &&
+    ('message' in body || 'type' in body || 'code' in body)
+  )
+    body = { error: body };
   // @google/genai's ApiError has the body as JSON in its message
   if (body === undefined && typeof error['message'] === 'string') body = error['message'];
   return { kind: 'http', status, headers: headers as HeadersLike | undefined, body };
@@ -145,17 +193,27 @@ function isProviderBody(value: Loose): boolean {
   if (isErrorLike(value)) return false;
   const inner = value['error'];
   if (isObject(inner) || typeof inner === 'string') return true;
-  return typeof value['message'] === 'string' && (typeof value['type'] === 'string' || typeof value['code'] === 'string' || typeof value['code'] === 'number');
+  return (
+    typeof value['message'] === 'string' &&
+    (typeof value['type'] === 'string' ||
+      typeof value['code'] === 'string' ||
+      typeof value['code'] === 'number')
+  );
 }
 
 export function readErrorShape(error: Loose): ErrorShape {
   if (hasAiSdkMarker(error)) return aiSdkShape(error);
   const names = errorNames(error);
-  const known = stainlessShape(error, names) ?? namedClientShape(error, names) ?? axiosShape(error) ?? httpShape(error);
+  const known =
+    stainlessShape(error, names) ??
+    namedClientShape(error, names) ??
+    axiosShape(error) ??
+    httpShape(error);
   if (known !== undefined) return known;
   if (names.has('AbortError') || error['code'] === 'ABORT_ERR') return { kind: 'abort' };
   // fetch() rejects with `TypeError: fetch failed`, the reason in `cause`
-  if (names.has('TypeError') && error['message'] === 'fetch failed') return { kind: 'connection', cause: error['cause'] };
+  if (names.has('TypeError') && error['message'] === 'fetch failed')
+    return { kind: 'connection', cause: error['cause'] };
   if (names.has('TimeoutError')) return { kind: 'timeout' };
   const code = error['code'];
   if (typeof code === 'string' && code !== '') return { kind: 'system', code };

@@ -14,18 +14,33 @@ describe('formatError', () => {
         'What to do: Retry after 2 s; reduce request concurrency if this keeps happening.',
       ].join('\n'),
     );
-    expect(formatError(new LocalAgentError({ message: 'no suggestion' }), { env: {} })).toBe('Error [LA_INTERNAL]: no suggestion');
+    expect(formatError(new LocalAgentError({ message: 'no suggestion' }), { env: {} })).toBe(
+      'Error [LA_INTERNAL]: no suggestion',
+    );
   });
 
   it('classifies anything it is given', () => {
-    expect(formatError(new Error('plain'), { env: {} })).toMatch(/^Error \[LA_INTERNAL\]: plain\nWhat to do: /);
+    expect(formatError(new Error('plain'), { env: {} })).toMatch(
+      /^Error \[LA_INTERNAL\]: plain\nWhat to do: /,
+    );
   });
 
   it('adds details, the stack and the masked cause chain with debug or LOCALAGENT_DEBUG=1', () => {
-    const root = Object.assign(new Error(`socket closed while sending ${key}`), { code: 'ECONNRESET' });
+    const root = Object.assign(new Error(`socket closed while sending ${key}`), {
+      code: 'ECONNRESET',
+    });
     const middle = new TypeError('fetch failed', { cause: root });
-    const err = new LocalAgentError({ message: 'wrapped', code: 'LA_NETWORK', category: 'transient', cause: middle, details: { provider: 'openai' } });
-    for (const text of [formatError(err, { debug: true, env: {} }), formatError(err, { env: { LOCALAGENT_DEBUG: '1' } })]) {
+    const err = new LocalAgentError({
+      message: 'wrapped',
+      code: 'LA_NETWORK',
+      category: 'transient',
+      cause: middle,
+      details: { provider: 'openai' },
+    });
+    for (const text of [
+      formatError(err, { debug: true, env: {} }),
+      formatError(err, { env: { LOCALAGENT_DEBUG: '1' } }),
+    ]) {
       expect(text).toContain('Category: transient; retryable');
       expect(text).toContain('Details: {"provider":"openai"}');
       expect(text).toContain('at '); // stack frames
@@ -35,7 +50,9 @@ describe('formatError', () => {
       expect(text).not.toContain(key);
     }
     // an explicit debug: false wins over the environment
-    expect(formatError(err, { debug: false, env: { LOCALAGENT_DEBUG: '1' } })).not.toContain('Caused by');
+    expect(formatError(err, { debug: false, env: { LOCALAGENT_DEBUG: '1' } })).not.toContain(
+      'Caused by',
+    );
   });
 
   it('reads process.env when no env is given', () => {
@@ -53,13 +70,26 @@ describe('formatError', () => {
     const a = new Error('a');
     const b = new Error('b', { cause: a });
     (a as { cause?: unknown }).cause = b;
-    const inner = new LocalAgentError({ message: 'inner', code: 'LA_STORAGE_FAILED', cause: { token: 'abc', n: 1 } });
-    const text = formatError(new LocalAgentError({ message: 'outer', cause: inner }), { debug: true, env: {} });
+    const inner = new LocalAgentError({
+      message: 'inner',
+      code: 'LA_STORAGE_FAILED',
+      cause: { token: 'abc', n: 1 },
+    });
+    const text = formatError(new LocalAgentError({ message: 'outer', cause: inner }), {
+      debug: true,
+      env: {},
+    });
     expect(text).toContain('[LA_STORAGE_FAILED]');
     expect(text).toContain('Caused by: {"token":"[REDACTED]","n":1}');
-    const cyclic = formatError(new LocalAgentError({ message: 'top', cause: b }), { debug: true, env: {} });
+    const cyclic = formatError(new LocalAgentError({ message: 'top', cause: b }), {
+      debug: true,
+      env: {},
+    });
     expect(cyclic.match(/Caused by/g)).toHaveLength(2);
-    const unserialisable = formatError(new LocalAgentError({ message: 'x', cause: 10n }), { debug: true, env: {} });
+    const unserialisable = formatError(new LocalAgentError({ message: 'x', cause: 10n }), {
+      debug: true,
+      env: {},
+    });
     expect(unserialisable).toContain('Caused by: 10');
   });
 });

@@ -14,7 +14,8 @@ export interface FormatErrorOptions {
 const MAX_CAUSES = 10;
 
 function describeCause(cause: unknown): string {
-  if (LocalAgentError.isInstance(cause)) return `${cause.stack ?? `${cause.name}: ${cause.message}`} [${cause.code}]`;
+  if (LocalAgentError.isInstance(cause))
+    return `${cause.stack ?? `${cause.name}: ${cause.message}`} [${cause.code}]`;
   if (isErrorLike(cause)) {
     const code = (cause as { code?: unknown }).code;
     const text = cause.stack ?? `${cause.name}: ${cause.message}`;
@@ -43,7 +44,11 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): s
   if (err.stack !== undefined) lines.push('', err.stack);
   const seen = new Set<unknown>([err]);
   let cause: unknown = err.cause;
-  for (let depth = 0; cause !== undefined && cause !== null && depth < MAX_CAUSES && !seen.has(cause); depth += 1) {
+  for (
+    let depth = 0;
+    cause !== undefined && cause !== null && depth < MAX_CAUSES && !seen.has(cause);
+    depth += 1
+  ) {
     seen.add(cause);
     lines.push('', `Caused by: ${describeCause(cause)}`);
     cause = isErrorLike(cause) ? cause.cause : undefined;

@@ -1,4 +1,9 @@
-import { type HeadersLike, requestIdFromHeaders, retryAfterFromHeaders, shouldRetryFromHeaders } from './http-headers.js';
+import {
+  type HeadersLike,
+  requestIdFromHeaders,
+  retryAfterFromHeaders,
+  shouldRetryFromHeaders,
+} from './http-headers.js';
 import { readProviderBody, type ProviderBodyInfo } from './provider-body.js';
 import {
   AuthenticationError,
@@ -61,14 +66,27 @@ const GRPC_STATUS: Readonly<Record<string, number>> = {
 };
 
 /** Codes that say the account is out of quota or credit: a 429 with one of them is not a rate limit. */
-const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached', 'billing_not_active', 'quota_exceeded']);
-const AUTH_CODES = new Set(['invalid_api_key', 'authentication_error', 'permission_error', 'API_KEY_INVALID', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
+const QUOTA_CODES = new Set([
+  'insufficient_quota',
+  'billing_hard_limit_reached',
+  'billing_not_active',
+  'quota_exceeded',
+]);
+const AUTH_CODES = new Set([
+  'invalid_api_key',
+  'authentication_error',
+  'permission_error',
+  'API_KEY_INVALID',
+  'UNAUTHENTICATED',
+  'PERMISSION_DENIED',
+]);
 /** Out of credit whatever the status (Anthropic sends 400 "Your credit balance is too low…", OpenRouter 402). */
 const NO_CREDIT = /credit balance is too low|insufficient (?:credits|funds|balance)/i;
 /** Quota ids (Gemini `QuotaFailure`) and messages of limits that reset in days, or never without paying. */
 const LONG_QUOTA_ID = /Per(?:Day|Month)/i;
 const SHORT_QUOTA_ID = /Per(?:Second|Minute|Hour)/i;
-const LONG_QUOTA_MESSAGE = /\b(?:daily|monthly|per[ -]?(?:day|month)|billing|credits?)\b|\/ ?(?:day|month)\b/i;
+const LONG_QUOTA_MESSAGE =
+  /\b(?:daily|monthly|per[ -]?(?:day|month)|billing|credits?)\b|\/ ?(?:day|month)\b/i;
 /** The provider names a wait ("Please try again in 7m4.5s"): a rolling window, however long, not an exhausted quota. */
 const NAMES_A_WAIT = /\btry again in\b/i;
 const SHORT_QUOTA_MESSAGE = /per[ -]?(?:second|min(?:ute)?)\b|\b[RT]P[MS]\b/i;
@@ -93,17 +111,25 @@ function isLongQuota(info: ProviderBodyInfo, retryAfterMs: number | undefined): 
  * our safety system", OpenRouter "requires moderation … input was flagged", Anthropic "content
  * filtering policy".
  */
-const CONTENT_POLICY_MESSAGE = /\bsafety system\b|\bflagged\b|\bmoderation\b|content (?:filtering |management )?policy/i;
-const CONTENT_POLICY_CODES = new Set(['content_filter', 'content_policy_violation', 'ResponsibleAIPolicyViolation', 'moderation_blocked']);
+const CONTENT_POLICY_MESSAGE =
+  /\bsafety system\b|\bflagged\b|\bmoderation\b|content (?:filtering |management )?policy/i;
+const CONTENT_POLICY_CODES = new Set([
+  'content_filter',
+  'content_policy_violation',
+  'ResponsibleAIPolicyViolation',
+  'moderation_blocked',
+]);
 /** OpenAI's 429 for one request above the tokens-per-minute limit: it can never succeed as it is. */
-const REQUEST_TOO_LARGE = /request too large\b.*\bmust be reduced|request too large for .* per min/is;
+const REQUEST_TOO_LARGE =
+  /request too large\b.*\bmust be reduced|request too large for .* per min/is;
 /**
  * Non-standard statuses that mean "try again": Groq's 498 (flex tier at capacity; Groq says retry
  * with backoff) and 499 (Cohere: the request was cancelled before it finished).
  */
 const TRY_AGAIN_STATUSES = new Set([498, 499]);
 /** The provider does not serve the caller's country or region (OpenAI 403, Gemini 400 FAILED_PRECONDITION). */
-const UNSUPPORTED_REGION = /location is not supported|unsupported_country|country, region,? or territory/i;
+const UNSUPPORTED_REGION =
+  /location is not supported|unsupported_country|country, region,? or territory/i;
 
 function isError(status: number): boolean {
   return status >= 400 && status <= 599;
@@ -112,39 +138,76 @@ function isError(status: number): boolean {
 /** The status that decides: the HTTP one, or for an error inside a 200 stream the one the body implies. */
 function effectiveStatus(status: number, info: ProviderBodyInfo): number {
   if (isError(status)) return status;
-  const fromCode = info.code !== undefined && /^\d{3}$/.test(info.code) ? Number(info.code) : undefined;
+  const fromCode =
+    info.code !== undefined && /^\d{3}$/.test(info.code) ? Number(info.code) : undefined;
   if (fromCode !== undefined && isError(fromCode)) return fromCode;
-  return TYPE_STATUS[info.type ?? ''] ?? TYPE_STATUS[info.code ?? ''] ?? GRPC_STATUS[info.grpcStatus ?? ''] ?? status;
+  return (
+    TYPE_STATUS[info.type ?? ''] ??
+    TYPE_STATUS[info.code ?? ''] ??
+    GRPC_STATUS[info.grpcStatus ?? ''] ??
+    status
+  );
 }
 
 function isUnsupportedRegion(info: ProviderBodyInfo): boolean {
-  return [info.message, info.code].some((text) => text !== undefined && UNSUPPORTED_REGION.test(text));
+  return [info.message, info.code].some(
+    (text) => text !== undefined && UNSUPPORTED_REGION.test(text),
+  );
 }
 
 type ProviderErrorClass = new (options: ProviderErrorOptions) => ProviderError;
 
-function pickClass(status: number, info: ProviderBodyInfo, retryAfterMs: number | undefined): ProviderErrorClass {
-  const codes = [info.type, info.code, info.innerCode, info.grpcStatus, ...info.reasons].filter((c) => c !== undefined);
+function pickClass(
+  status: number,
+  info: ProviderBodyInfo,
+  retryAfterMs: number | undefined,
+): ProviderErrorClass {
+  const codes = [info.type, info.code, info.innerCode, info.grpcStatus, ...info.reasons].filter(
+    (c) => c !== undefined,
+  );
   const message = info.message ?? '';
   if (codes.some((c) => CONTENT_POLICY_CODES.has(c))) return ContentFilteredError;
-  if ((status === 400 || status === 403) && CONTENT_POLICY_MESSAGE.test(message)) return ContentFilteredError;
-  if (codes.some((c) => QUOTA_CODES.has(c)) || status === 402 || NO_CREDIT.test(message)) return QuotaExceededError;
+  if ((status === 400 || status === 403) && CONTENT_POLICY_MESSAGE.test(message))
+    return ContentFilteredError;
+  if (codes.some((c) => QUOTA_CODES.has(c)) || status === 402 || NO_CREDIT.test(message))
+    return QuotaExceededError;
   // 498 is Groq's "flex tier at capacity" but Cohere's "invalid token"
   const invalidToken = status === 498 && /invalid\b.*\btoken/i.test(message);
-  if (status === 401 || status === 403 || invalidToken || codes.some((c) => AUTH_CODES.has(c)) || isUnsupportedRegion(info)) return AuthenticationError;
+  if (
+    status === 401 ||
+    status === 403 ||
+    invalidToken ||
+    codes.some((c) => AUTH_CODES.has(c)) ||
+    isUnsupportedRegion(info)
+  )
+    return AuthenticationError;
   if (status === 429 && REQUEST_TOO_LARGE.test(message)) return InvalidRequestError;
-  if (status === 429 || info.type === 'rate_limit_error') return isLongQuota(info, retryAfterMs) ? QuotaExceededError : RateLimitError;
-  if (status === 408 || status === 409 || status >= 500 || TRY_AGAIN_STATUSES.has(status) || info.type === 'overloaded_error') return ProviderUnavailableError;
+  if (status === 429 || info.type === 'rate_limit_error')
+    return isLongQuota(info, retryAfterMs) ? QuotaExceededError : RateLimitError;
+  if (
+    status === 408 ||
+    status === 409 ||
+    status >= 500 ||
+    TRY_AGAIN_STATUSES.has(status) ||
+    info.type === 'overloaded_error'
+  )
+    return ProviderUnavailableError;
   if (status >= 400) return InvalidRequestError;
   return ProviderError;
 }
 
 /** A suggestion better than the class default, when the body tells us more. */
-function specificSuggestion(provider: string, status: number, info: ProviderBodyInfo): string | undefined {
+function specificSuggestion(
+  provider: string,
+  status: number,
+  info: ProviderBodyInfo,
+): string | undefined {
   if (status === 429) {
     return `This one request is above ${provider}'s tokens-per-minute limit: shorten the input or lower max tokens (or raise the limit); retrying it unchanged cannot succeed.`;
   }
-  const model = /model\s+["'`]?([^"'`\s]+?)["'`]?\s+(?:not found|does not exist)/i.exec(info.message ?? '')?.[1];
+  const model = /model\s+["'`]?([^"'`\s]+?)["'`]?\s+(?:not found|does not exist)/i.exec(
+    info.message ?? '',
+  )?.[1];
   if (provider.toLowerCase() === 'ollama' && model !== undefined) {
     return `Pull the model with \`ollama pull ${model}\`, or pick an installed one (\`ollama list\`).`;
   }
@@ -165,10 +228,15 @@ export function fromHttpResponse(input: HttpResponseInput): ProviderError {
   const effective = effectiveStatus(status, info);
   const ErrorClass = pickClass(effective, info, retryAfterMs);
   const shouldRetry = shouldRetryFromHeaders(headers);
-  const providerCode = info.code !== undefined && !/^\d+$/.test(info.code) ? info.code : (info.type ?? info.grpcStatus);
+  const providerCode =
+    info.code !== undefined && !/^\d+$/.test(info.code)
+      ? info.code
+      : (info.type ?? info.grpcStatus);
   const what = info.message ?? 'no error message in the response';
   // an error status says so; a 200 carrying an error event (streaming) does not
-  const message = isError(status) ? `${provider} returned HTTP ${status}: ${what}` : `${provider} sent an error in a ${status} response: ${what}`;
+  const message = isError(status)
+    ? `${provider} returned HTTP ${status}: ${what}`
+    : `${provider} sent an error in a ${status} response: ${what}`;
   const suggestion =
     ErrorClass === InvalidRequestError
       ? specificSuggestion(provider, effective, info)
@@ -178,7 +246,12 @@ export function fromHttpResponse(input: HttpResponseInput): ProviderError {
   const details: Record<string, unknown> = {};
   if (info.type !== undefined && info.type !== providerCode) details['type'] = info.type;
   if (info.param !== undefined) details['param'] = info.param;
-  if (info.grpcStatus !== undefined && info.grpcStatus !== providerCode && !/^\d+$/.test(info.grpcStatus)) details['grpcStatus'] = info.grpcStatus;
+  if (
+    info.grpcStatus !== undefined &&
+    info.grpcStatus !== providerCode &&
+    !/^\d+$/.test(info.grpcStatus)
+  )
+    details['grpcStatus'] = info.grpcStatus;
   if (info.reasons.length > 0) details['reasons'] = info.reasons;
   return new ErrorClass({
     message,

@@ -10,10 +10,21 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/quota') {
       res.writeHead(429, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            message: 'You exceeded your current quota, please check your plan and billing details.',
+            type: 'insufficient_quota',
+            param: null,
+            code: 'insufficient_quota',
+          },
+        }),
+      );
     } else if (req.url === '/big') {
       res.writeHead(503, { 'content-type': 'text/html' });
-      res.end(`<html><head><title>503 Service Unavailable</title></head><body>${'x'.repeat(200_000)}</body></html>`);
+      res.end(
+        `<html><head><title>503 Service Unavailable</title></head><body>${'x'.repeat(200_000)}</body></html>`,
+      );
     } else {
       res.writeHead(429, { 'retry-after': '2' });
       res.end();
@@ -30,13 +41,22 @@ describe('fromResponse', () => {
     // what classifyError can say without the body
     expect(RateLimitError.isInstance(classifyError(response, { provider: 'openai' }))).toBe(true);
     const err = await fromResponse(response, { provider: 'openai' });
-    expect(QuotaExceededError.isInstance(err) && [err.status, err.retryable, err.cause]).toEqual([429, false, response]);
-    expect((await response.json()) as unknown).toMatchObject({ error: { code: 'insufficient_quota' } });
+    expect(QuotaExceededError.isInstance(err) && [err.status, err.retryable, err.cause]).toEqual([
+      429,
+      false,
+      response,
+    ]);
+    expect((await response.json()) as unknown).toMatchObject({
+      error: { code: 'insufficient_quota' },
+    });
   });
 
   it('reads at most 64 KiB of a large body (an HTML page), and classifies an empty or used body from status and headers', async () => {
     const big = await fromResponse(await fetch(`${base}/big`), { provider: 'azure' });
-    expect([big.code, big.message]).toEqual(['LA_PROVIDER_UNAVAILABLE', 'azure returned HTTP 503: 503 Service Unavailable']);
+    expect([big.code, big.message]).toEqual([
+      'LA_PROVIDER_UNAVAILABLE',
+      'azure returned HTTP 503: 503 Service Unavailable',
+    ]);
     const empty = await fromResponse(await fetch(`${base}/empty`), { provider: 'openai' });
     expect(RateLimitError.isInstance(empty) && empty.retryAfterMs).toBe(2000);
     const used = await fetch(`${base}/quota`);

@@ -37,7 +37,17 @@ async function readBody(response: Response): Promise<string | undefined> {
  * exhausted quota and a rate limit share status 429 and differ only in the body, which
  * `classifyError(response)` cannot read synchronously.
  */
-export async function fromResponse(response: Response, options: FromResponseOptions): Promise<ProviderError> {
+export async function fromResponse(
+  response: Response,
+  options: FromResponseOptions,
+): Promise<ProviderError> {
   const body = await readBody(response);
-  return fromHttpResponse({ provider: options.provider, status: response.status, headers: response.headers, body, cause: response, now: options.now });
+  return fromHttpResponse({
+    provider: options.provider,
+    status: response.status,
+    headers: response.headers,
+    body,
+    cause: response,
+    now: options.now,
+  });
 }

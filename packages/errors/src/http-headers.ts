@@ -4,7 +4,10 @@ export type HeadersLike =
   | Readonly<Record<string, string | readonly string[] | number | null | undefined>>;
 
 /** The value of header `name`, case-insensitively, or undefined. Repeated values are joined with ", ". */
-export function getHeader(headers: HeadersLike | null | undefined, name: string): string | undefined {
+export function getHeader(
+  headers: HeadersLike | null | undefined,
+  name: string,
+): string | undefined {
   if (headers === null || headers === undefined || typeof headers !== 'object') return undefined;
   if (typeof (headers as { get?: unknown }).get === 'function') {
     const value = (headers as { get(name: string): string | null }).get(name);
@@ -30,7 +33,10 @@ function nonNegativeNumber(value: string | undefined): number | undefined {
  * How long the server asked us to wait, in ms: `retry-after-ms` (OpenAI, Azure) wins over
  * `retry-after`, which is either delta-seconds or an HTTP date (RFC 9110 §10.2.3).
  */
-export function retryAfterFromHeaders(headers: HeadersLike | null | undefined, now: () => number = Date.now): number | undefined {
+export function retryAfterFromHeaders(
+  headers: HeadersLike | null | undefined,
+  now: () => number = Date.now,
+): number | undefined {
   const ms = nonNegativeNumber(getHeader(headers, 'retry-after-ms'));
   if (ms !== undefined) return Math.ceil(ms);
   const value = getHeader(headers, 'retry-after')?.trim();
@@ -43,14 +49,22 @@ export function retryAfterFromHeaders(headers: HeadersLike | null | undefined, n
 }
 
 /** `x-should-retry: true|false` (sent by OpenAI and Anthropic) as a boolean, or undefined when absent. */
-export function shouldRetryFromHeaders(headers: HeadersLike | null | undefined): boolean | undefined {
+export function shouldRetryFromHeaders(
+  headers: HeadersLike | null | undefined,
+): boolean | undefined {
   const value = getHeader(headers, 'x-should-retry')?.trim().toLowerCase();
   if (value === 'true') return true;
   if (value === 'false') return false;
   return undefined;
 }
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'apim-request-id', 'x-ms-request-id', 'x-goog-request-id'];
+const REQUEST_ID_HEADERS = [
+  'x-request-id',
+  'request-id',
+  'apim-request-id',
+  'x-ms-request-id',
+  'x-goog-request-id',
+];
 
 /** The provider's request id (OpenAI `x-request-id`, Anthropic `request-id`, Azure `apim-request-id`…). */
 export function requestIdFromHeaders(headers: HeadersLike | null | undefined): string | undefined {

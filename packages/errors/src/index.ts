@@ -30,7 +30,12 @@ export {
 export { maskSecrets, maskDetails, isSecretFieldName, REDACTED } from './mask.js';
 export { SECRET_PATTERNS, SECRET_FAMILIES } from './secret-patterns.js';
 export type { SecretFamily } from './secret-patterns.js';
-export { registerSecret, unregisterSecret, secretsVersion, MIN_SECRET_LENGTH } from './secret-registry.js';
+export {
+  registerSecret,
+  unregisterSecret,
+  secretsVersion,
+  MIN_SECRET_LENGTH,
+} from './secret-registry.js';
 export { createSecretMasker } from './secret-masker.js';
 export type { SecretMasker, SecretMaskerOptions } from './secret-masker.js';
 export { AbortedError } from './aborted-error.js';
@@ -40,7 +45,12 @@ export { fromHttpResponse } from './from-http-response.js';
 export type { HttpResponseInput } from './from-http-response.js';
 export { fromResponse } from './from-response.js';
 export type { FromResponseOptions } from './from-response.js';
-export { getHeader, retryAfterFromHeaders, shouldRetryFromHeaders, requestIdFromHeaders } from './http-headers.js';
+export {
+  getHeader,
+  retryAfterFromHeaders,
+  shouldRetryFromHeaders,
+  requestIdFromHeaders,
+} from './http-headers.js';
 export type { HeadersLike } from './http-headers.js';
 export { ERROR_CATALOG, explain } from './catalog.js';
 export type { ErrorCatalogEntry } from './catalog.js';

@@ -1,5 +1,11 @@
 import { LocalAgentError } from './local-agent-error';
-import { RateLimitError, TimeoutError, NetworkError, ProviderError, CircuitOpenError } from './provider-errors';
+import {
+  RateLimitError,
+  TimeoutError,
+  NetworkError,
+  ProviderError,
+  CircuitOpenError,
+} from './provider-errors';
 import { KeyNotFoundError, ConfigurationError } from './local-errors';
 
 describe('LocalAgentError', () => {
@@ -8,7 +14,9 @@ describe('LocalAgentError', () => {
     const user = new LocalAgentError({ message: 'x', category: 'user' });
     expect(transient.retryable).toBe(true);
     expect(user.retryable).toBe(false);
-    expect(new LocalAgentError({ message: 'x', category: 'transient', retryable: false }).retryable).toBe(false);
+    expect(
+      new LocalAgentError({ message: 'x', category: 'transient', retryable: false }).retryable,
+    ).toBe(false);
   });
 
   it('isInstance follows the class chain without instanceof', () => {
@@ -28,7 +36,12 @@ describe('LocalAgentError', () => {
     const err = new ConfigurationError({ message: 'bad', cause, details: { field: 'level' } });
     const json = err.toJSON();
     expect(json.stack).toBeUndefined();
-    expect(json).toMatchObject({ name: 'ConfigurationError', code: 'LA_CONFIG_INVALID', category: 'user', retryable: false });
+    expect(json).toMatchObject({
+      name: 'ConfigurationError',
+      code: 'LA_CONFIG_INVALID',
+      category: 'user',
+      retryable: false,
+    });
     expect(json.cause).toEqual({ name: 'Error', message: 'socket hang up' });
     expect(err.toJSON({ stack: true }).stack).toContain('ConfigurationError');
     expect(new KeyNotFoundError({ message: 'no key', provider: 'openai' }).suggestion).toBe(
@@ -38,7 +51,11 @@ describe('LocalAgentError', () => {
 
   it('masks a key in the message and details', () => {
     const key = ['sk', 'proj', 'A1b2C3d4E5f6G7h8I9j0K1l2'].join('-');
-    const err = new RateLimitError({ message: `Incorrect API key provided: ${key}`, provider: 'openai', details: { apiKey: 'x', note: key } });
+    const err = new RateLimitError({
+      message: `Incorrect API key provided: ${key}`,
+      provider: 'openai',
+      details: { apiKey: 'x', note: key },
+    });
     expect(JSON.stringify(err.toJSON({ stack: true }))).not.toContain(key);
     expect(err.message).toContain('[REDACTED]');
     expect(err.details['apiKey']).toBe('[REDACTED]');

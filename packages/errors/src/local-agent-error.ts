@@ -45,12 +45,16 @@ export class LocalAgentError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(options: LocalAgentErrorOptions) {
-    super(maskSecrets(options.message), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      maskSecrets(options.message),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.code = options.code ?? 'LA_INTERNAL';
     this.category = options.category ?? 'system';
     this.retryable = options.retryable ?? this.category === 'transient';
-    this.suggestion = options.suggestion === undefined ? undefined : maskSecrets(options.suggestion);
+    this.suggestion =
+      options.suggestion === undefined ? undefined : maskSecrets(options.suggestion);
     this.details = Object.freeze(maskDetails(options.details ?? {}));
     Object.defineProperty(this, marker, { value: collectBrands(new.target), enumerable: false });
   }
@@ -60,7 +64,10 @@ export class LocalAgentError extends Error {
    * (Each subclass declares a private `nominal<Class>` member, type-only: without it the subclasses
    * are structurally identical and a failed `isInstance` check would narrow a value to `never`.)
    */
-  static isInstance<T extends LocalAgentError>(this: { errorBrand: symbol; prototype: T }, value: unknown): value is T {
+  static isInstance<T extends LocalAgentError>(
+    this: { errorBrand: symbol; prototype: T },
+    value: unknown,
+  ): value is T {
     if (typeof value !== 'object' || value === null) return false;
     const brands = (value as { [marker]?: unknown })[marker];
     return brands instanceof Set && brands.has(this.errorBrand);
@@ -82,7 +89,10 @@ export class LocalAgentError extends Error {
   }
 }
 
-function causeToJSON(cause: unknown, options: { stack?: boolean }): NonNullable<ErrorJSON['cause']> {
+function causeToJSON(
+  cause: unknown,
+  options: { stack?: boolean },
+): NonNullable<ErrorJSON['cause']> {
   if (LocalAgentError.isInstance(cause)) return cause.toJSON(options);
   if (isErrorLike(cause)) return { name: cause.name, message: maskSecrets(cause.message) };
   return { message: maskSecrets(String(cause)) };

@@ -2,8 +2,18 @@ import { LocalAgentError, type LocalAgentErrorOptions } from './local-agent-erro
 
 type Options = LocalAgentErrorOptions;
 
-function make(options: Options, code: string, category: LocalAgentErrorOptions['category'], suggestion: string): Options {
-  return { ...options, code: options.code ?? code, category: options.category ?? category, suggestion: options.suggestion ?? suggestion };
+function make(
+  options: Options,
+  code: string,
+  category: LocalAgentErrorOptions['category'],
+  suggestion: string,
+): Options {
+  return {
+    ...options,
+    code: options.code ?? code,
+    category: options.category ?? category,
+    suggestion: options.suggestion ?? suggestion,
+  };
 }
 
 /** Invalid configuration: a bad option, config file value or environment variable. */
@@ -11,7 +21,14 @@ export class ConfigurationError extends LocalAgentError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.ConfigurationError');
   declare private readonly nominalConfigurationError: never;
   constructor(options: Options) {
-    super(make(options, 'LA_CONFIG_INVALID', 'user', 'Fix the configuration value named above; run `localagent config validate` to check the file.'));
+    super(
+      make(
+        options,
+        'LA_CONFIG_INVALID',
+        'user',
+        'Fix the configuration value named above; run `localagent config validate` to check the file.',
+      ),
+    );
   }
 }
 
@@ -21,7 +38,14 @@ export class KeyNotFoundError extends LocalAgentError {
   declare private readonly nominalKeyNotFoundError: never;
   constructor(options: Options & { provider?: string | undefined }) {
     const provider = options.provider ?? 'PROVIDER';
-    super(make(options, 'LA_KEY_NOT_FOUND', 'user', `Run \`localagent config set-key ${provider}\` to store a key.`));
+    super(
+      make(
+        options,
+        'LA_KEY_NOT_FOUND',
+        'user',
+        `Run \`localagent config set-key ${provider}\` to store a key.`,
+      ),
+    );
   }
 }
 
@@ -30,7 +54,14 @@ export class InvalidKeyError extends LocalAgentError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.InvalidKeyError');
   declare private readonly nominalInvalidKeyError: never;
   constructor(options: Options) {
-    super(make(options, 'LA_KEY_INVALID', 'user', "Copy the key again from the provider's dashboard, without quotes or spaces."));
+    super(
+      make(
+        options,
+        'LA_KEY_INVALID',
+        'user',
+        "Copy the key again from the provider's dashboard, without quotes or spaces.",
+      ),
+    );
   }
 }
 
@@ -39,16 +70,32 @@ export class DecryptionError extends LocalAgentError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.DecryptionError');
   declare private readonly nominalDecryptionError: never;
   constructor(options: Options) {
-    super(make(options, 'LA_DECRYPTION_FAILED', 'user', 'Check the master password (LOCALAGENT_MASTER_PASSWORD); if it is right, the key file was modified or corrupted.'));
+    super(
+      make(
+        options,
+        'LA_DECRYPTION_FAILED',
+        'user',
+        'Check the master password (LOCALAGENT_MASTER_PASSWORD); if it is right, the key file was modified or corrupted.',
+      ),
+    );
   }
 }
 
 /** No usable OS keyring (no Secret Service, locked, module missing, timeout). */
 export class KeyringUnavailableError extends LocalAgentError {
-  static override readonly errorBrand: symbol = Symbol.for('localagent.error.KeyringUnavailableError');
+  static override readonly errorBrand: symbol = Symbol.for(
+    'localagent.error.KeyringUnavailableError',
+  );
   declare private readonly nominalKeyringUnavailableError: never;
   constructor(options: Options) {
-    super(make(options, 'LA_KEYRING_UNAVAILABLE', 'system', 'Start a Secret Service (e.g. gnome-keyring) and unlock it, or use `--storage file`.'));
+    super(
+      make(
+        options,
+        'LA_KEYRING_UNAVAILABLE',
+        'system',
+        'Start a Secret Service (e.g. gnome-keyring) and unlock it, or use `--storage file`.',
+      ),
+    );
   }
 }
 
@@ -57,6 +104,13 @@ export class StorageError extends LocalAgentError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.StorageError');
   declare private readonly nominalStorageError: never;
   constructor(options: Options) {
-    super(make(options, 'LA_STORAGE_FAILED', 'system', 'Check the permissions and free space of the LocalAgent config directory (`localagent doctor`).'));
+    super(
+      make(
+        options,
+        'LA_STORAGE_FAILED',
+        'system',
+        'Check the permissions and free space of the LocalAgent config directory (`localagent doctor`).',
+      ),
+    );
   }
 }

@@ -5,7 +5,12 @@ import { REDACTED, isSecretFieldName, maskDetails, maskSecrets } from './mask';
 import { SECRET_FAMILIES, SECRET_PATTERNS } from './secret-patterns';
 
 const rand = (n: number) => randomBytes(n).toString('hex');
-const alnum = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n).padEnd(n, 'Q');
+const alnum = (n: number) =>
+  randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, n)
+    .padEnd(n, 'Q');
 
 // One sample per credential shape, assembled at run time (nothing key-shaped is committed).
 const samples: Array<[string, string]> = [
@@ -37,7 +42,10 @@ const samples: Array<[string, string]> = [
   ['AWS AppSync key', `da2-${rand(13)}`],
   ['Azure client secret', `${alnum(3)}8Q~${alnum(34)}`],
   ['Azure storage account key', `${randomBytes(64).toString('base64').slice(0, 86)}==`],
-  ['PEM private key', `-----BEGIN RSA PRIVATE KEY-----\n${alnum(64)}\n${alnum(64)}\n-----END RSA PRIVATE KEY-----`],
+  [
+    'PEM private key',
+    `-----BEGIN RSA PRIVATE KEY-----\n${alnum(64)}\n${alnum(64)}\n-----END RSA PRIVATE KEY-----`,
+  ],
 ];
 
 // Marker rules keep the marker (and the scheme or host) readable.
@@ -45,7 +53,11 @@ const marked: Array<[string, string, string]> = [
   ['a value after a strong marker', `MISTRAL_API_KEY=${alnum(32)}`, `MISTRAL_API_KEY=${REDACTED}`],
   ['a generated value after a weak marker', `sig=${alnum(20)}1`, `sig=${REDACTED}`],
   ['a value after "api key"', `cohere api key ${alnum(39)}1`, `cohere api key ${REDACTED}`],
-  ['a Slack webhook', `https://hooks.slack.com/services/T${alnum(8)}/B${alnum(8)}/${alnum(24)}`, `https://hooks.slack.com/services/${REDACTED}`],
+  [
+    'a Slack webhook',
+    `https://hooks.slack.com/services/T${alnum(8)}/B${alnum(8)}/${alnum(24)}`,
+    `https://hooks.slack.com/services/${REDACTED}`,
+  ],
   ['a Bearer value with : and @', `Bearer a1:b@c%d!e`, `Bearer ${REDACTED}`],
 ];
 
@@ -59,13 +71,19 @@ describe('maskSecrets', () => {
     const token = alnum(32);
     expect(maskSecrets(`Authorization: Bearer ${token}`)).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(maskSecrets(`Basic ${token}`)).toBe(`Basic ${REDACTED}`);
-    expect(maskSecrets(`GET /v1beta/models?key=${token}&alt=sse`)).toBe(`GET /v1beta/models?key=${REDACTED}&alt=sse`);
-    expect(maskSecrets(`https://user:${token}@proxy.local:8080/`)).toBe(`https://${REDACTED}@proxy.local:8080/`);
+    expect(maskSecrets(`GET /v1beta/models?key=${token}&alt=sse`)).toBe(
+      `GET /v1beta/models?key=${REDACTED}&alt=sse`,
+    );
+    expect(maskSecrets(`https://user:${token}@proxy.local:8080/`)).toBe(
+      `https://${REDACTED}@proxy.local:8080/`,
+    );
   });
 
   it('masks the whole echoed OpenAI fragment, including its last characters', () => {
     const fragment = `sk-proj-abcd${'*'.repeat(40)}wxyz`;
-    expect(maskSecrets(`Incorrect API key provided: ${fragment}.`)).toBe(`Incorrect API key provided: ${REDACTED}.`);
+    expect(maskSecrets(`Incorrect API key provided: ${fragment}.`)).toBe(
+      `Incorrect API key provided: ${REDACTED}.`,
+    );
   });
 
   it.each(marked)('masks %s and keeps the marker', (_name, text, expected) => {
@@ -86,7 +104,9 @@ describe('maskSecrets', () => {
 
   it('masks Basic and Bearer values whole, base64 padding included', () => {
     const padded = `${alnum(22)}==`;
-    expect(maskSecrets(`Authorization: Basic ${padded} next`)).toBe(`Authorization: Basic ${REDACTED} next`);
+    expect(maskSecrets(`Authorization: Basic ${padded} next`)).toBe(
+      `Authorization: Basic ${REDACTED} next`,
+    );
     expect(maskSecrets(`Bearer ${alnum(31)}=`)).toBe(`Bearer ${REDACTED}`);
   });
 
@@ -96,8 +116,16 @@ describe('maskSecrets', () => {
   });
 
   it('stays linear on long adversarial input (a quadratic pattern would hit the test timeout)', () => {
-    const repeated = ['eyJ', 'passwd=', 'password=a1', 'key=', 'Bearer ', 'api_key="', 'ghp_'].map((unit) => unit.repeat(Math.ceil(200_000 / unit.length)));
-    for (const text of ['sk-'.repeat(60_000), 'eyJaaaaa.'.repeat(20_000), 'a://b:'.repeat(30_000), `http://${'u'.repeat(100_000)}`, ...repeated]) {
+    const repeated = ['eyJ', 'passwd=', 'password=a1', 'key=', 'Bearer ', 'api_key="', 'ghp_'].map(
+      (unit) => unit.repeat(Math.ceil(200_000 / unit.length)),
+    );
+    for (const text of [
+      'sk-'.repeat(60_000),
+      'eyJaaaaa.'.repeat(20_000),
+      'a://b:'.repeat(30_000),
+      `http://${'u'.repeat(100_000)}`,
+      ...repeated,
+    ]) {
       expect(typeof maskSecrets(text)).toBe('string');
     }
   });
@@ -108,12 +136,17 @@ describe('maskSecrets', () => {
       expect(maskSecrets(`${before}${key}`)).not.toContain(key);
     }
     expect(maskSecrets(`x-goog-api-key%3DAIza${alnum(35)}`)).toBe(`x-goog-api-key%3D${REDACTED}`);
-    expect(maskSecrets(`1https://user:${alnum(12)}@proxy.local/`)).toBe(`1https://${REDACTED}@proxy.local/`);
-    expect(maskSecrets('the task-0123456789abcdef is done')).toBe('the task-0123456789abcdef is done');
+    expect(maskSecrets(`1https://user:${alnum(12)}@proxy.local/`)).toBe(
+      `1https://${REDACTED}@proxy.local/`,
+    );
+    expect(maskSecrets('the task-0123456789abcdef is done')).toBe(
+      'the task-0123456789abcdef is done',
+    );
   });
 
   it('leaves ordinary text alone', () => {
-    const text = 'Rate limit reached for gpt-4o on tokens per min (TPM): Limit 30000. Please try again in 1.31s.';
+    const text =
+      'Rate limit reached for gpt-4o on tokens per min (TPM): Limit 30000. Please try again in 1.31s.';
     expect(maskSecrets(text)).toBe(text);
   });
 });
@@ -121,7 +154,12 @@ describe('maskSecrets', () => {
 describe('maskDetails and isSecretFieldName', () => {
   it('masks secret fields by name and key-like strings at any depth, keeps other values', () => {
     const key = ['sk', 'ant', alnum(40)].join('-');
-    const circular: Record<string, unknown> = { apiKey: key, nested: { note: `uses ${key}`, count: 3, list: [key, 1] }, password: '', err: new Error(`failed with ${key}`) };
+    const circular: Record<string, unknown> = {
+      apiKey: key,
+      nested: { note: `uses ${key}`, count: 3, list: [key, 1] },
+      password: '',
+      err: new Error(`failed with ${key}`),
+    };
     circular['self'] = circular;
     const masked = maskDetails(circular);
     expect(masked).toEqual({
@@ -141,7 +179,8 @@ describe('maskDetails and isSecretFieldName', () => {
 describe('the README', () => {
   it('lists every family of SECRET_FAMILIES with its formats (one source)', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-    for (const { family, formats } of SECRET_FAMILIES) expect(readme).toContain(`| ${family} | ${formats} |`);
+    for (const { family, formats } of SECRET_FAMILIES)
+      expect(readme).toContain(`| ${family} | ${formats} |`);
   });
 });
 
@@ -155,13 +194,18 @@ describe('maskSecrets: what the review found', () => {
   it('masks URL credentials with an empty user or an @ inside the password', () => {
     const pw = alnum(12);
     expect(maskSecrets(`redis://:${pw}@cache:6379/0`)).toBe(`redis://${REDACTED}@cache:6379/0`);
-    expect(maskSecrets(`postgres://app:p@ss${pw}@db:5432/app`)).toBe(`postgres://${REDACTED}@db:5432/app`);
+    expect(maskSecrets(`postgres://app:p@ss${pw}@db:5432/app`)).toBe(
+      `postgres://${REDACTED}@db:5432/app`,
+    );
   });
 
   it('leaves references to secrets and paths alone', () => {
-    for (const text of ['apiKey: process.env.OPENAI_API_KEY', 'Authorization: Bearer ${OPENAI_API_KEY}', 'password: <your-password>']) {
+    for (const text of [
+      'apiKey: process.env.OPENAI_API_KEY',
+      'Authorization: Bearer ${OPENAI_API_KEY}',
+      'password: <your-password>',
+    ]) {
       expect(maskSecrets(text)).toBe(text);
     }
   });
-
 });

@@ -6,8 +6,11 @@ import { SECRET_ANCHORS, SECRET_PATTERNS, URL_CREDENTIALS } from './secret-patte
 export const REDACTED = '[REDACTED]';
 
 /** Patterns with a capturing group keep what it matched (a marker, a scheme, a host) and mask the rest. */
-// eslint-disable-next-line security/detect-non-literal-regexp -- the constant patterns plus an empty branch, to count their groups
-const KEEPS_PREFIX = new Set(SECRET_PATTERNS.filter((p) => new RegExp(`${p.source}|`).exec('')!.length > 1));
+function hasGroup(pattern: RegExp): boolean {
+  // eslint-disable-next-line security/detect-non-literal-regexp -- a constant pattern plus an empty branch, to count its groups
+  return new RegExp(`${pattern.source}|`).exec('')!.length > 1;
+}
+const KEEPS_PREFIX = new Set(SECRET_PATTERNS.filter(hasGroup));
 /** Closing punctuation that a value greedy up to whitespace took from around it (`"Bearer …"}`). */
 const TRAILING_PUNCTUATION = /["'`)\]}>,;.]+$/;
 
@@ -38,12 +41,15 @@ export function maskSecrets(text: string): string {
   out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
   for (const pattern of SECRET_PATTERNS) {
     pattern.lastIndex = 0;
-    out = out.replace(pattern, (match: string, prefix: unknown) => maskMatch(pattern, match, prefix));
+    out = out.replace(pattern, (match: string, prefix: unknown) =>
+      maskMatch(pattern, match, prefix),
+    );
   }
   return out;
 }
 
-const SECRET_FIELD = /^(?:authorization|proxy-authorization|cookie|set-cookie|password|passphrase|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|id[_-]?token|api[_-]?key|x-api-key|x-goog-api-key|api-key|private[_-]?key|master[_-]?password|key)$/i;
+const SECRET_FIELD =
+  /^(?:authorization|proxy-authorization|cookie|set-cookie|password|passphrase|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|id[_-]?token|api[_-]?key|x-api-key|x-goog-api-key|api-key|private[_-]?key|master[_-]?password|key)$/i;
 /** Any name ending in one of these words (`db_password`, `githubToken`, `AWS_SECRET_ACCESS_KEY`). */
 const SECRET_FIELD_SUFFIX =
   /(?:^|[_.\s-])(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|auth|authorization|cookie|set[_-]cookie|credentials?|private[_-]?key|client[_-]?secret|session[_-]?(?:id|token|key)|access[_-]?key|secret[_-]?key|account[_-]?key|sig|signature)$/i;
@@ -65,7 +71,10 @@ export function maskDetails<T>(value: T, seen: WeakSet<object> = new WeakSet()):
   if (isErrorLike(value)) return { name: value.name, message: maskSecrets(value.message) } as T;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSecretFieldName(k) && v !== undefined && v !== null && v !== '' ? REDACTED : maskDetails(v, seen);
+    out[k] =
+      isSecretFieldName(k) && v !== undefined && v !== null && v !== ''
+        ? REDACTED
+        : maskDetails(v, seen);
   }
   return out as T;
 }

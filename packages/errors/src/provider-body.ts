@@ -35,10 +35,14 @@ function text(value: unknown): string | undefined {
  * messages), otherwise the text. Bytes are decoded as UTF-8.
  */
 export function parseBody(body: unknown): unknown {
-  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return parseBody(new TextDecoder().decode(body));
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer)
+    return parseBody(new TextDecoder().decode(body));
   if (typeof body !== 'string') return body;
   const trimmed = body.trim();
-  for (const candidate of [trimmed, trimmed.slice(trimmed.indexOf('{'), trimmed.lastIndexOf('}') + 1)]) {
+  for (const candidate of [
+    trimmed,
+    trimmed.slice(trimmed.indexOf('{'), trimmed.lastIndexOf('}') + 1),
+  ]) {
     if (!candidate.startsWith('{') && !candidate.startsWith('[')) continue;
     try {
       return JSON.parse(candidate) as unknown;
@@ -67,7 +71,8 @@ function durationMs(value: unknown): number | undefined {
   if (isRecord(value)) {
     const seconds = Number(value['seconds'] ?? 0);
     const nanos = Number(value['nanos'] ?? 0);
-    if (Number.isFinite(seconds) && Number.isFinite(nanos)) return Math.ceil(seconds * 1000 + nanos / 1e6);
+    if (Number.isFinite(seconds) && Number.isFinite(nanos))
+      return Math.ceil(seconds * 1000 + nanos / 1e6);
   }
   return undefined;
 }

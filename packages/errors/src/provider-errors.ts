@@ -40,7 +40,8 @@ export class ProviderError extends LocalAgentError {
 
   constructor(options: ProviderErrorOptions, defaults: Defaults = {}) {
     const requestId = options.requestId === undefined ? undefined : maskSecrets(options.requestId);
-    const providerCode = options.providerCode === undefined ? undefined : maskSecrets(options.providerCode);
+    const providerCode =
+      options.providerCode === undefined ? undefined : maskSecrets(options.providerCode);
     // copied into details so that toJSON() and logs carry them too
     const details = defined({
       provider: options.provider,
@@ -50,7 +51,12 @@ export class ProviderError extends LocalAgentError {
       retryAfterMs: options.retryAfterMs,
       ...options.details,
     });
-    super(withDefaults({ ...options, details }, { code: 'LA_PROVIDER_ERROR', category: 'permanent', ...defaults }));
+    super(
+      withDefaults(
+        { ...options, details },
+        { code: 'LA_PROVIDER_ERROR', category: 'permanent', ...defaults },
+      ),
+    );
     this.provider = options.provider;
     this.status = options.status;
     this.requestId = requestId;
@@ -105,7 +111,9 @@ export class QuotaExceededError extends ProviderError {
 
 /** 5xx or Anthropic 529: the provider is down or overloaded. */
 export class ProviderUnavailableError extends ProviderError {
-  static override readonly errorBrand: symbol = Symbol.for('localagent.error.ProviderUnavailableError');
+  static override readonly errorBrand: symbol = Symbol.for(
+    'localagent.error.ProviderUnavailableError',
+  );
   declare private readonly nominalProviderUnavailableError: never;
   constructor(options: ProviderErrorOptions) {
     super(options, {
@@ -124,7 +132,8 @@ export class InvalidRequestError extends ProviderError {
     super(options, {
       code: 'LA_INVALID_REQUEST',
       category: 'permanent',
-      suggestion: 'Fix the request (model name, parameters, input size); sending it again unchanged will fail again.',
+      suggestion:
+        'Fix the request (model name, parameters, input size); sending it again unchanged will fail again.',
     });
   }
 }
@@ -140,7 +149,8 @@ export class ContentFilteredError extends ProviderError {
     super(options, {
       code: 'LA_CONTENT_FILTERED',
       category: 'user',
-      suggestion: "Rephrase the input: the provider's content filter refused it; retrying it unchanged will be refused again.",
+      suggestion:
+        "Rephrase the input: the provider's content filter refused it; retrying it unchanged will be refused again.",
     });
   }
 }
@@ -155,14 +165,20 @@ export class NetworkError extends LocalAgentError {
   declare private readonly nominalNetworkError: never;
   readonly provider: string | undefined;
   constructor(options: NetworkErrorOptions, defaults: Defaults = {}) {
-    const details = options.provider === undefined ? options.details : { provider: options.provider, ...options.details };
+    const details =
+      options.provider === undefined
+        ? options.details
+        : { provider: options.provider, ...options.details };
     super(
-      withDefaults({ ...options, details }, {
-        code: 'LA_NETWORK',
-        category: 'transient',
-        suggestion: 'Check your network connection (and proxy settings), then retry.',
-        ...defaults,
-      }),
+      withDefaults(
+        { ...options, details },
+        {
+          code: 'LA_NETWORK',
+          category: 'transient',
+          suggestion: 'Check your network connection (and proxy settings), then retry.',
+          ...defaults,
+        },
+      ),
     );
     this.provider = options.provider;
   }
@@ -175,7 +191,8 @@ export class TimeoutError extends NetworkError {
   constructor(options: NetworkErrorOptions) {
     super(options, {
       code: 'LA_TIMEOUT',
-      suggestion: 'Retry; if it keeps timing out, raise the timeout or check the provider status page.',
+      suggestion:
+        'Retry; if it keeps timing out, raise the timeout or check the provider status page.',
     });
   }
 }
@@ -200,7 +217,11 @@ export class CircuitOpenError extends LocalAgentError {
           message:
             options.message ??
             `${options.provider} failed repeatedly; calls are paused for ${Math.ceil(options.retryAfterMs / 1000)} s`,
-          details: { provider: options.provider, retryAfterMs: options.retryAfterMs, ...options.details },
+          details: {
+            provider: options.provider,
+            retryAfterMs: options.retryAfterMs,
+            ...options.details,
+          },
         },
         {
           code: 'LA_CIRCUIT_OPEN',

@@ -23,7 +23,11 @@ class RecordingSpan implements Span {
   readonly attributes: Record<string, AttributeValue | undefined> = {};
   status: SpanStatus | undefined;
   spanContext(): SpanContext {
-    return { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
+    return {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 1,
+    };
   }
   setAttribute(key: string, value: AttributeValue): this {
     this.attributes[key] = value;
@@ -83,7 +87,10 @@ function inSpan<T>(fn: (span: RecordingSpan) => T): T {
 describe('reportError', () => {
   it('records the classified error on the active span: exception, ERROR status, code and category attributes', () => {
     const span = inSpan((s) => {
-      const err = reportError(fixtures.anthropic429, { provider: 'anthropic', 'gen_ai.request.model': 'claude-sonnet-4' });
+      const err = reportError(fixtures.anthropic429, {
+        provider: 'anthropic',
+        'gen_ai.request.model': 'claude-sonnet-4',
+      });
       // a { status, headers, body } response object is HTTP-like: classified by fromHttpResponse
       expect(err.code).toBe('LA_RATE_LIMITED');
       return s;
@@ -92,14 +99,24 @@ describe('reportError', () => {
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: expect.any(String) });
 
     const limited = inSpan((s) => {
-      const sdkError = Object.assign(new Error('429 rate limited'), { status: 429, headers: fixtures.anthropic429.headers, error: fixtures.anthropic429.body });
+      const sdkError = Object.assign(new Error('429 rate limited'), {
+        status: 429,
+        headers: fixtures.anthropic429.headers,
+        error: fixtures.anthropic429.body,
+      });
       const err = reportError(sdkError, { provider: 'anthropic' });
       expect(RateLimitError.isInstance(err)).toBe(true);
       return s;
     });
-    expect(limited.exceptions[0]).toMatchObject({ name: 'RateLimitError', message: expect.stringContaining('anthropic returned HTTP 429') });
+    expect(limited.exceptions[0]).toMatchObject({
+      name: 'RateLimitError',
+      message: expect.stringContaining('anthropic returned HTTP 429'),
+    });
     expect((limited.exceptions[0] as Error).stack).toContain('RateLimitError');
-    expect(limited.status).toEqual({ code: SpanStatusCode.ERROR, message: (limited.exceptions[0] as Error).message });
+    expect(limited.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: (limited.exceptions[0] as Error).message,
+    });
     expect(limited.attributes).toMatchObject({
       provider: 'anthropic',
       'error.type': 'RateLimitError',
@@ -112,7 +129,10 @@ describe('reportError', () => {
   it('masks the exception and attributes it records', () => {
     const key = fixtures.fakeOpenAIKey();
     const span = inSpan((s) => {
-      reportError(fixtures.openai401(key).body, { 'http.request.header.authorization': `Bearer ${key}`, note: `key ${key}` });
+      reportError(fixtures.openai401(key).body, {
+        'http.request.header.authorization': `Bearer ${key}`,
+        note: `key ${key}`,
+      });
       return s;
     });
     expect(JSON.stringify([span.exceptions, span.attributes])).not.toContain(key);
@@ -138,7 +158,16 @@ describe('addErrorReporter', () => {
     try {
       const err = reportError(new Error('boom'), { component: 'cli' });
       expect(err.code).toBe('LA_INTERNAL');
-      expect(seen).toEqual([['LA_INTERNAL', expect.objectContaining({ component: 'cli', 'error.code': 'LA_INTERNAL', 'error.category': 'system' })]]);
+      expect(seen).toEqual([
+        [
+          'LA_INTERNAL',
+          expect.objectContaining({
+            component: 'cli',
+            'error.code': 'LA_INTERNAL',
+            'error.category': 'system',
+          }),
+        ],
+      ]);
       await new Promise((resolve) => setImmediate(resolve)); // the rejection is handled, not unhandled
     } finally {
       removeThrowing();

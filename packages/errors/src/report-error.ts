@@ -4,7 +4,10 @@ import type { LocalAgentError } from './local-agent-error.js';
 import { maskDetails } from './mask.js';
 
 /** Receives every reported error, already classified and masked (Sentry, a metrics counter, a test). */
-export type ErrorReporter = (error: LocalAgentError, attributes: Readonly<Attributes>) => void | Promise<void>;
+export type ErrorReporter = (
+  error: LocalAgentError,
+  attributes: Readonly<Attributes>,
+) => void | Promise<void>;
 
 // Kept on globalThis so that every copy of this package in a process shares the reporters, as
 // OpenTelemetry's API shares its global tracer provider.
@@ -54,7 +57,11 @@ export function reportError(error: unknown, attributes: Attributes = {}): LocalA
   const span = trace.getActiveSpan();
   if (span !== undefined) {
     // name (not code) so the SDK's exception.type is the class; the code is an attribute
-    span.recordException(err.stack === undefined ? { name: err.name, message: err.message } : { name: err.name, message: err.message, stack: err.stack });
+    span.recordException(
+      err.stack === undefined
+        ? { name: err.name, message: err.message }
+        : { name: err.name, message: err.message, stack: err.stack },
+    );
     span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
     span.setAttributes(attrs);
   }

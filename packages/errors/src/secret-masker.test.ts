@@ -3,7 +3,12 @@ import { maskSecrets, REDACTED } from './mask';
 import { createSecretMasker } from './secret-masker';
 import { registerSecret, unregisterSecret } from './secret-registry';
 
-const alnum = (n: number): string => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n).padEnd(n, 'Q');
+const alnum = (n: number): string =>
+  randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, n)
+    .padEnd(n, 'Q');
 
 function streamed(chunks: readonly string[]): string {
   const masker = createSecretMasker();
@@ -17,20 +22,27 @@ const texts: Array<[string, string]> = [
   ['a bare key in a sentence', `calling the API with ${key} now\n`],
   ['a Bearer value', `> GET /v1/models\n> Authorization: Bearer ${opaque}\n> Accept: */*\n`],
   ['a marker with spaces around its separator', `config: api_key = "${alnum(30)}1" loaded\n`],
-  ['a PEM block', `key:\n-----BEGIN PRIVATE KEY-----\n${alnum(64)}\n${alnum(64)}\n${alnum(20)}==\n-----END PRIVATE KEY-----\ndone\n`],
+  [
+    'a PEM block',
+    `key:\n-----BEGIN PRIVATE KEY-----\n${alnum(64)}\n${alnum(64)}\n${alnum(20)}==\n-----END PRIVATE KEY-----\ndone\n`,
+  ],
   ['a URL with credentials', `connecting to postgres://app:${alnum(16)}@db.internal:5432/app ok\n`],
   ['a JSON log line', `{"level":"info","msg":"retry","headers":{"x-api-key":"${alnum(32)}9"}}\n`],
 ];
 
 describe('createSecretMasker', () => {
-  it.each(texts)('%s split at every point into two chunks: the output is maskSecrets of the whole', (_name, text) => {
-    const whole = maskSecrets(text);
-    expect(whole).not.toBe(text);
-    for (let split = 0; split <= text.length; split++) {
-      const out = streamed([text.slice(0, split), text.slice(split)]);
-      if (out !== whole) throw new Error(`split at ${split}: ${JSON.stringify(out)} != ${JSON.stringify(whole)}`);
-    }
-  });
+  it.each(texts)(
+    '%s split at every point into two chunks: the output is maskSecrets of the whole',
+    (_name, text) => {
+      const whole = maskSecrets(text);
+      expect(whole).not.toBe(text);
+      for (let split = 0; split <= text.length; split++) {
+        const out = streamed([text.slice(0, split), text.slice(split)]);
+        if (out !== whole)
+          throw new Error(`split at ${split}: ${JSON.stringify(out)} != ${JSON.stringify(whole)}`);
+      }
+    },
+  );
 
   it('a key arriving one character at a time is masked', () => {
     const text = `token ${key} and ${['gh', 'p_'].join('')}${alnum(36)} done`;
@@ -58,7 +70,9 @@ describe('createSecretMasker', () => {
     const secret = `opaque-${alnum(12)}`;
     registerSecret(secret);
     try {
-      expect(streamed([`the value ${secret.slice(0, 5)}`, `${secret.slice(5)} leaked?`])).toBe(`the value ${REDACTED} leaked?`);
+      expect(streamed([`the value ${secret.slice(0, 5)}`, `${secret.slice(5)} leaked?`])).toBe(
+        `the value ${REDACTED} leaked?`,
+      );
     } finally {
       unregisterSecret(secret);
     }

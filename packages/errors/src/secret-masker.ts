@@ -34,7 +34,14 @@ function pemBlocks(text: string): Array<[number, number]> {
 }
 
 function isWhitespace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13) || code === 160 || code === 0x2028 || code === 0x2029 || code === 0xfeff;
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 160 ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0xfeff
+  );
 }
 
 /**
@@ -64,7 +71,13 @@ function safeCut(text: string, from: number): number {
       i = block[0] - 1;
       continue;
     }
-    if (start > 0 && !ENDS_IN_SEPARATOR.test(before) && !MARKER_WORD_AT_END.test(before) && !CONTINUES_MARKER.test(after)) return end;
+    if (
+      start > 0 &&
+      !ENDS_IN_SEPARATOR.test(before) &&
+      !MARKER_WORD_AT_END.test(before) &&
+      !CONTINUES_MARKER.test(after)
+    )
+      return end;
     i = start - 1;
   }
   return 0;
@@ -98,7 +111,8 @@ export function createSecretMasker(options: SecretMaskerOptions = {}): SecretMas
     write(chunk: string): string {
       const text = pending + chunk;
       let cut = safeCut(text, pending.length - 5);
-      if (cut === 0 && text.length > maxPending) cut = forcedCut(text, text.length - Math.floor(maxPending / 4));
+      if (cut === 0 && text.length > maxPending)
+        cut = forcedCut(text, text.length - Math.floor(maxPending / 4));
       pending = text.slice(cut);
       return cut === 0 ? '' : maskSecrets(text.slice(0, cut));
     },

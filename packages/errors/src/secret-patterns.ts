@@ -36,7 +36,8 @@ export interface SecretFamily {
  * A reference to a secret, not the secret (`process.env.OPENAI_API_KEY`, `${OPENAI_API_KEY}`,
  * `{{ secrets.KEY }}`, `[REDACTED]`), or an Authorization scheme whose value the next rule masks.
  */
-const NOT_A_PLACEHOLDER = '(?!process\\.env\\.|os\\.environ|\\$\\{|\\$[A-Z_]{2,}|\\{\\{|<[A-Za-z_]|\\[|(?:Bearer|Basic|Token|Digest)\\s)';
+const NOT_A_PLACEHOLDER =
+  '(?!process\\.env\\.|os\\.environ|\\$\\{|\\$[A-Z_]{2,}|\\{\\{|<[A-Za-z_]|\\[|(?:Bearer|Basic|Token|Digest)\\s)';
 /** What ends a value after a marker: a value that runs on into `:` or `/` is an ordinary word (`key=embeddings:v2:…`). */
 const VALUE_END = `(?=$|[\\s"'\`&;,<>()\\[\\]{}\\\\|])(?!\\s{0,4}(?:[:=]|%3[Dd]))`;
 /** A value that looks generated: letters and a digit, 16 or more characters, no `:` (what `encodeURIComponent` leaves as is may be in it). */
@@ -59,7 +60,10 @@ const WEAK_NAMES = 'key|token|sig|signature|auth|pwd|pass';
  * A word that may announce a value after whitespace (`password = …`, `api key is …`, `Bearer …`):
  * text cut right after it would lose the marker the value needs.
  */
-export const MARKER_WORD_AT_END = re(`(?:${STRONG_NAMES}|${WEAK_NAMES}|api|bearer|basic|token|digest|is|-----BEGIN[ A-Z0-9]{0,40})$`, 'i');
+export const MARKER_WORD_AT_END = re(
+  `(?:${STRONG_NAMES}|${WEAK_NAMES}|api|bearer|basic|token|digest|is|-----BEGIN[ A-Z0-9]{0,40})$`,
+  'i',
+);
 
 /** A private key block from its BEGIN line to its END line, or to where the base64 stops when it was cut off. */
 export const PEM_PRIVATE_KEY = re(
@@ -69,12 +73,14 @@ export const PEM_PRIVATE_KEY = re(
 export const SECRET_FAMILIES: readonly SecretFamily[] = [
   {
     family: 'PEM private keys',
-    formats: 'whole `-----BEGIN … PRIVATE KEY-----` blocks (RSA, EC, DSA, OPENSSH, PKCS#8, ENCRYPTED), also with escaped `\\n`, and a block cut off before its END line',
+    formats:
+      'whole `-----BEGIN … PRIVATE KEY-----` blocks (RSA, EC, DSA, OPENSSH, PKCS#8, ENCRYPTED), also with escaped `\\n`, and a block cut off before its END line',
     patterns: [PEM_PRIVATE_KEY],
   },
   {
     family: 'OpenAI, Anthropic, OpenRouter, DeepSeek',
-    formats: '`sk-…`, `sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, `sk-ant-api03-…`, `sk-ant-admin01-…`, `sk-or-v1-…`, and the `sk-…****abcd` fragments providers echo back',
+    formats:
+      '`sk-…`, `sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, `sk-ant-api03-…`, `sk-ant-admin01-…`, `sk-or-v1-…`, and the `sk-…****abcd` fragments providers echo back',
     patterns: [
       // the echoed fragment first: the next pattern would stop at the asterisks and leave the last characters
       re(`${atStart('sk-')}[A-Za-z0-9_-]{0,256}\\*[A-Za-z0-9_*-]{0,256}`),
@@ -82,44 +88,78 @@ export const SECRET_FAMILIES: readonly SecretFamily[] = [
     ],
   },
   {
-    family: 'Groq, xAI, Replicate, Perplexity, Fireworks, Hugging Face, LangSmith, Pinecone, NVIDIA',
-    formats: '`gsk_`, `xai-`, `r8_`, `pplx-`, `fw_`, `hf_`, `api_org_`, `lsv2_pt_`, `lsv2_sk_`, `pcsk_`, `nvapi-`',
-    patterns: [re(`${atStart('gsk_|xai-|r8_|pplx-|fw_|hf_|api_org_|lsv2_(?:pt|sk)_|pcsk_|nvapi-')}[A-Za-z0-9_-]{20,}`)],
+    family:
+      'Groq, xAI, Replicate, Perplexity, Fireworks, Hugging Face, LangSmith, Pinecone, NVIDIA',
+    formats:
+      '`gsk_`, `xai-`, `r8_`, `pplx-`, `fw_`, `hf_`, `api_org_`, `lsv2_pt_`, `lsv2_sk_`, `pcsk_`, `nvapi-`',
+    patterns: [
+      re(
+        `${atStart('gsk_|xai-|r8_|pplx-|fw_|hf_|api_org_|lsv2_(?:pt|sk)_|pcsk_|nvapi-')}[A-Za-z0-9_-]{20,}`,
+      ),
+    ],
   },
   {
     family: 'Stripe',
     formats: '`sk_live_`, `sk_test_`, `rk_live_`, `rk_test_`, `whsec_`',
-    patterns: [re(`${atStart('[sr]k_(?:live|test)_')}[A-Za-z0-9]{10,}|${atStart('whsec_')}[A-Za-z0-9+/=]{20,}`)],
+    patterns: [
+      re(
+        `${atStart('[sr]k_(?:live|test)_')}[A-Za-z0-9]{10,}|${atStart('whsec_')}[A-Za-z0-9+/=]{20,}`,
+      ),
+    ],
   },
   {
     family: 'Google',
     formats: 'API keys `AIza…`, OAuth access tokens `ya29.…`, refresh tokens `1//0…`',
-    patterns: [/AIza[0-9A-Za-z_-]{20,}/g, /ya29\.[0-9A-Za-z_-]{20,}/g, re('(?<![A-Za-z0-9/:])1//0[0-9A-Za-z_-]{20,}')],
+    patterns: [
+      /AIza[0-9A-Za-z_-]{20,}/g,
+      /ya29\.[0-9A-Za-z_-]{20,}/g,
+      re('(?<![A-Za-z0-9/:])1//0[0-9A-Za-z_-]{20,}'),
+    ],
   },
   {
     family: 'GitHub',
-    formats: '`ghp_`, `gho_`, `ghu_`, `ghs_` (also the 127-character ones with `_` inside and the `ghs_<app id>_<JWT>` installation tokens), `ghr_`, `github_pat_`',
+    formats:
+      '`ghp_`, `gho_`, `ghu_`, `ghs_` (also the 127-character ones with `_` inside and the `ghs_<app id>_<JWT>` installation tokens), `ghr_`, `github_pat_`',
     // GitHub's new installation tokens are `ghs_<app id>_<JWT>`: base64url parts joined by dots
-    patterns: [/gh[pousr]_[A-Za-z0-9_]{20,}[A-Za-z0-9_.-]{0,4096}(?<![.-])/g, /github_pat_[A-Za-z0-9_]{20,}/g],
+    patterns: [
+      /gh[pousr]_[A-Za-z0-9_]{20,}[A-Za-z0-9_.-]{0,4096}(?<![.-])/g,
+      /github_pat_[A-Za-z0-9_]{20,}/g,
+    ],
   },
   {
     family: 'GitLab',
-    formats: '`glpat-`, `gldt-`, `glrt-`, `gloas-`, `glptt-`, `glft-`, `glimt-`, `glcbt-`, `glsoat-`, `glffct-`, `glagent-`, runner registration `GR1348941…`',
-    patterns: [re(`${atStart('gl(?:pat|dt|rt|oas|ptt|ft|imt|cbt|soat|ffct|agent)-')}[A-Za-z0-9_-]{20,}`), /GR1348941[A-Za-z0-9_-]{20,}/g],
+    formats:
+      '`glpat-`, `gldt-`, `glrt-`, `gloas-`, `glptt-`, `glft-`, `glimt-`, `glcbt-`, `glsoat-`, `glffct-`, `glagent-`, runner registration `GR1348941…`',
+    patterns: [
+      re(`${atStart('gl(?:pat|dt|rt|oas|ptt|ft|imt|cbt|soat|ffct|agent)-')}[A-Za-z0-9_-]{20,}`),
+      /GR1348941[A-Za-z0-9_-]{20,}/g,
+    ],
   },
   {
     family: 'Slack',
-    formats: '`xoxb-`, `xoxp-`, `xoxa-`, `xoxe.xoxp-…`, `xapp-1-…`, and webhook URLs `hooks.slack.com/services/T…/B…/…`',
-    patterns: [/xoxe\.xox[a-z]-\d-[A-Za-z0-9-]{10,}/g, /xox[a-z]-[A-Za-z0-9-]{10,}/g, re(`${atStart('xapp-')}\\d-[A-Za-z0-9-]{10,}`), /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_+-]{10,}/g],
+    formats:
+      '`xoxb-`, `xoxp-`, `xoxa-`, `xoxe.xoxp-…`, `xapp-1-…`, and webhook URLs `hooks.slack.com/services/T…/B…/…`',
+    patterns: [
+      /xoxe\.xox[a-z]-\d-[A-Za-z0-9-]{10,}/g,
+      /xox[a-z]-[A-Za-z0-9-]{10,}/g,
+      re(`${atStart('xapp-')}\\d-[A-Za-z0-9-]{10,}`),
+      /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_+-]{10,}/g,
+    ],
   },
   {
     family: 'AWS',
-    formats: 'access key ids `AKIA`, `ASIA`, `ABIA`, `ACCA`, `A3T…`; Bedrock API keys `ABSK…`; AppSync `da2-…`; secret keys after an `aws_secret_access_key`-like marker',
-    patterns: [/(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16,}/g, /ABSK[A-Za-z0-9+/]{20,}={0,2}/g, re(`${atStart('da2-')}[a-z0-9]{26}`)],
+    formats:
+      'access key ids `AKIA`, `ASIA`, `ABIA`, `ACCA`, `A3T…`; Bedrock API keys `ABSK…`; AppSync `da2-…`; secret keys after an `aws_secret_access_key`-like marker',
+    patterns: [
+      /(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16,}/g,
+      /ABSK[A-Za-z0-9+/]{20,}={0,2}/g,
+      re(`${atStart('da2-')}[a-z0-9]{26}`),
+    ],
   },
   {
     family: 'Azure',
-    formats: 'client secrets (`…Q~…`), 88-character storage account keys, connection strings (`AccountKey=`, `SharedAccessKey=`), SAS `sig=`, 32-hex keys after an `api-key`-like marker',
+    formats:
+      'client secrets (`…Q~…`), 88-character storage account keys, connection strings (`AccountKey=`, `SharedAccessKey=`), SAS `sig=`, 32-hex keys after an `api-key`-like marker',
     patterns: [
       re('(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])'),
       // a bare storage key; an npm/SRI integrity hash has the same length after `sha512-`
@@ -149,8 +189,14 @@ export const SECRET_FAMILIES: readonly SecretFamily[] = [
     // failed` is prose; in an OAuth token response (`token_type=bearer expires_in=3600`) the word
     // names the scheme and the next field follows; a URL after the word is not a token (its
     // credentials, if any, are masked by URL_CREDENTIALS)
-    formats: '`Bearer`, `Basic`, `Token`, `Digest` values, also percent-encoded (`Bearer%20…`) and containing `:`, `@`, `%`, `!` or quotes',
-    patterns: [re(`(${atStart('Bearer|Basic|Token|Digest')}(?:\\s{1,8}|%20))(?!(?:expires_in|scope|token_type|refresh_token|id_token)=)(?![a-z][a-z0-9+.-]{0,31}://)${NOT_A_PLACEHOLDER}(?:(?=[^\\s<>]{0,2048}?(?:\\d|[._~+/][^\\s<>]))[^\\s<>]{8,4096}|[^\\s<>]{6,4094}={1,2}(?=$|[\\s<>"'\`)\\]},;])|[^\\s<>]{20,4096})`, 'gi')],
+    formats:
+      '`Bearer`, `Basic`, `Token`, `Digest` values, also percent-encoded (`Bearer%20…`) and containing `:`, `@`, `%`, `!` or quotes',
+    patterns: [
+      re(
+        `(${atStart('Bearer|Basic|Token|Digest')}(?:\\s{1,8}|%20))(?!(?:expires_in|scope|token_type|refresh_token|id_token)=)(?![a-z][a-z0-9+.-]{0,31}://)${NOT_A_PLACEHOLDER}(?:(?=[^\\s<>]{0,2048}?(?:\\d|[._~+/][^\\s<>]))[^\\s<>]{8,4096}|[^\\s<>]{6,4094}={1,2}(?=$|[\\s<>"'\`)\\]},;])|[^\\s<>]{20,4096})`,
+        'gi',
+      ),
+    ],
   },
 ];
 

@@ -7,4 +7,3 @@ describe('trieSource', () => {
     expect('abcdef abc abd abx x.y xzy q'.replace(re, '#')).toBe('# # # abx # xzy #');
   });
 });
-

@@ -17,7 +17,12 @@ interface SecretRegistry {
 const REGISTRY_KEY = Symbol.for('localagent.secret-registry');
 
 const holder = globalThis as typeof globalThis & { [REGISTRY_KEY]?: SecretRegistry };
-const registry: SecretRegistry = (holder[REGISTRY_KEY] ??= { counts: new Map(), version: 0, matcher: null, matcherVersion: -1 });
+const registry: SecretRegistry = (holder[REGISTRY_KEY] ??= {
+  counts: new Map(),
+  version: 0,
+  matcher: null,
+  matcherVersion: -1,
+});
 
 /** Shorter values cannot be told apart from ordinary text; no real key is this short. */
 export const MIN_SECRET_LENGTH = 4;
@@ -97,8 +102,9 @@ export function trieSource(values: Iterable<string>): string {
 /** A global regex matching any registered value (longest first), or null when none is registered. */
 export function registeredSecretsMatcher(): RegExp | null {
   if (registry.matcherVersion !== registry.version) {
+    const source = registry.counts.size === 0 ? undefined : trieSource(registry.counts.keys());
     // eslint-disable-next-line security/detect-non-literal-regexp -- built from escaped literals
-    registry.matcher = registry.counts.size === 0 ? null : new RegExp(trieSource(registry.counts.keys()), 'g');
+    registry.matcher = source === undefined ? null : new RegExp(source, 'g');
     registry.matcherVersion = registry.version;
   }
   return registry.matcher;

@@ -69,7 +69,11 @@ describe('built @localagent/errors', () => {
   });
 
   it('ships ERRORS.md and the README', () => {
-    const out = runNode(dir, 'cjs', `const fs = require('node:fs'); const p = require.resolve('@localagent/errors/package.json').replace(/package\\.json$/, ''); console.log(JSON.stringify([fs.existsSync(p + 'ERRORS.md'), fs.existsSync(p + 'README.md')]));`);
+    const out = runNode(
+      dir,
+      'cjs',
+      `const fs = require('node:fs'); const p = require.resolve('@localagent/errors/package.json').replace(/package\\.json$/, ''); console.log(JSON.stringify([fs.existsSync(p + 'ERRORS.md'), fs.existsSync(p + 'README.md')]));`,
+    );
     expect(JSON.parse(out)).toEqual([true, true]);
   });
 });

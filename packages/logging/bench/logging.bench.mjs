@@ -17,14 +17,22 @@ const pino = require('pino');
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DISABLED_CALLS = 20_000_000;
-const meta = { requestId: 'req-7f3a9c', model: 'gpt-4o-mini', provider: 'openai', tokens: 1234, path: '/v1/chat/completions', attempt: 1 };
+const meta = {
+  requestId: 'req-7f3a9c',
+  model: 'gpt-4o-mini',
+  provider: 'openai',
+  tokens: 1234,
+  path: '/v1/chat/completions',
+  attempt: 1,
+};
 const message = 'provider request completed';
 
 const yieldNow = () => new Promise((resolve) => setImmediate(resolve));
 
 function bytesIn(dir) {
   let total = 0;
-  for (const name of readdirSync(dir)) if (name.endsWith('.log')) total += statSync(join(dir, name)).size;
+  for (const name of readdirSync(dir))
+    if (name.endsWith('.log')) total += statSync(join(dir, name)).size;
   return total;
 }
 
@@ -42,7 +50,11 @@ async function produce(log) {
 
 async function plainWinston(dir) {
   const file = new winston.transports.File({ filename: join(dir, 'winston.log') });
-  const logger = winston.createLogger({ level: 'info', format: winston.format.combine(winston.format.timestamp(), winston.format.json()), transports: [file] });
+  const logger = winston.createLogger({
+    level: 'info',
+    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    transports: [file],
+  });
   logger.info(message, meta);
   await untilOnDisk(dir, 1);
   const lineBytes = bytesIn(dir);
@@ -56,7 +68,11 @@ async function plainWinston(dir) {
 
 async function localagent(dir) {
   const start = process.hrtime.bigint();
-  const logger = createLogger({ console: false, format: 'json', file: { path: join(dir, 'la.log') } });
+  const logger = createLogger({
+    console: false,
+    format: 'json',
+    file: { path: join(dir, 'la.log') },
+  });
   await produce(() => logger.info(message, meta));
   // close() resolves once every line is on disk
   await logger.close();
@@ -82,7 +98,12 @@ async function localagentWithSecrets(dir) {
 async function pinoRedact(dir) {
   const dest = pino.destination({ dest: join(dir, 'pino.log'), sync: false, minLength: 0 });
   const logger = pino(
-    { level: 'info', base: undefined, timestamp: pino.stdTimeFunctions.isoTime, redact: ['apiKey', 'password', 'headers.authorization', 'token'] },
+    {
+      level: 'info',
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: ['apiKey', 'password', 'headers.authorization', 'token'],
+    },
     dest,
   );
   logger.info(meta, message);
@@ -125,7 +146,9 @@ for (let round = 0; round < ROUNDS; round++) {
 const debugRate = disabledDebug();
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-console.log(`lines per variant: ${LINES.toLocaleString('en-US')}, best of ${ROUNDS} interleaved rounds`);
+console.log(
+  `lines per variant: ${LINES.toLocaleString('en-US')}, best of ${ROUNDS} interleaved rounds`,
+);
 console.log('| variant | lines/s |');
 console.log('| --- | ---: |');
 console.log(`| (a) plain winston JSON, file transport | ${fmt(best.winston)} |`);
@@ -150,7 +173,10 @@ const cleanLines = [
   '{"model":"gpt-4o-mini","usage":{"prompt_tokens":1532,"completion_tokens":211},"finish_reason":"stop"}',
   'cache key=embeddings:v2:3f9a1c sorted by key=updated_at; max_tokens=4096 token count: 1532',
 ];
-const secretLines = [`calling the API with ${fakeKey} now`, `Authorization: Bearer ${fakeKey.slice(8)}`];
+const secretLines = [
+  `calling the API with ${fakeKey} now`,
+  `Authorization: Bearer ${fakeKey.slice(8)}`,
+];
 function perLine(lines, calls = 200_000) {
   let sink = 0;
   const start = process.hrtime.bigint();
@@ -165,4 +191,6 @@ for (let i = 0; i < 2; i++) {
 }
 const cleanNs = Math.min(perLine(cleanLines), perLine(cleanLines), perLine(cleanLines));
 const secretNs = Math.min(perLine(secretLines), perLine(secretLines), perLine(secretLines));
-console.log(`masking cost per line: ${cleanNs.toFixed(0)} ns without a credential, ${secretNs.toFixed(0)} ns with one (maskSecrets, best of 3 x 200,000)`);
+console.log(
+  `masking cost per line: ${cleanNs.toFixed(0)} ns without a credential, ${secretNs.toFixed(0)} ns with one (maskSecrets, best of 3 x 200,000)`,
+);

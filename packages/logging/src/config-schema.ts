@@ -34,8 +34,18 @@ export const loggingConfigSchema = {
           required: ['path'],
           properties: {
             path: { type: 'string', minLength: 1 },
-            max_size: { oneOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^(?:0\\.)?[0-9]+[kmgKMG]$' }] },
-            max_files: { oneOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^[0-9]+d?$' }] },
+            max_size: {
+              oneOf: [
+                { type: 'integer', minimum: 1 },
+                { type: 'string', pattern: '^(?:0\\.)?[0-9]+[kmgKMG]$' },
+              ],
+            },
+            max_files: {
+              oneOf: [
+                { type: 'integer', minimum: 1 },
+                { type: 'string', pattern: '^[0-9]+d?$' },
+              ],
+            },
             frequency: { type: 'string', pattern: '^(?:daily|test|custom|[0-9]+[mh])$' },
             date_pattern: { type: 'string', minLength: 1 },
             zipped_archive: { type: 'boolean' },
@@ -78,4 +88,3 @@ export const LOGGING_ALLOWED_VALUES: Readonly<Record<string, string>> = {
   'redact.patterns': 'a list of regular expressions',
   max_queued_lines: 'a whole number of at least 1',
 };
-

@@ -6,7 +6,14 @@ import { validate } from './generated/config-validator.js';
 import { LOG_LEVELS, type LogLevel } from './levels.js';
 import type { LoggerOptions } from './logger.js';
 
-export { LOG_FORMATS, LOG_LEVELS, LOGGING_ALLOWED_VALUES, loggingConfigSchema, type LogFormat, type LogLevel };
+export {
+  LOG_FORMATS,
+  LOG_LEVELS,
+  LOGGING_ALLOWED_VALUES,
+  loggingConfigSchema,
+  type LogFormat,
+  type LogLevel,
+};
 export { SEVERITY } from './levels.js';
 
 interface LoggingSection {
@@ -46,7 +53,10 @@ const LOGGING_ENV: readonly EnvOverride[] = [
     variable: 'LOCALAGENT_LOG_FILE',
     apply: (section, value) => {
       const file = section['file'];
-      section['file'] = typeof file === 'object' && file !== null && !Array.isArray(file) ? { ...file, path: value } : value;
+      section['file'] =
+        typeof file === 'object' && file !== null && !Array.isArray(file)
+          ? { ...file, path: value }
+          : value;
       return 'file';
     },
   },
@@ -95,7 +105,10 @@ export const loggingConfigSection: ConfigSection<LoggerOptions> = {
           // eslint-disable-next-line security/detect-non-literal-regexp -- the operator's own masking pattern
           patterns.push(new RegExp(source, 'g'));
         } catch (error) {
-          context.fail(`redact.patterns[${index}]`, `is not a valid regular expression (${(error as Error).message}); allowed: a list of regular expressions`);
+          context.fail(
+            `redact.patterns[${index}]`,
+            `is not a valid regular expression (${(error as Error).message}); allowed: a list of regular expressions`,
+          );
         }
       });
       options.redact = {

@@ -48,20 +48,35 @@ logging:
   });
 
   it('lets the environment win over the file', () => {
-    const file = configFile('logging:\n  level: debug\n  format: json\n  file: { path: a.log, maxFiles: 3 }\n  console: false\n');
+    const file = configFile(
+      'logging:\n  level: debug\n  format: json\n  file: { path: a.log, maxFiles: 3 }\n  console: false\n',
+    );
     const options = loadLoggingConfig({
       file,
-      env: { LOCALAGENT_LOG_LEVEL: 'WARNING', LOCALAGENT_LOG_FORMAT: 'datadog', LOCALAGENT_LOG_FILE: '/tmp/b.log' },
+      env: {
+        LOCALAGENT_LOG_LEVEL: 'WARNING',
+        LOCALAGENT_LOG_FORMAT: 'datadog',
+        LOCALAGENT_LOG_FILE: '/tmp/b.log',
+      },
     });
-    expect(options).toMatchObject({ level: 'warning', format: 'datadog', file: { path: '/tmp/b.log', maxFiles: 3 }, console: false });
+    expect(options).toMatchObject({
+      level: 'warning',
+      format: 'datadog',
+      file: { path: '/tmp/b.log', maxFiles: 3 },
+      console: false,
+    });
   });
 
   it('reads the environment alone, and treats a missing file or section as empty', () => {
-    expect(loadLoggingConfig({ env: { LOCALAGENT_LOG_FILE: 'x.log', LOCALAGENT_LOG_LEVEL: ' ' } })).toEqual({
+    expect(
+      loadLoggingConfig({ env: { LOCALAGENT_LOG_FILE: 'x.log', LOCALAGENT_LOG_LEVEL: ' ' } }),
+    ).toEqual({
       file: { path: 'x.log' },
       env: { LOCALAGENT_LOG_FILE: 'x.log', LOCALAGENT_LOG_LEVEL: ' ' },
     });
-    expect(loadLoggingConfig({ file: '/nonexistent/la/config.yaml', env: {} })).toEqual({ env: {} });
+    expect(loadLoggingConfig({ file: '/nonexistent/la/config.yaml', env: {} })).toEqual({
+      env: {},
+    });
     expect(loadLoggingConfig({ file: configFile(''), env: {} })).toEqual({ env: {} });
     expect(loadLoggingConfig({ file: configFile('other: 1\n'), env: {} })).toEqual({ env: {} });
     expect(loadLoggingConfig()).toEqual(expect.any(Object));
@@ -74,7 +89,10 @@ logging:
     expect(fromEnv.message).toContain('"verbose"');
     expect(fromEnv.message).toContain('LOCALAGENT_LOG_LEVEL');
     expect(fromEnv.code).toBe('LA_CONFIG_INVALID');
-    expect(fromEnv.details).toMatchObject({ field: 'logging.level', source: 'LOCALAGENT_LOG_LEVEL' });
+    expect(fromEnv.details).toMatchObject({
+      field: 'logging.level',
+      source: 'LOCALAGENT_LOG_LEVEL',
+    });
 
     const format = failure(() => loadLoggingConfig({ env: { LOCALAGENT_LOG_FORMAT: 'xml' } }));
     expect(format.message).toContain('json, pretty, ecs, datadog');
@@ -85,28 +103,55 @@ logging:
     expect(size.message).toContain('k, m or g');
     expect(size.message).toContain(file);
 
-    const unknown = failure(() => loadLoggingConfig({ file: configFile('logging:\n  colour: red\n'), env: {} }));
+    const unknown = failure(() =>
+      loadLoggingConfig({ file: configFile('logging:\n  colour: red\n'), env: {} }),
+    );
     expect(unknown.message).toContain('logging.colour is not a known field');
     expect(unknown.message).toContain('level, format');
 
-    const nestedUnknown = failure(() => loadLoggingConfig({ file: configFile('logging:\n  file: { path: a.log, rotate: yes }\n'), env: {} }));
+    const nestedUnknown = failure(() =>
+      loadLoggingConfig({
+        file: configFile('logging:\n  file: { path: a.log, rotate: yes }\n'),
+        env: {},
+      }),
+    );
     expect(nestedUnknown.message).toContain('logging.file.rotate is not a known field');
 
-    const stream = failure(() => loadLoggingConfig({ file: configFile('logging:\n  console: { stream: file }\n'), env: {} }));
+    const stream = failure(() =>
+      loadLoggingConfig({ file: configFile('logging:\n  console: { stream: file }\n'), env: {} }),
+    );
     expect(stream.message).toContain('stderr, stdout');
 
-    const redactUnknown = failure(() => loadLoggingConfig({ file: configFile('logging:\n  redact: { fields: [a] }\n'), env: {} }));
+    const redactUnknown = failure(() =>
+      loadLoggingConfig({ file: configFile('logging:\n  redact: { fields: [a] }\n'), env: {} }),
+    );
     expect(redactUnknown.message).toContain('keys, patterns');
 
-    const consoleUnknown = failure(() => loadLoggingConfig({ file: configFile('logging:\n  console: { stream: stderr, colour: true }\n'), env: {} }));
+    const consoleUnknown = failure(() =>
+      loadLoggingConfig({
+        file: configFile('logging:\n  console: { stream: stderr, colour: true }\n'),
+        env: {},
+      }),
+    );
     expect(consoleUnknown.message).toContain('known fields: stream');
   });
 
   it('rejects a section that is not a mapping, bad YAML, unreadable files and bad patterns', () => {
-    expect(failure(() => loadLoggingConfig({ file: configFile('logging: loud\n'), env: {} })).message).toContain('logging must be');
-    expect(failure(() => loadLoggingConfig({ file: configFile('logging: [\n'), env: {} })).message).toContain('not valid YAML');
-    expect(failure(() => loadLoggingConfig({ file: tmpdir(), env: {} })).message).toContain('Cannot read the config file');
-    const pattern = failure(() => loadLoggingConfig({ file: configFile("logging:\n  redact: { patterns: ['(unclosed'] }\n"), env: {} }));
+    expect(
+      failure(() => loadLoggingConfig({ file: configFile('logging: loud\n'), env: {} })).message,
+    ).toContain('logging must be');
+    expect(
+      failure(() => loadLoggingConfig({ file: configFile('logging: [\n'), env: {} })).message,
+    ).toContain('not valid YAML');
+    expect(failure(() => loadLoggingConfig({ file: tmpdir(), env: {} })).message).toContain(
+      'Cannot read the config file',
+    );
+    const pattern = failure(() =>
+      loadLoggingConfig({
+        file: configFile("logging:\n  redact: { patterns: ['(unclosed'] }\n"),
+        env: {},
+      }),
+    );
     expect(pattern.message).toContain('logging.redact.patterns[0]');
   });
 });

@@ -19,7 +19,11 @@ const reported = new Set<string>();
  */
 export function loadLoggingConfig(options: LoadLoggingConfigOptions = {}): LoggerOptions {
   const env = options.env ?? process.env;
-  const loaded = loadConfig({ file: options.file, env, sections: { logging: loggingConfigSection } });
+  const loaded = loadConfig({
+    file: options.file,
+    env,
+    sections: { logging: loggingConfigSection },
+  });
   for (const warning of loaded.warnings) {
     if (reported.has(warning)) continue;
     reported.add(warning);

@@ -9,9 +9,12 @@ export interface LogContext {
 }
 
 const STORAGE_KEY = Symbol.for('localagent.logging.context');
-const holder = globalThis as typeof globalThis & { [STORAGE_KEY]?: AsyncLocalStorage<Readonly<LogContext>> };
+const holder = globalThis as typeof globalThis & {
+  [STORAGE_KEY]?: AsyncLocalStorage<Readonly<LogContext>>;
+};
 // shared by the ESM and CJS builds, like the secret registry
-const storage: AsyncLocalStorage<Readonly<LogContext>> = (holder[STORAGE_KEY] ??= new AsyncLocalStorage());
+const storage: AsyncLocalStorage<Readonly<LogContext>> = (holder[STORAGE_KEY] ??=
+  new AsyncLocalStorage());
 
 const EMPTY: Readonly<LogContext> = Object.freeze({});
 
@@ -21,7 +24,10 @@ const EMPTY: Readonly<LogContext> = Object.freeze({});
  */
 export function withContext<T>(context: LogContext, fn: () => T): T {
   const current = storage.getStore();
-  return storage.run(Object.freeze(current === undefined ? { ...context } : { ...current, ...context }), fn);
+  return storage.run(
+    Object.freeze(current === undefined ? { ...context } : { ...current, ...context }),
+    fn,
+  );
 }
 
 /** The context of the code running now (empty outside {@link withContext}). */

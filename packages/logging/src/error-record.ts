@@ -20,7 +20,9 @@ const MAX_CAUSE_DEPTH = 3;
 export function toErrorRecord(error: unknown, stack: boolean, depth = 0): ErrorRecord {
   const classified = classifyError(error);
   const isObject = typeof error === 'object' && error !== null;
-  const own = isObject ? (error as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown }) : {};
+  const own = isObject
+    ? (error as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown })
+    : {};
   const record: ErrorRecord = {
     name: typeof own.name === 'string' ? own.name : isObject ? classified.name : 'NonError',
     code: classified.code,
@@ -28,6 +30,7 @@ export function toErrorRecord(error: unknown, stack: boolean, depth = 0): ErrorR
     message: typeof own.message === 'string' ? own.message : classified.message,
   };
   if (stack && typeof own.stack === 'string') record.stack = own.stack;
-  if (own.cause !== undefined && depth < MAX_CAUSE_DEPTH) record.cause = toErrorRecord(own.cause, stack, depth + 1);
+  if (own.cause !== undefined && depth < MAX_CAUSE_DEPTH)
+    record.cause = toErrorRecord(own.cause, stack, depth + 1);
   return record;
 }

@@ -32,7 +32,8 @@ interface RotatingStream {
 }
 
 // winston exports its Transport base class at run time; its typings only name the type.
-const TransportStream = (winston as unknown as { Transport: new () => winston.transport }).Transport;
+const TransportStream = (winston as unknown as { Transport: new () => winston.transport })
+  .Transport;
 
 export interface QueuedFileTransportOptions {
   maxQueuedLines: number;
@@ -62,7 +63,8 @@ export class QueuedFileTransport extends TransportStream {
     this.onError = (error) => {
       // one failure reaches us twice (the write's callback and the stream's 'error'), and every later
       // write to the dead stream fails with ERR_STREAM_DESTROYED: report the failure once
-      if (seen.has(error) || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_DESTROYED') return;
+      if (seen.has(error) || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_DESTROYED')
+        return;
       seen.add(error);
       options.onError(toStorageError(this.path, error));
     };
@@ -160,10 +162,15 @@ export function sizeInBytes(size: string | number | undefined): number {
   if (typeof size === 'number') return size;
   const match = /^((?:0\.)?\d+)([kmg])$/i.exec(size ?? '');
   if (match === null) return Number.POSITIVE_INFINITY;
-  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] as string).toLowerCase() as 'k' | 'm' | 'g'];
+  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[
+    (match[2] as string).toLowerCase() as 'k' | 'm' | 'g'
+  ];
   return Number(match[1]) * unit;
 }
 
 function toStorageError(path: string, error: Error): Error {
-  return new StorageError({ message: `Cannot write the log file ${path}: ${error.message}`, cause: error });
+  return new StorageError({
+    message: `Cannot write the log file ${path}: ${error.message}`,
+    cause: error,
+  });
 }

@@ -23,23 +23,47 @@ describe('formatters', () => {
 
   it('write minimal ECS and Datadog lines when there is no service, trace or error', () => {
     const ecs = JSON.parse(createFormatter('ecs', undefined)(base)) as Record<string, unknown>;
-    expect(ecs).toEqual({ '@timestamp': base.timestamp, 'log.level': 'INFO', message: 'hello', 'ecs.version': expect.any(String) });
-    expect(JSON.parse(createFormatter('datadog', undefined)(base))).toEqual({ timestamp: base.timestamp, status: 'INFO', message: 'hello' });
+    expect(ecs).toEqual({
+      '@timestamp': base.timestamp,
+      'log.level': 'INFO',
+      message: 'hello',
+      'ecs.version': expect.any(String),
+    });
+    expect(JSON.parse(createFormatter('datadog', undefined)(base))).toEqual({
+      timestamp: base.timestamp,
+      status: 'INFO',
+      message: 'hello',
+    });
   });
 
   it('keep a meta error that is not an error record as it was given', () => {
     const record = { ...base, error: 'plain string error' } as unknown as LogRecord;
-    expect(JSON.parse(createFormatter('ecs', undefined)(record))).toMatchObject({ error: 'plain string error' });
-    expect(JSON.parse(createFormatter('datadog', undefined)(record))).toMatchObject({ error: 'plain string error' });
+    expect(JSON.parse(createFormatter('ecs', undefined)(record))).toMatchObject({
+      error: 'plain string error',
+    });
+    expect(JSON.parse(createFormatter('datadog', undefined)(record))).toMatchObject({
+      error: 'plain string error',
+    });
   });
 
   it('pretty prints causes and skips undefined fields', () => {
-    const line = createFormatter('pretty', undefined)({
+    const line = createFormatter(
+      'pretty',
+      undefined,
+    )({
       ...base,
       gone: undefined,
-      error: { name: 'Error', code: 'LA_INTERNAL', category: 'system', message: 'outer', cause: { name: 'TypeError', code: 'LA_INTERNAL', category: 'system', message: 'inner' } },
+      error: {
+        name: 'Error',
+        code: 'LA_INTERNAL',
+        category: 'system',
+        message: 'outer',
+        cause: { name: 'TypeError', code: 'LA_INTERNAL', category: 'system', message: 'inner' },
+      },
     });
-    expect(line).toBe('2026-01-02T03:04:05.678Z INFO     hello\n  Error [LA_INTERNAL]: outer\n  caused by TypeError: inner');
+    expect(line).toBe(
+      '2026-01-02T03:04:05.678Z INFO     hello\n  Error [LA_INTERNAL]: outer\n  caused by TypeError: inner',
+    );
   });
 
   it('converts OpenTelemetry ids to Datadog ids: the low 64 bits, in decimal', () => {

@@ -43,21 +43,44 @@ function stringify(value: unknown): string {
   } catch (error) {
     // a getter or toJSON that throws must not lose the line
     const record = value as LogRecord;
-    return JSON.stringify({ timestamp: record.timestamp, level: record.level, message: record.message, logging_error: String(error) });
+    return JSON.stringify({
+      timestamp: record.timestamp,
+      level: record.level,
+      message: record.message,
+      logging_error: String(error),
+    });
   }
 }
 
 function ecs(service: string | undefined): LineFormatter {
-  const fields = ecsFields({ convertErr: false, apmIntegration: false, ...(service === undefined ? {} : { serviceName: service }) });
+  const fields = ecsFields({
+    convertErr: false,
+    apmIntegration: false,
+    ...(service === undefined ? {} : { serviceName: service }),
+  });
   const toLine = ecsStringify();
   return (record) => {
-    const { timestamp, level, message, service: _service, trace_id, span_id, error, ...rest } = record;
-    const info: Record<string | symbol, unknown> & { level: string; message: string } = { level, message, ...rest };
+    const {
+      timestamp,
+      level,
+      message,
+      service: _service,
+      trace_id,
+      span_id,
+      error,
+      ...rest
+    } = record;
+    const info: Record<string | symbol, unknown> & { level: string; message: string } = {
+      level,
+      message,
+      ...rest,
+    };
     fields.transform(info, fields.options);
     info['@timestamp'] = timestamp;
     if (trace_id !== undefined) info['trace.id'] = trace_id;
     if (span_id !== undefined) info['span.id'] = span_id;
-    if (typeof rest.duration_ms === 'number') info['event.duration'] = Math.round(rest.duration_ms * 1e6);
+    if (typeof rest.duration_ms === 'number')
+      info['event.duration'] = Math.round(rest.duration_ms * 1e6);
     if (error !== undefined && !isErrorShaped(error)) info.error = error;
     else if (error !== undefined) {
       info.error = {
@@ -95,7 +118,11 @@ const datadog: LineFormatter = (record) => {
   // Datadog's reserved duration is in nanoseconds
   if (typeof rest.duration_ms === 'number') out.duration = Math.round(rest.duration_ms * 1e6);
   if (trace_id !== undefined && span_id !== undefined) {
-    out.dd = { trace_id: toDatadogId(trace_id), span_id: toDatadogId(span_id), ...(service === undefined ? {} : { service }) };
+    out.dd = {
+      trace_id: toDatadogId(trace_id),
+      span_id: toDatadogId(span_id),
+      ...(service === undefined ? {} : { service }),
+    };
   }
   if (error !== undefined && !isErrorShaped(error)) out.error = error;
   else if (error !== undefined) {
@@ -120,8 +147,10 @@ function pretty(record: LogRecord): string {
   }
   if (error !== undefined) {
     line += `\n  ${error.name} [${error.code}]: ${error.message}`;
-    if (error.stack !== undefined) line += `\n  ${error.stack.split('\n').slice(1).join('\n  ').trim()}`;
-    for (let cause = error.cause; cause !== undefined; cause = cause.cause) line += `\n  caused by ${cause.name}: ${cause.message}`;
+    if (error.stack !== undefined)
+      line += `\n  ${error.stack.split('\n').slice(1).join('\n  ').trim()}`;
+    for (let cause = error.cause; cause !== undefined; cause = cause.cause)
+      line += `\n  caused by ${cause.name}: ${cause.message}`;
   }
   return line;
 }

@@ -21,7 +21,12 @@ const notice = (n: number): string => `dropped ${n}`;
 describe('LineQueue', () => {
   it('holds at most maxQueuedLines not yet on disk, then drops and counts, and says so once written', async () => {
     const disk = slowDisk();
-    const queue = new LineQueue({ maxQueuedLines: 5, write: disk.write, notice, onError: () => undefined });
+    const queue = new LineQueue({
+      maxQueuedLines: 5,
+      write: disk.write,
+      notice,
+      onError: () => undefined,
+    });
     const accepted = Array.from({ length: 20 }, (_, i) => queue.push(`line ${i}`));
     expect(accepted.filter(Boolean)).toHaveLength(5);
     expect(queue.pending).toBe(5);
@@ -36,7 +41,12 @@ describe('LineQueue', () => {
 
   it('writes one notice per episode of drops as soon as half the room is free again', async () => {
     const disk = slowDisk();
-    const queue = new LineQueue({ maxQueuedLines: 4, write: disk.write, notice, onError: () => undefined });
+    const queue = new LineQueue({
+      maxQueuedLines: 4,
+      write: disk.write,
+      notice,
+      onError: () => undefined,
+    });
     for (let i = 0; i < 7; i++) queue.push(`a${i}`);
     disk.flush(1); // a0 written: a1..a3 go out together; the notice waits for room
     queue.push('b0');
@@ -49,7 +59,13 @@ describe('LineQueue', () => {
 
   it('cuts chunks at maxChunkBytes', () => {
     const disk = slowDisk();
-    const queue = new LineQueue({ maxQueuedLines: 100, maxChunkBytes: 10, write: disk.write, notice, onError: () => undefined });
+    const queue = new LineQueue({
+      maxQueuedLines: 100,
+      maxChunkBytes: 10,
+      write: disk.write,
+      notice,
+      onError: () => undefined,
+    });
     for (let i = 0; i < 9; i++) queue.push('abcd');
     // one line alone, then chunks of two 5-byte lines
     expect(disk.pending).toHaveLength(5);

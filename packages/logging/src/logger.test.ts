@@ -10,7 +10,10 @@ import { createLogger, type LoggerOptions } from './logger';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function capture(options: LoggerOptions = {}): { out: Capture; log: ReturnType<typeof createLogger> } {
+function capture(options: LoggerOptions = {}): {
+  out: Capture;
+  log: ReturnType<typeof createLogger>;
+} {
   const out = new Capture();
   const log = createLogger({ format: 'json', console: { stream: out }, ...options });
   return { out, log };
@@ -18,15 +21,35 @@ function capture(options: LoggerOptions = {}): { out: Capture; log: ReturnType<t
 
 describe('JSON lines', () => {
   it('writes timestamp, upper-case level, message, service and meta', async () => {
-    const { out, log } = capture({ service: 'agent', now: () => new Date('2026-01-02T03:04:05.678Z') });
+    const { out, log } = capture({
+      service: 'agent',
+      now: () => new Date('2026-01-02T03:04:05.678Z'),
+    });
     log.info('hello', { model: 'm1', tokens: 12 });
     log.warning('careful');
     log.critical('down');
     await tick();
     expect(out.records()).toEqual([
-      { timestamp: '2026-01-02T03:04:05.678Z', level: 'INFO', message: 'hello', service: 'agent', model: 'm1', tokens: 12 },
-      { timestamp: '2026-01-02T03:04:05.678Z', level: 'WARNING', message: 'careful', service: 'agent' },
-      { timestamp: '2026-01-02T03:04:05.678Z', level: 'CRITICAL', message: 'down', service: 'agent' },
+      {
+        timestamp: '2026-01-02T03:04:05.678Z',
+        level: 'INFO',
+        message: 'hello',
+        service: 'agent',
+        model: 'm1',
+        tokens: 12,
+      },
+      {
+        timestamp: '2026-01-02T03:04:05.678Z',
+        level: 'WARNING',
+        message: 'careful',
+        service: 'agent',
+      },
+      {
+        timestamp: '2026-01-02T03:04:05.678Z',
+        level: 'CRITICAL',
+        message: 'down',
+        service: 'agent',
+      },
     ]);
   });
 
@@ -80,12 +103,27 @@ describe('JSON lines', () => {
     log.error('as error field', { error: new RangeError('far') });
     await tick();
     const [auth, plain, asField, asErrorField] = out.records();
-    expect(auth?.error).toEqual({ name: 'AuthenticationError', code: 'LA_AUTH_FAILED', category: 'user', message: 'bad key' });
+    expect(auth?.error).toEqual({
+      name: 'AuthenticationError',
+      code: 'LA_AUTH_FAILED',
+      category: 'user',
+      message: 'bad key',
+    });
     // code and category come from @localagent/errors' classifyError
-    expect(plain?.error).toEqual({ name: 'Error', code: 'LA_STORAGE_FAILED', category: 'system', message: 'disk full' });
+    expect(plain?.error).toEqual({
+      name: 'Error',
+      code: 'LA_STORAGE_FAILED',
+      category: 'system',
+      message: 'disk full',
+    });
     expect(asField).toMatchObject({ attempt: 2, error: { name: 'TypeError', message: 'nope' } });
     expect(asField?.err).toBeUndefined();
-    expect(asErrorField?.error).toEqual({ name: 'RangeError', code: 'LA_INTERNAL', category: 'system', message: 'far' });
+    expect(asErrorField?.error).toEqual({
+      name: 'RangeError',
+      code: 'LA_INTERNAL',
+      category: 'system',
+      message: 'far',
+    });
   });
 
   it('includes stacks (and causes) at debug level or with LOCALAGENT_DEBUG=1 only', async () => {
@@ -96,7 +134,10 @@ describe('JSON lines', () => {
     for (const { log } of [debug, flagged, normal]) log.error('failed', error);
     await tick();
     expect((debug.out.records()[0]?.error as { stack?: string }).stack).toContain('logger.test');
-    expect(flagged.out.records()[0]?.error).toMatchObject({ stack: expect.stringContaining('Error: outer'), cause: { message: 'inner', stack: expect.any(String) } });
+    expect(flagged.out.records()[0]?.error).toMatchObject({
+      stack: expect.stringContaining('Error: outer'),
+      cause: { message: 'inner', stack: expect.any(String) },
+    });
     expect(normal.out.records()[0]?.error).toEqual({
       name: 'Error',
       code: 'LA_INTERNAL',
@@ -122,20 +163,39 @@ describe('JSON lines', () => {
     expect(ms).toBeGreaterThanOrEqual(0);
     await expect(log.time('work', async () => 42, { job: 1 })).resolves.toBe(42);
     await expect(log.time('broken', () => Promise.reject(new Error('no')))).rejects.toThrow('no');
-    await expect(log.time('thrown string', () => Promise.reject('just text'))).rejects.toBe('just text');
+    await expect(log.time('thrown string', () => Promise.reject('just text'))).rejects.toBe(
+      'just text',
+    );
     await tick();
     const [timer, work, broken, text] = out.records();
     expect(timer).toMatchObject({ message: 'load', file: 'a', rows: 3, duration_ms: ms });
-    expect(work).toMatchObject({ level: 'INFO', message: 'work', job: 1, outcome: 'success', duration_ms: expect.any(Number) });
-    expect(broken).toMatchObject({ level: 'ERROR', outcome: 'failure', error: { name: 'Error', message: 'no' } });
-    expect(text).toMatchObject({ outcome: 'failure', error: { name: 'NonError', message: 'just text' } });
+    expect(work).toMatchObject({
+      level: 'INFO',
+      message: 'work',
+      job: 1,
+      outcome: 'success',
+      duration_ms: expect.any(Number),
+    });
+    expect(broken).toMatchObject({
+      level: 'ERROR',
+      outcome: 'failure',
+      error: { name: 'Error', message: 'no' },
+    });
+    expect(text).toMatchObject({
+      outcome: 'failure',
+      error: { name: 'NonError', message: 'just text' },
+    });
   });
 });
 
 describe('levels', () => {
   it('writes only lines at or above the level', async () => {
     const { out, log } = capture({ level: 'warning' });
-    expect([log.isLevelEnabled('info'), log.isLevelEnabled('warning'), log.isLevelEnabled('critical')]).toEqual([false, true, true]);
+    expect([
+      log.isLevelEnabled('info'),
+      log.isLevelEnabled('warning'),
+      log.isLevelEnabled('critical'),
+    ]).toEqual([false, true, true]);
     log.debug('d');
     log.info('i');
     log.warning('w');
@@ -167,8 +227,19 @@ describe('levels', () => {
 
 describe('formats', () => {
   const record = (format: LoggerOptions['format']) => {
-    const { out, log } = capture({ format, service: 'agent', now: () => new Date('2026-01-02T03:04:05.678Z'), level: 'debug' });
-    inSpan(() => log.error('call failed', { requestId: 'r1', duration_ms: 1.5, error: new AuthenticationError({ message: 'bad key', provider: 'openai' }) }));
+    const { out, log } = capture({
+      format,
+      service: 'agent',
+      now: () => new Date('2026-01-02T03:04:05.678Z'),
+      level: 'debug',
+    });
+    inSpan(() =>
+      log.error('call failed', {
+        requestId: 'r1',
+        duration_ms: 1.5,
+        error: new AuthenticationError({ message: 'bad key', provider: 'openai' }),
+      }),
+    );
     return out;
   };
 
@@ -185,7 +256,12 @@ describe('formats', () => {
       'trace.id': TRACE_ID,
       'span.id': SPAN_ID,
       'event.duration': 1_500_000,
-      error: { type: 'AuthenticationError', message: 'bad key', code: 'LA_AUTH_FAILED', stack_trace: expect.any(String) },
+      error: {
+        type: 'AuthenticationError',
+        message: 'bad key',
+        code: 'LA_AUTH_FAILED',
+        stack_trace: expect.any(String),
+      },
     });
   });
 
@@ -198,8 +274,17 @@ describe('formats', () => {
       service: 'agent',
       message: 'call failed',
       duration: 1_500_000,
-      dd: { trace_id: BigInt(`0x${TRACE_ID.slice(16)}`).toString(), span_id: BigInt(`0x${SPAN_ID}`).toString(), service: 'agent' },
-      error: { kind: 'AuthenticationError', message: 'bad key', code: 'LA_AUTH_FAILED', stack: expect.any(String) },
+      dd: {
+        trace_id: BigInt(`0x${TRACE_ID.slice(16)}`).toString(),
+        span_id: BigInt(`0x${SPAN_ID}`).toString(),
+        service: 'agent',
+      },
+      error: {
+        kind: 'AuthenticationError',
+        message: 'bad key',
+        code: 'LA_AUTH_FAILED',
+        stack: expect.any(String),
+      },
     });
   });
 
@@ -226,7 +311,12 @@ describe('masking through the logger', () => {
   it('masks fields, patterns, user keys and patterns; the caller object is not mutated', async () => {
     const { out, log } = capture({ redact: { keys: ['customerRef'], patterns: [/acct-\d{6}/] } });
     const key = ['sk', 'ant', 'api03', 'B'.repeat(30)].join('-');
-    const meta = { headers: { Authorization: `Bearer ${'x'.repeat(24)}` }, customerRef: 'c-1', note: `account acct-123456 uses ${key}`, tokens: 99 };
+    const meta = {
+      headers: { Authorization: `Bearer ${'x'.repeat(24)}` },
+      customerRef: 'c-1',
+      note: `account acct-123456 uses ${key}`,
+      tokens: 99,
+    };
     const before = structuredClone(meta);
     log.info(`key ${key}`, meta);
     await tick();
@@ -250,8 +340,12 @@ describe('outputs', () => {
       createLogger({ console: { stream: 'stdout' }, format: 'json' }).info('to stdout');
       createLogger({ format: 'json' }).info('to stderr');
       createLogger({ console: false }).info('nowhere');
-      expect(stdout.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('to stdout')]);
-      expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('to stderr')]);
+      expect(stdout.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringContaining('to stdout'),
+      ]);
+      expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringContaining('to stderr'),
+      ]);
     } finally {
       stdout.mockRestore();
       stderr.mockRestore();
@@ -268,14 +362,21 @@ describe('outputs', () => {
     expect(out.lines()).toHaveLength(1);
     const files = readdirSync(dir).filter((f) => f.endsWith('.log'));
     expect(files).toEqual([expect.stringMatching(/^app-\d{4}-\d\d-\d\d\.log$/)]);
-    expect(readFileSync(join(dir, files[0] as string), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(
+      readFileSync(join(dir, files[0] as string), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1);
   });
 
   it('reports a file that cannot be written to onError, keeps logging to the console, never throws', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'la-log-'));
     writeFileSync(join(dir, 'not-a-dir'), '');
     const errors: Error[] = [];
-    const { out, log } = capture({ file: { path: join(dir, 'not-a-dir', 'app.log') }, onError: (e) => errors.push(e) });
+    const { out, log } = capture({
+      file: { path: join(dir, 'not-a-dir', 'app.log') },
+      onError: (e) => errors.push(e),
+    });
     log.info('one');
     await tick();
     log.info('two');
@@ -291,11 +392,16 @@ describe('outputs', () => {
     writeFileSync(join(dir, 'file'), '');
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const log = createLogger({ console: false, file: { path: join(dir, 'file', 'sub', 'app.log') } });
+      const log = createLogger({
+        console: false,
+        file: { path: join(dir, 'file', 'sub', 'app.log') },
+      });
       log.info('lost');
       await log.close();
       const calls = stderr.mock.calls.map((c) => String(c[0]));
-      expect(calls).toEqual([expect.stringContaining('@localagent/logging: Cannot write the log file')]);
+      expect(calls).toEqual([
+        expect.stringContaining('@localagent/logging: Cannot write the log file'),
+      ]);
     } finally {
       stderr.mockRestore();
     }
@@ -308,7 +414,11 @@ describe('outputs', () => {
       },
     });
     const errors: Error[] = [];
-    const log = createLogger({ format: 'json', console: { stream: broken }, onError: (e) => errors.push(e) });
+    const log = createLogger({
+      format: 'json',
+      console: { stream: broken },
+      onError: (e) => errors.push(e),
+    });
     log.info('into the void');
     await tick();
     expect(errors.map((e) => e.message)).toEqual(['write EPIPE']);
@@ -328,8 +438,17 @@ describe('outputs', () => {
     });
     for (let i = 0; i < 5; i++) log.info('line', { i });
     await log.close();
-    const lines = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.log')) as string), 'utf8').trim().split('\n');
-    expect(JSON.parse(lines.at(-1) as string)).toEqual({ level: 'WARNING', message: 'dropped 3 log lines: the log file could not keep up', dropped_lines: 3 });
+    const lines = readFileSync(
+      join(dir, readdirSync(dir).find((f) => f.endsWith('.log')) as string),
+      'utf8',
+    )
+      .trim()
+      .split('\n');
+    expect(JSON.parse(lines.at(-1) as string)).toEqual({
+      level: 'WARNING',
+      message: 'dropped 3 log lines: the log file could not keep up',
+      dropped_lines: 3,
+    });
   });
 
   it('a throwing onError or a record that cannot be built does not reach the caller', async () => {
@@ -366,10 +485,12 @@ describe('errors raised while a record is built', () => {
 
   it('writes a masked line to stderr by default', async () => {
     const written: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
+    const spy = jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
     try {
       const { log } = capture();
       log.info('x', hostile());

@@ -5,7 +5,13 @@ import { LocalAgentError } from '@localagent/errors';
 import { activeTraceIds, getContext } from './context.js';
 import { toErrorRecord } from './error-record.js';
 import { QueuedFileTransport, type FileOptions } from './file-transport.js';
-import { createFormatter, MESSAGE, type LineFormatter, type LogFormat, type LogRecord } from './formats.js';
+import {
+  createFormatter,
+  MESSAGE,
+  type LineFormatter,
+  type LogFormat,
+  type LogRecord,
+} from './formats.js';
 import { LEVEL_LABEL, SEVERITY, WINSTON_LEVELS, type LogLevel } from './levels.js';
 import { Redactor, type RedactOptions } from './redact.js';
 
@@ -78,13 +84,18 @@ class LoggerCore {
     const level = options.level ?? 'info';
     const env = options.env ?? process.env;
     this.severity = SEVERITY[level];
-    this.includeStack = level === 'debug' || env.LOCALAGENT_DEBUG === '1' || env.LOCALAGENT_DEBUG === 'true';
-    this.redactor = new Redactor(options.redact ?? {}, (error) => toErrorRecord(error, this.includeStack));
+    this.includeStack =
+      level === 'debug' || env.LOCALAGENT_DEBUG === '1' || env.LOCALAGENT_DEBUG === 'true';
+    this.redactor = new Redactor(options.redact ?? {}, (error) =>
+      toErrorRecord(error, this.includeStack),
+    );
     this.service = options.service;
     this.now = options.now ?? (() => new Date());
     this.onError = errorReporter(options.onError, (text) => this.redactor.text(text));
     const consoleStream = resolveConsole(options.console);
-    const format = options.format ?? ((consoleStream as { isTTY?: boolean } | undefined)?.isTTY === true ? 'pretty' : 'json');
+    const format =
+      options.format ??
+      ((consoleStream as { isTTY?: boolean } | undefined)?.isTTY === true ? 'pretty' : 'json');
     this.formatter = createFormatter(format, options.service);
 
     const transports: winston.transport[] = [];
@@ -126,7 +137,13 @@ class LoggerCore {
   }
 
   /** Builds, masks and formats one line. */
-  line(level: LogLevel, message: string, bindings: Record<string, unknown> | undefined, meta: LogMeta | undefined, includeContext = true): string {
+  line(
+    level: LogLevel,
+    message: string,
+    bindings: Record<string, unknown> | undefined,
+    meta: LogMeta | undefined,
+    includeContext = true,
+  ): string {
     const timestamp = this.now().toISOString();
     const label = LEVEL_LABEL[level];
     const text = typeof message === 'string' ? message : String(message);
@@ -219,7 +236,10 @@ function maskedError(error: Error, mask: (text: string) => string): Error {
   return safe;
 }
 
-function errorReporter(onError: LoggerOptions['onError'], mask: (text: string) => string): (error: Error) => void {
+function errorReporter(
+  onError: LoggerOptions['onError'],
+  mask: (text: string) => string,
+): (error: Error) => void {
   if (onError !== undefined) {
     return (error) => {
       try {
@@ -233,7 +253,9 @@ function errorReporter(onError: LoggerOptions['onError'], mask: (text: string) =
   return (error) => {
     if (reported) return;
     reported = true;
-    process.stderr.write(`@localagent/logging: ${mask(error.message)} (further log errors are not shown)\n`);
+    process.stderr.write(
+      `@localagent/logging: ${mask(error.message)} (further log errors are not shown)\n`,
+    );
   };
 }
 
@@ -279,7 +301,10 @@ class WinstonBackedLogger implements Logger {
   }
 
   child(meta: Record<string, unknown>): Logger {
-    return new WinstonBackedLogger(this.core, this.bindings === undefined ? { ...meta } : { ...this.bindings, ...meta });
+    return new WinstonBackedLogger(
+      this.core,
+      this.bindings === undefined ? { ...meta } : { ...this.bindings, ...meta },
+    );
   }
 
   isLevelEnabled(level: LogLevel): boolean {
@@ -297,15 +322,28 @@ class WinstonBackedLogger implements Logger {
     };
   }
 
-  async time<T>(label: string, fn: () => T | Promise<T>, meta?: Record<string, unknown>): Promise<T> {
+  async time<T>(
+    label: string,
+    fn: () => T | Promise<T>,
+    meta?: Record<string, unknown>,
+  ): Promise<T> {
     const start = performance.now();
     try {
       const result = await fn();
-      this.info(label, { ...meta, duration_ms: roundMs(performance.now() - start), outcome: 'success' });
+      this.info(label, {
+        ...meta,
+        duration_ms: roundMs(performance.now() - start),
+        outcome: 'success',
+      });
       return result;
     } catch (error) {
       const failure = isError(error) ? error : toErrorRecord(error, false);
-      this.error(label, { ...meta, duration_ms: roundMs(performance.now() - start), outcome: 'failure', error: failure });
+      this.error(label, {
+        ...meta,
+        duration_ms: roundMs(performance.now() - start),
+        outcome: 'failure',
+        error: failure,
+      });
       throw error;
     }
   }
@@ -322,5 +360,8 @@ function roundMs(ms: number): number {
 /** A logger with the given outputs; see {@link LoggerOptions} for the defaults. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const core = new LoggerCore(options);
-  return new WinstonBackedLogger(core, options.defaultMeta === undefined ? undefined : { ...options.defaultMeta });
+  return new WinstonBackedLogger(
+    core,
+    options.defaultMeta === undefined ? undefined : { ...options.defaultMeta },
+  );
 }

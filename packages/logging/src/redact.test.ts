@@ -21,9 +21,13 @@ describe('redact()', () => {
   });
 
   it('masks Bearer values and user:pass@ in URLs, keeping what they were', () => {
-    expect(redact(`Authorization: Bearer ${'t'.repeat(30)}`)).toBe(`Authorization: Bearer ${REDACTED}`);
+    expect(redact(`Authorization: Bearer ${'t'.repeat(30)}`)).toBe(
+      `Authorization: Bearer ${REDACTED}`,
+    );
     const credentials = ['admin', 'hunter2'].join(':');
-    expect(redact(`postgres://${credentials}@db:5432/app`)).toBe(`postgres://${REDACTED}@db:5432/app`);
+    expect(redact(`postgres://${credentials}@db:5432/app`)).toBe(
+      `postgres://${REDACTED}@db:5432/app`,
+    );
   });
 
   it('masks the password of a URL that follows an auth scheme word (the Bearer rule once ran first and kept it)', () => {
@@ -34,7 +38,12 @@ describe('redact()', () => {
   });
 
   it('leaves ordinary text alone and returns the same object when nothing changes', () => {
-    const value = { a: 'risk-assessment for task-manager', tokens: 5, maxTokens: 10, nested: [{ b: 'ok' }] };
+    const value = {
+      a: 'risk-assessment for task-manager',
+      tokens: 5,
+      maxTokens: 10,
+      nested: [{ b: 'ok' }],
+    };
     expect(redact(value)).toBe(value);
     expect(redact('plain')).toBe('plain');
   });
@@ -92,7 +101,12 @@ describe('redact()', () => {
     expect(out.cyclic).toEqual({ name: 'loop', self: '[Circular]' });
     expect(out.a).toBe(shared);
     expect(out.b).toBe(shared);
-    expect(out.error).toEqual({ name: 'Error', code: 'LA_INTERNAL', category: 'system', message: `failed with ${REDACTED}` });
+    expect(out.error).toEqual({
+      name: 'Error',
+      code: 'LA_INTERNAL',
+      category: 'system',
+      message: `failed with ${REDACTED}`,
+    });
     expect(out.url).toBe(`https://${REDACTED}@example.test/path`);
     expect(out.big).toBe('10');
     expect(JSON.stringify(out.deep)).toContain('[Truncated]');
@@ -174,12 +188,16 @@ describe('long text', () => {
     const out = redact(text);
     for (const key of keys) expect(out).not.toContain(key);
     expect(out.split(' ').filter((w) => w === REDACTED)).toHaveLength(4);
-    expect(out.replaceAll(` ${REDACTED}`, '')).toBe(words.filter((w) => !keys.includes(w)).join(' '));
+    expect(out.replaceAll(` ${REDACTED}`, '')).toBe(
+      words.filter((w) => !keys.includes(w)).join(' '),
+    );
   });
 
   it('masks a key inside a long run without whitespace, and keeps the rest of the run', () => {
     const blob = `${'a'.repeat(3_000)}/${fake.anthropic()}/${'b'.repeat(3_000)}`;
-    expect(redact(`start ${blob} end`)).toBe(`start ${'a'.repeat(3_000)}/${REDACTED}/${'b'.repeat(3_000)} end`);
+    expect(redact(`start ${blob} end`)).toBe(
+      `start ${'a'.repeat(3_000)}/${REDACTED}/${'b'.repeat(3_000)} end`,
+    );
     const clean = 'c'.repeat(5_000);
     expect(redact(`${clean} ${fake.openai()}`)).toBe(`${clean} ${REDACTED}`);
   });
@@ -187,7 +205,12 @@ describe('long text', () => {
   it('stays linear on inputs that make credential patterns backtrack', () => {
     // each of these took seconds to minutes with the patterns applied to the whole string
     const n = 200_000;
-    for (const text of ['sk-'.repeat(n / 3), 'eyJaaaaa.'.repeat(n / 9), `://${':'.repeat(n)}`, `${'a.b '.repeat(n / 4)}sk-${'x'.repeat(20)}`]) {
+    for (const text of [
+      'sk-'.repeat(n / 3),
+      'eyJaaaaa.'.repeat(n / 9),
+      `://${':'.repeat(n)}`,
+      `${'a.b '.repeat(n / 4)}sk-${'x'.repeat(20)}`,
+    ]) {
       expect(typeof redact(text)).toBe('string');
     }
   });

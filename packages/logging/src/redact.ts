@@ -30,11 +30,17 @@ export class Redactor {
   private keyCache = new Map<string, KeyInfo>();
   private keyCacheVersion = -1;
 
-  constructor(options: RedactOptions = {}, serializeError: (error: Error) => ErrorRecord = (e) => toErrorRecord(e, false)) {
+  constructor(
+    options: RedactOptions = {},
+    serializeError: (error: Error) => ErrorRecord = (e) => toErrorRecord(e, false),
+  ) {
     this.extraKeys = new Set((options.keys ?? []).map((k) => k.toLowerCase()));
     const patterns = options.patterns ?? [];
-    // eslint-disable-next-line security/detect-non-literal-regexp -- the user's own patterns, flags made global
-    this.userPatterns = patterns.map((p) => new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`));
+    this.userPatterns = patterns.map((p) => {
+      const flags = p.flags.includes('g') ? p.flags : `${p.flags}g`;
+      // eslint-disable-next-line security/detect-non-literal-regexp -- the user's own patterns, flags made global
+      return new RegExp(p.source, flags);
+    });
     // eslint-disable-next-line security/detect-non-literal-regexp -- the same patterns, non-global for test()
     this.userDetectors = patterns.map((p) => new RegExp(p.source, p.flags.replace(/[gy]/g, '')));
     this.serializeError = serializeError;
@@ -94,13 +100,17 @@ export class Redactor {
   private walkObject(value: object, depth: number, ancestors: Set<object>): unknown {
     if (ancestors.has(value)) return '[Circular]';
     if (depth >= MAX_DEPTH) return '[Truncated]';
-    if (value instanceof Error || types.isNativeError(value)) return this.walk(this.serializeError(value), depth, ancestors);
+    if (value instanceof Error || types.isNativeError(value))
+      return this.walk(this.serializeError(value), depth, ancestors);
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     // what JSON.stringify would write (a URL's href, a Date's ISO string) is what gets masked
-    if (typeof toJSON === 'function') return this.walk((toJSON as () => unknown).call(value), depth + 1, ancestors);
+    if (typeof toJSON === 'function')
+      return this.walk((toJSON as () => unknown).call(value), depth + 1, ancestors);
     ancestors.add(value);
     try {
-      return Array.isArray(value) ? this.walkArray(value, depth, ancestors) : this.walkRecord(value as Record<string, unknown>, depth, ancestors);
+      return Array.isArray(value)
+        ? this.walkArray(value, depth, ancestors)
+        : this.walkRecord(value as Record<string, unknown>, depth, ancestors);
     } finally {
       ancestors.delete(value);
     }
@@ -117,7 +127,11 @@ export class Redactor {
     return copy ?? (value as unknown[]);
   }
 
-  private walkRecord(value: Record<string, unknown>, depth: number, ancestors: Set<object>): Record<string, unknown> {
+  private walkRecord(
+    value: Record<string, unknown>,
+    depth: number,
+    ancestors: Set<object>,
+  ): Record<string, unknown> {
     let copy: Record<string, unknown> | undefined;
     const keys = Object.keys(value);
     for (let i = 0; i < keys.length; i++) {
@@ -140,7 +154,8 @@ export class Redactor {
 
 /** A secret-named field keeps only values that cannot hold a credential (absent, empty, a flag). */
 function maskField(value: unknown): unknown {
-  if (value === undefined || value === null || value === '' || typeof value === 'boolean') return value;
+  if (value === undefined || value === null || value === '' || typeof value === 'boolean')
+    return value;
   return REDACTED;
 }
 

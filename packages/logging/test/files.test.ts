@@ -9,15 +9,25 @@ import { createLogger } from '../dist/index.js';
 
 const DIST = join(__dirname, '..', 'dist', 'index.js');
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'la-files-'));
-const logFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+const logFiles = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
 const linesIn = (dir: string): string[] =>
-  logFiles(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l !== ''));
+  logFiles(dir).flatMap((f) =>
+    readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .filter((l) => l !== ''),
+  );
 const DATE = '\\d{4}-\\d\\d-\\d\\d';
 
 describe('rotation (built package)', () => {
   it('splits by size into <name>-<date>.log, <name>-<date>.1.log …, extension last, with an explicit audit file', async () => {
     const dir = tempDir();
-    const log = createLogger({ console: false, file: { path: join(dir, 'agent.log'), maxSize: '10k', maxFiles: 10 } });
+    const log = createLogger({
+      console: false,
+      file: { path: join(dir, 'agent.log'), maxSize: '10k', maxFiles: 10 },
+    });
     for (let i = 0; i < 400; i++) log.info('filling the file', { i, padding: 'x'.repeat(60) });
     await log.close();
     const files = logFiles(dir);
@@ -31,7 +41,10 @@ describe('rotation (built package)', () => {
 
   it('prunes old files beyond maxFiles', async () => {
     const dir = tempDir();
-    const log = createLogger({ console: false, file: { path: join(dir, 'agent.log'), maxSize: '10k', maxFiles: 2 } });
+    const log = createLogger({
+      console: false,
+      file: { path: join(dir, 'agent.log'), maxSize: '10k', maxFiles: 2 },
+    });
     // pruning deletes files that exist: give the file system time to create each one
     for (let i = 0; i < 600; i++) {
       log.info('filling the file', { i, padding: 'x'.repeat(60) });
@@ -40,7 +53,9 @@ describe('rotation (built package)', () => {
     await log.close();
     const files = logFiles(dir);
     expect(files).toHaveLength(2);
-    const audit = JSON.parse(readFileSync(join(dir, '.agent-audit.json'), 'utf8')) as { files: Array<{ name: string }> };
+    const audit = JSON.parse(readFileSync(join(dir, '.agent-audit.json'), 'utf8')) as {
+      files: Array<{ name: string }>;
+    };
     expect(audit.files.map((f) => f.name.split('/').pop()).sort()).toEqual(files);
     // the newest lines are kept
     expect(linesIn(dir).some((l) => l.includes('"i":599'))).toBe(true);
@@ -48,10 +63,14 @@ describe('rotation (built package)', () => {
 
   it('starts a new file when the period in the date pattern changes (here: every second)', async () => {
     const dir = tempDir();
-    const log = createLogger({ console: false, file: { path: join(dir, 'agent.log'), datePattern: 'YYYY-MM-DD-HH-mm-ss' } });
+    const log = createLogger({
+      console: false,
+      file: { path: join(dir, 'agent.log'), datePattern: 'YYYY-MM-DD-HH-mm-ss' },
+    });
     log.info('first period');
     const second = new Date().getSeconds();
-    while (new Date().getSeconds() === second) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (new Date().getSeconds() === second)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     log.info('next period');
     await log.close();
     const files = logFiles(dir);
@@ -62,13 +81,17 @@ describe('rotation (built package)', () => {
 
   it('gzips rotated files when asked', async () => {
     const dir = tempDir();
-    const log = createLogger({ console: false, file: { path: join(dir, 'agent.log'), maxSize: '10k', zippedArchive: true } });
+    const log = createLogger({
+      console: false,
+      file: { path: join(dir, 'agent.log'), maxSize: '10k', zippedArchive: true },
+    });
     for (let i = 0; i < 300; i++) {
       log.info('filling the file', { i, padding: 'x'.repeat(60) });
       if (i % 20 === 19) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await log.close();
-    while (!readdirSync(dir).some((f) => f.endsWith('.log.gz'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!readdirSync(dir).some((f) => f.endsWith('.log.gz')))
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(readdirSync(dir).some((f) => f.endsWith('.log.gz'))).toBe(true);
   });
 });
@@ -101,19 +124,35 @@ describe('transport errors (built package)', () => {
       setTimeout(async () => { log.info('two'); await log.close(); console.log('survived'); }, 100);`;
     const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(run.status).toBe(0);
-    expect(run.stdout.trim().split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as { message: string }).message : l))).toEqual(['one', 'two', 'survived']);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^@localagent\/logging: Cannot write the log file .*agent\.log: ENOTDIR/)]);
+    expect(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (l.startsWith('{') ? (JSON.parse(l) as { message: string }).message : l)),
+    ).toEqual(['one', 'two', 'survived']);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^@localagent\/logging: Cannot write the log file .*agent\.log: ENOTDIR/,
+      ),
+    ]);
   });
 });
 
 describe('bounded memory (built package)', () => {
   it('keeps at most maxQueuedLines waiting for a disk slower than the producer, then drops, counts and says so', async () => {
     const dir = tempDir();
-    const log = createLogger({ console: false, file: { path: join(dir, 'agent.log') }, maxQueuedLines: 5_000 });
+    const log = createLogger({
+      console: false,
+      file: { path: join(dir, 'agent.log') },
+      maxQueuedLines: 5_000,
+    });
     // a producer that never yields: the disk cannot take a single line meanwhile, the slowest disk there is
     for (let i = 0; i < 30_000; i++) log.info('burst', { i });
     await log.close();
-    const lines = linesIn(dir).map((l) => JSON.parse(l) as { message: string; level: string; dropped_lines?: number; i?: number });
+    const lines = linesIn(dir).map(
+      (l) =>
+        JSON.parse(l) as { message: string; level: string; dropped_lines?: number; i?: number },
+    );
     const written = lines.filter((l) => l.message === 'burst');
     // the first 5,000 lines are kept, the rest dropped and counted
     expect(written).toHaveLength(5_000);
@@ -149,7 +188,11 @@ describe('bounded memory (built package)', () => {
       { stdio: 'ignore' },
     );
     const readerDone = new Promise((resolve) => reader.on('exit', resolve));
-    const log = createLogger({ console: false, file: { path: join(dir, 'agent.log'), utc: true }, maxQueuedLines: 2_000 });
+    const log = createLogger({
+      console: false,
+      file: { path: join(dir, 'agent.log'), utc: true },
+      maxQueuedLines: 2_000,
+    });
     const total = 60_000;
     for (let i = 0; i < total; i++) {
       log.info('fast producer', { i, padding: 'x'.repeat(40) });
@@ -157,7 +200,10 @@ describe('bounded memory (built package)', () => {
     }
     await log.close();
     await readerDone;
-    const lines = readFileSync(received, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { i?: number; dropped_lines?: number });
+    const lines = readFileSync(received, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { i?: number; dropped_lines?: number });
     const written = lines.filter((l) => l.i !== undefined);
     const dropped = lines.reduce((n, l) => n + (l.dropped_lines ?? 0), 0);
     expect(dropped).toBeGreaterThan(0);
@@ -188,7 +234,11 @@ describe('winston traps, pinned', () => {
       formatted += 1;
       return info;
     });
-    const logger = winston.createLogger({ level: 'info', format: counting(), transports: [new winston.transports.Stream({ stream: process.stdout, silent: true })] });
+    const logger = winston.createLogger({
+      level: 'info',
+      format: counting(),
+      transports: [new winston.transports.Stream({ stream: process.stdout, silent: true })],
+    });
     logger.debug('disabled');
     expect(formatted).toBe(1);
     let touched = 0;
@@ -213,7 +263,11 @@ describe('winston traps, pinned', () => {
     expect(onDiskAtFinish).toBeLessThan(20_000);
 
     const ours = tempDir();
-    const log = createLogger({ console: false, file: { path: join(ours, 'agent.log') }, maxQueuedLines: 20_000 });
+    const log = createLogger({
+      console: false,
+      file: { path: join(ours, 'agent.log') },
+      maxQueuedLines: 20_000,
+    });
     for (let i = 0; i < 20_000; i++) log.info('line', { i });
     await log.close();
     expect(linesIn(ours)).toHaveLength(20_000);
@@ -222,7 +276,9 @@ describe('winston traps, pinned', () => {
 
 describe('closing while still logging', () => {
   it('winston throws "write after end" for a line logged after end(); our logger ignores lines after close()', async () => {
-    const logger = winston.createLogger({ transports: [new winston.transports.Stream({ stream: process.stdout, silent: true })] });
+    const logger = winston.createLogger({
+      transports: [new winston.transports.Stream({ stream: process.stdout, silent: true })],
+    });
     logger.end();
     expect(() => logger.info('late')).toThrow('write after end');
 
@@ -241,13 +297,17 @@ describe('closing while still logging', () => {
     // whatever was logged before close() is complete and whole; nothing after it
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.length).toBeLessThan(5_000);
-    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(Array.from({ length: lines.length }, (_, i) => i));
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(
+      Array.from({ length: lines.length }, (_, i) => i),
+    );
   });
 });
 
 describe('the build', () => {
   it('is current: dist exists', () => {
     expect(existsSync(DIST)).toBe(true);
-    expect(() => execFileSync(process.execPath, ['-e', `require(${JSON.stringify(DIST)})`])).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, ['-e', `require(${JSON.stringify(DIST)})`]),
+    ).not.toThrow();
   });
 });

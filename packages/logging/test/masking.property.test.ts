@@ -24,38 +24,79 @@ const credentials: fc.Arbitrary<Credential> = fc.oneof(
   chars(URL_SAFE, 35, 35).map((s) => whole(`AI${'za'}${s}`)),
   chars(ALNUM, 36, 36).map((s) => whole(`gh${'p'}_${s}`)),
   chars(`${ALNUM}_`, 22, 82).map((s) => whole(`github_${'pat'}_${s}`)),
-  fc.tuple(fc.constantFrom('a', 'b', 'p', 'o', 's', 'r', 'e'), chars(`${ALNUM}-`, 10, 50)).map(([k, s]) => whole(`xo${'x'}${k}-${s}`)),
+  fc
+    .tuple(fc.constantFrom('a', 'b', 'p', 'o', 's', 'r', 'e'), chars(`${ALNUM}-`, 10, 50))
+    .map(([k, s]) => whole(`xo${'x'}${k}-${s}`)),
   chars(UPPER_DIGITS, 16, 16).map((s) => whole(`AK${'IA'}${s}`)),
-  fc.tuple(chars(URL_SAFE, 10, 40), chars(URL_SAFE, 10, 40), chars(URL_SAFE, 10, 40)).map(([a, b, c]) => whole(`ey${'J'}${a}.${b}.${c}`)),
+  fc
+    .tuple(chars(URL_SAFE, 10, 40), chars(URL_SAFE, 10, 40), chars(URL_SAFE, 10, 40))
+    .map(([a, b, c]) => whole(`ey${'J'}${a}.${b}.${c}`)),
   chars(`${ALNUM}._~+/=-`, 16, 60).map((s) => ({ text: `Bearer ${s}`, secret: s })),
-  fc.tuple(chars(ALNUM, 3, 10), chars(ALNUM, 8, 20)).map(([user, pass]) => ({ text: `https://${user}:${pass}@example.test/v1`, secret: `${user}:${pass}` })),
+  fc
+    .tuple(chars(ALNUM, 3, 10), chars(ALNUM, 8, 20))
+    .map(([user, pass]) => ({
+      text: `https://${user}:${pass}@example.test/v1`,
+      secret: `${user}:${pass}`,
+    })),
 );
 
-const separators = fc.constantFrom(' ', '"', "'", ':', '(', ',', '\n', '\t', '[', '<', '%20', '%3D', '_', '1', '=');
+const separators = fc.constantFrom(
+  ' ',
+  '"',
+  "'",
+  ':',
+  '(',
+  ',',
+  '\n',
+  '\t',
+  '[',
+  '<',
+  '%20',
+  '%3D',
+  '_',
+  '1',
+  '=',
+);
 // short text, and text long enough to be masked in windows (with and without whitespace)
 const filler = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 30 }) },
   { weight: 1, arbitrary: fc.string({ minLength: 900, maxLength: 3_000 }) },
-  { weight: 1, arbitrary: fc.array(fc.string({ maxLength: 12 }), { minLength: 100, maxLength: 400 }).map((words) => words.join(' ')) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.string({ maxLength: 12 }), { minLength: 100, maxLength: 400 })
+      .map((words) => words.join(' ')),
+  },
 );
 const fieldName = chars('abcdefghijklmnopqrstuvwxyz', 1, 8);
 
 /** The credential inside arbitrary text. */
 const embedded = (credential: fc.Arbitrary<Credential>) =>
-  fc.record({ credential, before: filler, after: filler, open: separators, close: separators }).map(({ credential: c, before, after, open, close }) => ({
-    credential: c,
-    text: `${before}${open}${c.text}${close}${after}`,
-  }));
+  fc
+    .record({ credential, before: filler, after: filler, open: separators, close: separators })
+    .map(({ credential: c, before, after, open, close }) => ({
+      credential: c,
+      text: `${before}${open}${c.text}${close}${after}`,
+    }));
 
 type Placement = 'message' | 'meta' | 'deep-meta' | 'array' | 'error' | 'error-as-field' | 'cause';
 
-const placements = fc.constantFrom<Placement>('message', 'meta', 'deep-meta', 'array', 'error', 'error-as-field', 'cause');
+const placements = fc.constantFrom<Placement>(
+  'message',
+  'meta',
+  'deep-meta',
+  'array',
+  'error',
+  'error-as-field',
+  'cause',
+);
 
 function logWith(format: LogFormat, placement: Placement, text: string, path: string[]): string {
   const out = new Capture();
   // LOCALAGENT_DEBUG=1: stacks are written too, and must be masked as well
   const log = createLogger({ format, console: { stream: out }, env: { LOCALAGENT_DEBUG: '1' } });
-  const nest = (value: unknown): Record<string, unknown> => path.reduceRight<Record<string, unknown>>((inner, name) => ({ [name]: inner }), { value });
+  const nest = (value: unknown): Record<string, unknown> =>
+    path.reduceRight<Record<string, unknown>>((inner, name) => ({ [name]: inner }), { value });
   switch (placement) {
     case 'message':
       log.info(text);
@@ -104,14 +145,19 @@ describe('masking (property-based, built package)', () => {
 
   it('a registered secret of unknown format never survives', () => {
     fc.assert(
-      fc.property(embedded(chars(`${ALNUM}!#%&*.^`, 12, 40).map(whole)), placements, fc.array(fieldName, { maxLength: 3 }), ({ credential, text }, placement, path) => {
-        registerSecret(credential.secret);
-        try {
-          expect(logWith('json', placement, text, path)).not.toContain(credential.secret);
-        } finally {
-          unregisterSecret(credential.secret);
-        }
-      }),
+      fc.property(
+        embedded(chars(`${ALNUM}!#%&*.^`, 12, 40).map(whole)),
+        placements,
+        fc.array(fieldName, { maxLength: 3 }),
+        ({ credential, text }, placement, path) => {
+          registerSecret(credential.secret);
+          try {
+            expect(logWith('json', placement, text, path)).not.toContain(credential.secret);
+          } finally {
+            unregisterSecret(credential.secret);
+          }
+        },
+      ),
       { numRuns: 200, endOnFailure: true },
     );
   });

@@ -20,7 +20,13 @@ describe('built @localagent/logging', () => {
        withContext({ requestId: 'r-1' }, () => log.info('calling with ' + key, { password: 'pw' }));
        await log.close();`,
     );
-    expect(JSON.parse(out)).toMatchObject({ level: 'INFO', message: 'calling with [REDACTED]', service: 'probe', requestId: 'r-1', password: '[REDACTED]' });
+    expect(JSON.parse(out)).toMatchObject({
+      level: 'INFO',
+      message: 'calling with [REDACTED]',
+      service: 'probe',
+      requestId: 'r-1',
+      password: '[REDACTED]',
+    });
   });
 
   it('shares registered secrets and the request context between the CJS and ESM copies', () => {
@@ -36,7 +42,10 @@ describe('built @localagent/logging', () => {
          await log.close();
        });`,
     );
-    const [line, redacted] = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [line, redacted] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(line).toMatchObject({ message: 'key [REDACTED]', requestId: 'shared' });
     expect(redacted).toEqual({ note: '[REDACTED]' });
   });

@@ -2,7 +2,15 @@
 // wrap(retry, circuitBreaker) and opossum with defaults; then the overhead in % around a 1 ms operation.
 // Figures are ratios against baselines measured in this same run.
 // Run: pnpm --filter @localagent/resilience build && node --expose-gc packages/resilience/bench/resilience.bench.mjs
-import { ConsecutiveBreaker, TimeoutStrategy, circuitBreaker, handleAll, retry, timeout, wrap } from 'cockatiel';
+import {
+  ConsecutiveBreaker,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleAll,
+  retry,
+  timeout,
+  wrap,
+} from 'cockatiel';
 import CircuitBreaker from 'opossum';
 import { createPolicy } from '../dist/index.mjs';
 
@@ -11,7 +19,10 @@ const ROUNDS = 7;
 const noop = async () => 1;
 
 const policy = createPolicy({ provider: 'bench' });
-const cockatiel = wrap(retry(handleAll, { maxAttempts: 2 }), circuitBreaker(handleAll, { halfOpenAfter: 60_000, breaker: new ConsecutiveBreaker(5) }));
+const cockatiel = wrap(
+  retry(handleAll, { maxAttempts: 2 }),
+  circuitBreaker(handleAll, { halfOpenAfter: 60_000, breaker: new ConsecutiveBreaker(5) }),
+);
 const opossum = new CircuitBreaker(noop);
 // the SDK path: a caller's signal, a per-attempt timeout, and fn reading its signal (each attempt gets its own)
 const caller = new AbortController().signal;
@@ -48,20 +59,30 @@ async function interleaved(fns, calls, warmup) {
       samples[name].push(await time(fn, calls));
     }
   }
-  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, values]) => [name, median(values)]),
+  );
 }
 
 const ns = await interleaved(variants, CALLS, 20_000);
 const bare = ns['bare await'];
 const overhead = (name) => ns[name] - bare;
 
-console.log(`async no-op, ${CALLS} calls x ${ROUNDS} rounds (median ns per call; overhead = minus the bare await)`);
+console.log(
+  `async no-op, ${CALLS} calls x ${ROUNDS} rounds (median ns per call; overhead = minus the bare await)`,
+);
 for (const name of Object.keys(variants)) {
-  console.log(`  ${name.padEnd(32)} ${ns[name].toFixed(0).padStart(6)} ns/call   overhead ${overhead(name).toFixed(0).padStart(6)} ns`);
+  console.log(
+    `  ${name.padEnd(32)} ${ns[name].toFixed(0).padStart(6)} ns/call   overhead ${overhead(name).toFixed(0).padStart(6)} ns`,
+  );
 }
 const ours = overhead('policy.execute');
-console.log(`  policy.execute overhead / cockatiel wrap(retry, breaker) overhead: ${(ours / overhead('cockatiel wrap(retry, breaker)')).toFixed(2)}x (target <= 1.25x)`);
-console.log(`  policy.execute overhead / opossum overhead:                       ${(ours / overhead('opossum (defaults)')).toFixed(2)}x (target < 1x)`);
+console.log(
+  `  policy.execute overhead / cockatiel wrap(retry, breaker) overhead: ${(ours / overhead('cockatiel wrap(retry, breaker)')).toFixed(2)}x (target <= 1.25x)`,
+);
+console.log(
+  `  policy.execute overhead / opossum overhead:                       ${(ours / overhead('opossum (defaults)')).toFixed(2)}x (target < 1x)`,
+);
 
 // The SDK path, measured apart (timers and AbortControllers make garbage that would slow the no-op
 // variants above): fewer calls, interleaved rounds, the same bare await as baseline.
@@ -72,8 +93,11 @@ const sdkPath = {
 };
 const SDK_CALLS = 20_000;
 const sdkNs = await interleaved(sdkPath, SDK_CALLS, 2_000);
-console.log(`with a caller's signal and a 60 s per-attempt timeout, fn reading its signal, ${SDK_CALLS} calls x ${ROUNDS} rounds:`);
-for (const name of Object.keys(sdkPath)) console.log(`  ${name.padEnd(32)} ${sdkNs[name].toFixed(0).padStart(6)} ns/call`);
+console.log(
+  `with a caller's signal and a 60 s per-attempt timeout, fn reading its signal, ${SDK_CALLS} calls x ${ROUNDS} rounds:`,
+);
+for (const name of Object.keys(sdkPath))
+  console.log(`  ${name.padEnd(32)} ${sdkNs[name].toFixed(0).padStart(6)} ns/call`);
 const sdkOverhead = (name) => sdkNs[name] - sdkNs['bare await'];
 console.log(
   `  overhead ours / cockatiel's: ${(sdkOverhead('policy.execute, signal + timeout') / sdkOverhead('cockatiel wrap(+timeout), signal')).toFixed(2)}x (target <= 1.25x)`,
@@ -102,6 +126,12 @@ for (let i = 0; i < PAIRS; i++) {
   differences.push(wrappedNs - bareNs);
 }
 const opNs = median(bareTimes);
-console.log(`1 ms operation (${PAIRS} alternating pairs, medians): bare ${(opNs / 1e6).toFixed(4)} ms/call`);
-console.log(`  overhead, measured directly: ${((median(differences) / opNs) * 100).toFixed(3)}% (target < 1%)`);
-console.log(`  overhead, no-op cost / operation: ${((ours / opNs) * 100).toFixed(3)}% (target < 1%)`);
+console.log(
+  `1 ms operation (${PAIRS} alternating pairs, medians): bare ${(opNs / 1e6).toFixed(4)} ms/call`,
+);
+console.log(
+  `  overhead, measured directly: ${((median(differences) / opNs) * 100).toFixed(3)}% (target < 1%)`,
+);
+console.log(
+  `  overhead, no-op cost / operation: ${((ours / opNs) * 100).toFixed(3)}% (target < 1%)`,
+);

@@ -27,7 +27,8 @@ describe('per-attempt signals', () => {
   it('10,000 calls sharing one caller signal leave one listener on it, whatever fn adds to its own', async () => {
     const policy = createPolicy({ circuitBreaker: false });
     const caller = new AbortController();
-    for (let i = 0; i < 10_000; i++) await policy.execute(({ signal }) => sdkLike(signal), { signal: caller.signal });
+    for (let i = 0; i < 10_000; i++)
+      await policy.execute(({ signal }) => sdkLike(signal), { signal: caller.signal });
     expect(getEventListeners(caller.signal, 'abort').length).toBeLessThanOrEqual(1);
   });
 
@@ -94,7 +95,15 @@ describe('per-attempt signals', () => {
     const events: string[] = [];
     policy.on('retry', () => events.push('retry'));
     policy.on('giveUp', (e) => events.push(`giveUp:${e.reason}`));
-    const error = await rejection(policy.execute(({ signal }) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), { signal: AbortSignal.timeout(20) }));
+    const error = await rejection(
+      policy.execute(
+        ({ signal }) =>
+          new Promise<never>((_, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason)),
+          ),
+        { signal: AbortSignal.timeout(20) },
+      ),
+    );
     expect([error.code, error.name]).toEqual(['LA_TIMEOUT', 'TimeoutError']);
     // no retry is announced for a call whose caller has already given up
     expect(events).toEqual(['giveUp:aborted']);
@@ -120,7 +129,11 @@ describe('per-attempt signals', () => {
 
 describe('per-attempt timeout', () => {
   it('is a retryable TimeoutError even when fn rejects inside its abort listener (as the SDKs do)', async () => {
-    const policy = createPolicy({ circuitBreaker: false, timeoutMs: 30, retry: { maxAttempts: 3, baseDelayMs: 1 } });
+    const policy = createPolicy({
+      circuitBreaker: false,
+      timeoutMs: 30,
+      retry: { maxAttempts: 3, baseDelayMs: 1 },
+    });
     const attempts: number[] = [];
     const error = await rejection(
       policy.execute(
@@ -128,7 +141,9 @@ describe('per-attempt timeout', () => {
           new Promise<never>((_, reject) => {
             attempts.push(attempt);
             // openai-node: APIUserAbortError, thrown synchronously in the listener
-            signal.addEventListener('abort', () => reject(Object.assign(new Error('Request was aborted.'), { name: 'AbortError' })));
+            signal.addEventListener('abort', () =>
+              reject(Object.assign(new Error('Request was aborted.'), { name: 'AbortError' })),
+            );
           }),
       ),
     );
@@ -137,10 +152,19 @@ describe('per-attempt timeout', () => {
     expect(attempts).toEqual([1, 2, 3]);
   });
 
-  it('is a TimeoutError when fn rejects with the signal\'s own reason, and when fn ignores the signal', async () => {
-    const policy = createPolicy({ circuitBreaker: false, timeoutMs: 20, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+  it("is a TimeoutError when fn rejects with the signal's own reason, and when fn ignores the signal", async () => {
+    const policy = createPolicy({
+      circuitBreaker: false,
+      timeoutMs: 20,
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+    });
     const withReason = await rejection(
-      policy.execute(({ signal }) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))),
+      policy.execute(
+        ({ signal }) =>
+          new Promise<never>((_, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason)),
+          ),
+      ),
     );
     expect(withReason.code).toBe('LA_TIMEOUT');
     const ignoring = await rejection(policy.execute(() => new Promise<never>(() => undefined)));
@@ -149,13 +173,19 @@ describe('per-attempt timeout', () => {
   });
 
   it("an AbortError that the caller did not cause (an SDK's own timer) is a retryable timeout", async () => {
-    const policy = createPolicy({ circuitBreaker: false, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    const policy = createPolicy({
+      circuitBreaker: false,
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+    });
     let calls = 0;
     const error = await rejection(
-      policy.execute(() => {
-        calls++;
-        return Promise.reject(new DOMException('This operation was aborted', 'AbortError'));
-      }, { signal: new AbortController().signal }),
+      policy.execute(
+        () => {
+          calls++;
+          return Promise.reject(new DOMException('This operation was aborted', 'AbortError'));
+        },
+        { signal: new AbortController().signal },
+      ),
     );
     expect([error.code, calls]).toEqual(['LA_TIMEOUT', 2]);
   });

@@ -7,7 +7,10 @@
 const fanOuts = new WeakMap<AbortSignal, Set<WeakRef<AbortController>>>();
 /** Keeps an attempt's controller alive exactly as long as its signal: a body still being read holds the signal. */
 const controllerOf = new WeakMap<AbortSignal, AbortController>();
-const collected = new FinalizationRegistry<{ set: Set<WeakRef<AbortController>>; ref: WeakRef<AbortController> }>(({ set, ref }) => set.delete(ref));
+const collected = new FinalizationRegistry<{
+  set: Set<WeakRef<AbortController>>;
+  ref: WeakRef<AbortController>;
+}>(({ set, ref }) => set.delete(ref));
 
 function link(parent: AbortSignal, controller: AbortController): () => void {
   let attempts = fanOuts.get(parent);
@@ -54,7 +57,10 @@ export class AttemptScope {
     this.#parent = parent;
     if (timeoutMs !== undefined) {
       this.#timer = setTimeout(() => {
-        const reason = new DOMException(`The attempt timed out after ${timeoutMs} ms`, 'TimeoutError');
+        const reason = new DOMException(
+          `The attempt timed out after ${timeoutMs} ms`,
+          'TimeoutError',
+        );
         this.#timeoutReason = reason;
         this.#controller?.abort(reason);
       }, timeoutMs);

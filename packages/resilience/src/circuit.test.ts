@@ -2,32 +2,51 @@ import { AbortedError, InvalidRequestError, ProviderUnavailableError } from '@lo
 import { Circuit, CircuitRejection, type CircuitSnapshot } from './circuit';
 import { resolveCircuitBreakerOptions } from './options';
 
-const down = (): ProviderUnavailableError => new ProviderUnavailableError({ provider: 'acme', message: 'down', status: 503 });
-const badRequest = (): InvalidRequestError => new InvalidRequestError({ provider: 'acme', message: 'bad model', status: 400 });
+const down = (): ProviderUnavailableError =>
+  new ProviderUnavailableError({ provider: 'acme', message: 'down', status: 503 });
+const badRequest = (): InvalidRequestError =>
+  new InvalidRequestError({ provider: 'acme', message: 'bad model', status: 400 });
 const aborted = (): AbortedError => new AbortedError({ message: 'aborted' });
 
 /** A circuit (threshold 2, recovery 100 ms) on a clock the test moves, recording its hook calls. */
-function setup(initial?: CircuitSnapshot): { circuit: Circuit; hooks: string[]; elapse: (ms: number) => void } {
+function setup(initial?: CircuitSnapshot): {
+  circuit: Circuit;
+  hooks: string[];
+  elapse: (ms: number) => void;
+} {
   let clock = 1_700_000_000_000;
   const hooks: string[] = [];
   const options = resolveCircuitBreakerOptions({ failureThreshold: 2, recoveryTimeoutMs: 100 });
   if (options === undefined) throw new Error('expected breaker options');
   const circuit = new Circuit(
     options,
-    { onBreak: () => hooks.push('break'), onHalfOpen: () => hooks.push('halfOpen'), onReset: () => hooks.push('reset') },
+    {
+      onBreak: () => hooks.push('break'),
+      onHalfOpen: () => hooks.push('halfOpen'),
+      onReset: () => hooks.push('reset'),
+    },
     () => clock,
     initial,
   );
   return { circuit, hooks, elapse: (ms) => (clock += ms) };
 }
 
-const settle = (promise: Promise<unknown>): Promise<unknown> => promise.then((value) => value, (error: unknown) => error);
+const settle = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    (value) => value,
+    (error: unknown) => error,
+  );
 const failWith = (error: unknown) => async (): Promise<never> => {
   throw error;
 };
 
 /** A run the test settles by hand, recording whether it was the probe. */
-function pending(): { run: (isProbe: boolean) => Promise<string>; probes: boolean[]; resolve: (v: string) => void; reject: (e: unknown) => void } {
+function pending(): {
+  run: (isProbe: boolean) => Promise<string>;
+  probes: boolean[];
+  resolve: (v: string) => void;
+  reject: (e: unknown) => void;
+} {
   const probes: boolean[] = [];
   let resolve: (v: string) => void = () => undefined;
   let reject: (e: unknown) => void = () => undefined;
@@ -56,18 +75,32 @@ describe('Circuit: our breaker state machine', () => {
     await settle(circuit.execute(failWith(new Error('not classified')), undefined));
     expect(circuit.snapshot()).toEqual({ state: 'closed', consecutiveFailures: 1 });
     await settle(circuit.execute(failWith(down()), undefined));
-    expect(circuit.snapshot()).toEqual({ state: 'open', consecutiveFailures: 2, openedAt: 1_700_000_000_000 });
+    expect(circuit.snapshot()).toEqual({
+      state: 'open',
+      consecutiveFailures: 2,
+      openedAt: 1_700_000_000_000,
+    });
     expect(hooks).toEqual(['break']);
-    expect(await settle(circuit.execute(async () => 'never', undefined))).toBeInstanceOf(CircuitRejection);
+    expect(await settle(circuit.execute(async () => 'never', undefined))).toBeInstanceOf(
+      CircuitRejection,
+    );
   });
 
   it('on the injected clock: open until recoveryTimeoutMs has passed, then half-opens exactly once', async () => {
     const { circuit, hooks, elapse } = setup();
     await open(circuit);
     elapse(99);
-    expect([circuit.state, circuit.retryAfterMs(), circuit.isRejecting()]).toEqual(['open', 1, true]);
+    expect([circuit.state, circuit.retryAfterMs(), circuit.isRejecting()]).toEqual([
+      'open',
+      1,
+      true,
+    ]);
     elapse(1);
-    expect([circuit.state, circuit.retryAfterMs(), circuit.isRejecting()]).toEqual(['half-open', 0, false]);
+    expect([circuit.state, circuit.retryAfterMs(), circuit.isRejecting()]).toEqual([
+      'half-open',
+      0,
+      false,
+    ]);
     const probe = pending();
     const first = circuit.execute(probe.run, undefined);
     const others = [1, 2, 3].map((i) => circuit.execute(async () => `other ${i}`, undefined));
@@ -75,7 +108,12 @@ describe('Circuit: our breaker state machine', () => {
     expect(hooks).toEqual(['break', 'halfOpen']);
     expect(circuit.snapshot()).toEqual({ state: 'half-open', consecutiveFailures: 2 });
     probe.resolve('probe');
-    await expect(Promise.all([first, ...others])).resolves.toEqual(['probe', 'other 1', 'other 2', 'other 3']);
+    await expect(Promise.all([first, ...others])).resolves.toEqual([
+      'probe',
+      'other 1',
+      'other 2',
+      'other 3',
+    ]);
     expect(hooks).toEqual(['break', 'halfOpen', 'reset']);
     expect(circuit.snapshot()).toEqual({ state: 'closed', consecutiveFailures: 0 });
   });
@@ -101,7 +139,11 @@ describe('Circuit: our breaker state machine', () => {
     for (const other of await Promise.all(others)) expect(other).toBeInstanceOf(CircuitRejection);
     expect(reached).toBe(0);
     expect(hooks).toEqual(['break', 'halfOpen', 'break']);
-    expect(circuit.snapshot()).toEqual({ state: 'open', consecutiveFailures: 3, openedAt: 1_700_000_000_100 });
+    expect(circuit.snapshot()).toEqual({
+      state: 'open',
+      consecutiveFailures: 3,
+      openedAt: 1_700_000_000_100,
+    });
     expect(circuit.retryAfterMs()).toBe(100);
   });
 
@@ -135,7 +177,11 @@ describe('Circuit: our breaker state machine', () => {
     late[0]?.resolve('late success');
     late[1]?.reject(down());
     await Promise.all(calls);
-    expect(circuit.snapshot()).toEqual({ state: 'open', consecutiveFailures: 2, openedAt: 1_700_000_000_000 });
+    expect(circuit.snapshot()).toEqual({
+      state: 'open',
+      consecutiveFailures: 2,
+      openedAt: 1_700_000_000_000,
+    });
     expect(hooks).toEqual(['break']);
   });
 
@@ -161,16 +207,29 @@ describe('Circuit: our breaker state machine', () => {
   });
 
   it('restores a saved state: closed with its count, open with its openedAt, a saved probe due at once', async () => {
-    expect(setup({ state: 'closed', consecutiveFailures: 1 }).circuit.snapshot()).toEqual({ state: 'closed', consecutiveFailures: 1 });
-    const reopened = setup({ state: 'open', consecutiveFailures: 2, openedAt: 1_700_000_000_000 - 40 });
+    expect(setup({ state: 'closed', consecutiveFailures: 1 }).circuit.snapshot()).toEqual({
+      state: 'closed',
+      consecutiveFailures: 1,
+    });
+    const reopened = setup({
+      state: 'open',
+      consecutiveFailures: 2,
+      openedAt: 1_700_000_000_000 - 40,
+    });
     expect([reopened.circuit.state, reopened.circuit.retryAfterMs()]).toEqual(['open', 60]);
     const skewed = setup({ state: 'open', consecutiveFailures: 2, openedAt: 1_800_000_000_000 });
     expect(skewed.circuit.retryAfterMs()).toBe(100);
     expect(skewed.circuit.snapshot().openedAt).toBe(1_700_000_000_000);
     const probing = setup({ state: 'half-open', consecutiveFailures: 2 });
     expect(probing.circuit.state).toBe('half-open');
-    expect(probing.circuit.snapshot()).toEqual({ state: 'open', consecutiveFailures: 2, openedAt: 0 });
-    await expect(probing.circuit.execute(async (isProbe) => isProbe, undefined)).resolves.toBe(true);
+    expect(probing.circuit.snapshot()).toEqual({
+      state: 'open',
+      consecutiveFailures: 2,
+      openedAt: 0,
+    });
+    await expect(probing.circuit.execute(async (isProbe) => isProbe, undefined)).resolves.toBe(
+      true,
+    );
     expect(probing.hooks).toEqual(['halfOpen', 'reset']);
   });
 

@@ -53,7 +53,12 @@ export class Circuit {
   /** Settles when the probe in flight ends (half-open only). */
   #probeSettled: Promise<void> = Promise.resolve();
 
-  constructor(options: ResolvedCircuitBreakerOptions, hooks: CircuitHooks, now: () => number, initial?: CircuitSnapshot) {
+  constructor(
+    options: ResolvedCircuitBreakerOptions,
+    hooks: CircuitHooks,
+    now: () => number,
+    initial?: CircuitSnapshot,
+  ) {
     this.#options = options;
     this.#hooks = hooks;
     this.#now = now;
@@ -137,10 +142,15 @@ export class Circuit {
     return probe;
   }
 
-  async #afterProbe<T>(probeSettled: Promise<void>, run: (isProbe: boolean) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  async #afterProbe<T>(
+    probeSettled: Promise<void>,
+    run: (isProbe: boolean) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     await probeSettled;
     // a caller that aborted meanwhile is not run: it gets the abort if the probe closed the circuit
-    if (signal?.aborted === true) throw this.#record.state === 'closed' ? abortReason(signal) : new CircuitRejection();
+    if (signal?.aborted === true)
+      throw this.#record.state === 'closed' ? abortReason(signal) : new CircuitRejection();
     return this.execute(run, signal);
   }
 
@@ -149,7 +159,11 @@ export class Circuit {
   }
 
   #open(error: unknown): void {
-    this.#record = { state: 'open', consecutiveFailures: this.#record.consecutiveFailures, openedAt: this.#now() };
+    this.#record = {
+      state: 'open',
+      consecutiveFailures: this.#record.consecutiveFailures,
+      openedAt: this.#now(),
+    };
     this.#hooks.onBreak(error);
   }
 
@@ -161,7 +175,8 @@ export class Circuit {
 
 function restore(snapshot: CircuitSnapshot | undefined, now: () => number): CircuitRecord {
   const consecutiveFailures = snapshot?.consecutiveFailures ?? 0;
-  if (snapshot === undefined || snapshot.state === 'closed') return { state: 'closed', consecutiveFailures };
+  if (snapshot === undefined || snapshot.state === 'closed')
+    return { state: 'closed', consecutiveFailures };
   // a probe in flight when the state was saved is due again at once; a future openedAt (clock skew) counts as now
   const openedAt = snapshot.state === 'half-open' ? 0 : Math.min(snapshot.openedAt ?? 0, now());
   return { state: 'open', consecutiveFailures, openedAt };

@@ -3,7 +3,8 @@ import type { GiveUpReason } from './backoff.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
-export type PolicyEventName = 'retry' | 'giveUp' | 'break' | 'halfOpen' | 'reset' | 'success' | 'failure';
+export type PolicyEventName =
+  'retry' | 'giveUp' | 'break' | 'halfOpen' | 'reset' | 'success' | 'failure';
 
 /**
  * What every event carries. `attempt` is the attempt that just ran (for `retry`: the one about to run);

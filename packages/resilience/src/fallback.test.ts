@@ -12,7 +12,11 @@ import { executeWithFallback, type FallbackAttempt } from './fallback';
 import { PolicyRegistry } from './policy-registry';
 
 const registry = (): PolicyRegistry =>
-  new PolicyRegistry({ sleep: async () => undefined, retry: { maxAttempts: 2 }, circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 60_000 } });
+  new PolicyRegistry({
+    sleep: async () => undefined,
+    retry: { maxAttempts: 2 },
+    circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 60_000 },
+  });
 
 function failing(error: () => unknown): { calls: number; run: () => Promise<never> } {
   const state = {
@@ -25,14 +29,24 @@ function failing(error: () => unknown): { calls: number; run: () => Promise<neve
   return state;
 }
 
-const down = (provider: string) => () => new ProviderUnavailableError({ provider, message: `${provider} is down`, status: 503 });
+const down = (provider: string) => () =>
+  new ProviderUnavailableError({ provider, message: `${provider} is down`, status: 503 });
 
 describe('executeWithFallback', () => {
   it('returns the first success, moving on after transient, authentication and quota errors', async () => {
     const reg = registry();
     const openai = failing(down('openai'));
-    const anthropic = failing(() => new AuthenticationError({ provider: 'anthropic', message: 'invalid x-api-key', status: 401 }));
-    const gemini = failing(() => new QuotaExceededError({ provider: 'gemini', message: 'quota', status: 429 }));
+    const anthropic = failing(
+      () =>
+        new AuthenticationError({
+          provider: 'anthropic',
+          message: 'invalid x-api-key',
+          status: 401,
+        }),
+    );
+    const gemini = failing(
+      () => new QuotaExceededError({ provider: 'gemini', message: 'quota', status: 429 }),
+    );
     const hops: Array<[string, string]> = [];
     const result = await executeWithFallback(
       reg,
@@ -55,7 +69,10 @@ describe('executeWithFallback', () => {
 
   it('skips a provider whose circuit is open without calling it', async () => {
     const reg = registry();
-    await reg.get('openai').execute(failing(down('openai')).run).catch(() => undefined);
+    await reg
+      .get('openai')
+      .execute(failing(down('openai')).run)
+      .catch(() => undefined);
     expect(reg.get('openai').circuitState).toBe('open');
     const openai = failing(down('openai'));
     const result = await executeWithFallback(reg, [
@@ -70,7 +87,17 @@ describe('executeWithFallback', () => {
     const reg = registry();
     const next = failing(down('anthropic'));
     const error = await executeWithFallback(reg, [
-      { provider: 'openai', run: failing(() => new InvalidRequestError({ provider: 'openai', message: 'context too long', status: 400 })).run },
+      {
+        provider: 'openai',
+        run: failing(
+          () =>
+            new InvalidRequestError({
+              provider: 'openai',
+              message: 'context too long',
+              status: 400,
+            }),
+        ).run,
+      },
       { provider: 'anthropic', run: next.run },
     ]).catch((e: unknown) => e);
     expect(InvalidRequestError.isInstance(error)).toBe(true);
@@ -78,19 +105,27 @@ describe('executeWithFallback', () => {
   });
 
   it('stops when the caller aborts', async () => {
-    const error = await executeWithFallback(registry(), [{ provider: 'openai', run: async () => 'x' }], { signal: AbortSignal.abort() }).catch(
-      (e: unknown) => e,
-    );
+    const error = await executeWithFallback(
+      registry(),
+      [{ provider: 'openai', run: async () => 'x' }],
+      { signal: AbortSignal.abort() },
+    ).catch((e: unknown) => e);
     expect(AbortedError.isInstance(error)).toBe(true);
   });
 
   it('when all fail, throws LA_FAILOVER_EXHAUSTED listing each provider with its error, secrets masked', async () => {
     const reg = registry();
-    await reg.get('gemini').execute(failing(down('gemini')).run).catch(() => undefined);
+    await reg
+      .get('gemini')
+      .execute(failing(down('gemini')).run)
+      .catch(() => undefined);
     const key = ['sk', 'proj', 'A'.repeat(24) + Math.random().toString(16).slice(2)].join('-');
     const error = (await executeWithFallback(reg, [
       { provider: 'openai', run: failing(down('openai')).run },
-      { provider: 'anthropic', run: failing(() => new Error(`401 Incorrect API key provided: ${key}`)).run },
+      {
+        provider: 'anthropic',
+        run: failing(() => new Error(`401 Incorrect API key provided: ${key}`)).run,
+      },
       { provider: 'gemini', run: async () => 'never' },
     ]).catch((e: unknown) => e)) as LocalAgentError;
     expect(error.code).toBe('LA_FAILOVER_EXHAUSTED');
@@ -115,18 +150,34 @@ describe('executeWithFallback', () => {
   });
 
   it('rejects an empty candidate list', async () => {
-    expect(ConfigurationError.isInstance(await executeWithFallback(registry(), []).catch((e: unknown) => e))).toBe(true);
+    expect(
+      ConfigurationError.isInstance(
+        await executeWithFallback(registry(), []).catch((e: unknown) => e),
+      ),
+    ).toBe(true);
   });
 
   describe('alreadyResilient: run goes through the policy by itself', () => {
     it('calls each candidate once (no second retry loop) and unwraps our error from an SDK wrapper', async () => {
       const reg = registry();
-      const first = failing(() => new OpenAI.APIConnectionError({ cause: new ProviderUnavailableError({ provider: 'openai', message: 'openai is down', status: 503 }) }));
+      const first = failing(
+        () =>
+          new OpenAI.APIConnectionError({
+            cause: new ProviderUnavailableError({
+              provider: 'openai',
+              message: 'openai is down',
+              status: 503,
+            }),
+          }),
+      );
       const result = await executeWithFallback(
         reg,
         [
           { provider: 'openai', run: first.run },
-          { provider: 'anthropic', run: async ({ attempt, signal }) => `attempt ${attempt}, aborted ${signal.aborted}` },
+          {
+            provider: 'anthropic',
+            run: async ({ attempt, signal }) => `attempt ${attempt}, aborted ${signal.aborted}`,
+          },
         ],
         { alreadyResilient: true },
       );
@@ -136,14 +187,24 @@ describe('executeWithFallback', () => {
 
     it('still skips an open circuit without calling run, and stops on an abort', async () => {
       const reg = registry();
-      await reg.get('openai').execute(failing(down('openai')).run).catch(() => undefined);
+      await reg
+        .get('openai')
+        .execute(failing(down('openai')).run)
+        .catch(() => undefined);
       const openai = failing(down('openai'));
-      const error = (await executeWithFallback(reg, [{ provider: 'openai', run: openai.run }], { alreadyResilient: true }).catch((e: unknown) => e)) as LocalAgentError;
+      const error = (await executeWithFallback(reg, [{ provider: 'openai', run: openai.run }], {
+        alreadyResilient: true,
+      }).catch((e: unknown) => e)) as LocalAgentError;
       expect(openai.calls).toBe(0);
-      expect((error.details['attempts'] as FallbackAttempt[])[0]).toMatchObject({ code: 'LA_CIRCUIT_OPEN', skipped: true });
-      const aborted = await executeWithFallback(reg, [{ provider: 'anthropic', run: async () => 'x' }], { alreadyResilient: true, signal: AbortSignal.abort() }).catch(
-        (e: unknown) => e,
-      );
+      expect((error.details['attempts'] as FallbackAttempt[])[0]).toMatchObject({
+        code: 'LA_CIRCUIT_OPEN',
+        skipped: true,
+      });
+      const aborted = await executeWithFallback(
+        reg,
+        [{ provider: 'anthropic', run: async () => 'x' }],
+        { alreadyResilient: true, signal: AbortSignal.abort() },
+      ).catch((e: unknown) => e);
       expect(AbortedError.isInstance(aborted)).toBe(true);
     });
   });

@@ -1,4 +1,12 @@
-import { AbortedError, CircuitOpenError, ConfigurationError, InvalidRequestError, LocalAgentError, classifyError, type ErrorCategory } from '@localagent/errors';
+import {
+  AbortedError,
+  CircuitOpenError,
+  ConfigurationError,
+  InvalidRequestError,
+  LocalAgentError,
+  classifyError,
+  type ErrorCategory,
+} from '@localagent/errors';
 import type { AttemptContext, ExecuteOptions, ResiliencePolicy } from './policy.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import { NEVER_ABORTED, abortReason } from './sleep.js';
@@ -51,7 +59,10 @@ export async function executeWithFallback<T>(
   options: FallbackOptions = {},
 ): Promise<{ provider: string; value: T }> {
   if (candidates.length === 0) {
-    throw new ConfigurationError({ message: 'No provider to fail over to: the candidate list is empty', suggestion: 'Configure at least one provider.' });
+    throw new ConfigurationError({
+      message: 'No provider to fail over to: the candidate list is empty',
+      suggestion: 'Configure at least one provider.',
+    });
   }
   const attempts: FallbackAttempt[] = [];
   let lastError: LocalAgentError | undefined;
@@ -60,7 +71,10 @@ export async function executeWithFallback<T>(
     let error: LocalAgentError;
     try {
       // an open circuit rejects at once with CircuitOpenError, without calling `run`
-      const value = options.alreadyResilient === true ? await runOnce(policy, candidate, options.signal) : await policy.execute(candidate.run, { signal: options.signal });
+      const value =
+        options.alreadyResilient === true
+          ? await runOnce(policy, candidate, options.signal)
+          : await policy.execute(candidate.run, { signal: options.signal });
       return { provider: candidate.provider, value };
     } catch (e) {
       error = classifyFailure(e, candidate.provider);
@@ -81,7 +95,11 @@ export async function executeWithFallback<T>(
   throw exhausted(attempts, lastError);
 }
 
-function runOnce<T>(policy: ResiliencePolicy, candidate: FallbackCandidate<T>, signal: AbortSignal | undefined): Promise<T> {
+function runOnce<T>(
+  policy: ResiliencePolicy,
+  candidate: FallbackCandidate<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
   const open = policy.openCircuitError();
   if (open !== undefined) return Promise.reject(open);
   if (signal?.aborted === true) return Promise.reject(abortReason(signal));
@@ -95,7 +113,10 @@ function classifyFailure(error: unknown, provider: string): LocalAgentError {
   return classifyError(error, { provider });
 }
 
-function exhausted(attempts: FallbackAttempt[], cause: LocalAgentError | undefined): LocalAgentError {
+function exhausted(
+  attempts: FallbackAttempt[],
+  cause: LocalAgentError | undefined,
+): LocalAgentError {
   const transient = attempts.every((a) => a.category === 'transient');
   const summary = attempts.map((a) => `${a.provider}: ${a.code}`).join('; ');
   return new LocalAgentError({

@@ -1,6 +1,11 @@
 export { createPolicy } from './policy.js';
 export type { Policy, AttemptContext, ExecuteOptions } from './policy.js';
-export type { PolicyOptions, RetryOptions, CircuitBreakerOptions, ResilienceLogger } from './options.js';
+export type {
+  PolicyOptions,
+  RetryOptions,
+  CircuitBreakerOptions,
+  ResilienceLogger,
+} from './options.js';
 export { DEFAULT_RETRY, DEFAULT_CIRCUIT_BREAKER, isProviderHealthFailure } from './options.js';
 export type { PolicyEvent, PolicyEventName, PolicyListener, CircuitState } from './events.js';
 export type { GiveUpReason } from './backoff.js';

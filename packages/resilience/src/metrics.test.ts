@@ -15,8 +15,10 @@ function recordingProvider(): { provider: MeterProvider; recorded: Recorded[]; m
   const meters: string[] = [];
   const noop = metrics.getMeterProvider().getMeter('noop');
   const instrument = (name: string) => ({
-    add: (value: number, attributes?: Attributes) => recorded.push({ instrument: name, value, attributes }),
-    record: (value: number, attributes?: Attributes) => recorded.push({ instrument: name, value, attributes }),
+    add: (value: number, attributes?: Attributes) =>
+      recorded.push({ instrument: name, value, attributes }),
+    record: (value: number, attributes?: Attributes) =>
+      recorded.push({ instrument: name, value, attributes }),
   });
   const meter = {
     ...noop,
@@ -62,16 +64,25 @@ describe('metrics', () => {
     expect(meters).toEqual([METER_NAME]);
     const byName = (name: string) => recorded.filter((r) => r.instrument === name);
     expect(byName('localagent.resilience.retries')).toEqual([
-      { instrument: 'localagent.resilience.retries', value: 1, attributes: { provider: 'acme', 'error.code': 'LA_PROVIDER_UNAVAILABLE' } },
+      {
+        instrument: 'localagent.resilience.retries',
+        value: 1,
+        attributes: { provider: 'acme', 'error.code': 'LA_PROVIDER_UNAVAILABLE' },
+      },
     ]);
     expect(byName('localagent.resilience.give_ups')[0]?.attributes).toEqual({
       provider: 'acme',
       'error.code': 'LA_PROVIDER_UNAVAILABLE',
       reason: 'attempts-exhausted',
     });
-    expect(byName('localagent.resilience.circuit.state_changes')[0]?.attributes).toEqual({ provider: 'acme', state: 'open' });
+    expect(byName('localagent.resilience.circuit.state_changes')[0]?.attributes).toEqual({
+      provider: 'acme',
+      state: 'open',
+    });
     const durations = byName('localagent.resilience.attempt.duration');
     expect(durations).toHaveLength(2);
-    expect(durations.every((d) => d.value >= 0 && d.attributes?.['outcome'] === 'failure')).toBe(true);
+    expect(durations.every((d) => d.value >= 0 && d.attributes?.['outcome'] === 'failure')).toBe(
+      true,
+    );
   });
 });

@@ -23,8 +23,12 @@ export function instruments(): ResilienceInstruments {
   const meter = provider.getMeter(METER_NAME);
   cachedProvider = provider;
   cached = {
-    retries: meter.createCounter('localagent.resilience.retries', { description: 'Retries of failed provider-call attempts' }),
-    giveUps: meter.createCounter('localagent.resilience.give_ups', { description: 'Calls that failed after their last attempt' }),
+    retries: meter.createCounter('localagent.resilience.retries', {
+      description: 'Retries of failed provider-call attempts',
+    }),
+    giveUps: meter.createCounter('localagent.resilience.give_ups', {
+      description: 'Calls that failed after their last attempt',
+    }),
     circuitStateChanges: meter.createCounter('localagent.resilience.circuit.state_changes', {
       description: 'Circuit breaker transitions, by new state',
     }),

@@ -1,4 +1,9 @@
-import { AbortedError, CircuitOpenError, ConfigurationError, type LocalAgentError } from '@localagent/errors';
+import {
+  AbortedError,
+  CircuitOpenError,
+  ConfigurationError,
+  type LocalAgentError,
+} from '@localagent/errors';
 
 /** Any logger with these four methods (the `@localagent/logging` Logger fits). */
 export interface ResilienceLogger {
@@ -80,7 +85,9 @@ export const DEFAULT_CIRCUIT_BREAKER = {
 } as const;
 
 /** Layers policy options: later layers win, `retry` and `circuitBreaker` merge field by field. */
-export function mergePolicyOptions(...layers: ReadonlyArray<PolicyOptions | undefined>): PolicyOptions {
+export function mergePolicyOptions(
+  ...layers: ReadonlyArray<PolicyOptions | undefined>
+): PolicyOptions {
   const merged: PolicyOptions = {};
   for (const layer of layers) {
     if (layer === undefined) continue;
@@ -89,7 +96,10 @@ export function mergePolicyOptions(...layers: ReadonlyArray<PolicyOptions | unde
     if (retry !== undefined) merged.retry = { ...merged.retry, ...retry };
     if (circuitBreaker === false) merged.circuitBreaker = false;
     else if (circuitBreaker !== undefined) {
-      merged.circuitBreaker = { ...(merged.circuitBreaker === false ? {} : merged.circuitBreaker), ...circuitBreaker };
+      merged.circuitBreaker = {
+        ...(merged.circuitBreaker === false ? {} : merged.circuitBreaker),
+        ...circuitBreaker,
+      };
     }
   }
   return merged;
@@ -118,30 +128,72 @@ export function resolveRetryOptions(retry: RetryOptions = {}): ResolvedRetryOpti
     jitter: retry.jitter ?? DEFAULT_RETRY.jitter,
     shouldRetry: retry.shouldRetry ?? ((error) => error.retryable),
   };
-  check(isCount(resolved.maxAttempts), 'retry.maxAttempts', resolved.maxAttempts, 'an integer >= 1');
-  check(isDuration(resolved.baseDelayMs), 'retry.baseDelayMs', resolved.baseDelayMs, 'a number of ms >= 0');
-  check(isDuration(resolved.maxDelayMs), 'retry.maxDelayMs', resolved.maxDelayMs, 'a number of ms >= 0');
-  check(Number.isFinite(resolved.exponentialBase) && resolved.exponentialBase >= 1, 'retry.exponentialBase', resolved.exponentialBase, 'a number >= 1');
+  check(
+    isCount(resolved.maxAttempts),
+    'retry.maxAttempts',
+    resolved.maxAttempts,
+    'an integer >= 1',
+  );
+  check(
+    isDuration(resolved.baseDelayMs),
+    'retry.baseDelayMs',
+    resolved.baseDelayMs,
+    'a number of ms >= 0',
+  );
+  check(
+    isDuration(resolved.maxDelayMs),
+    'retry.maxDelayMs',
+    resolved.maxDelayMs,
+    'a number of ms >= 0',
+  );
+  check(
+    Number.isFinite(resolved.exponentialBase) && resolved.exponentialBase >= 1,
+    'retry.exponentialBase',
+    resolved.exponentialBase,
+    'a number >= 1',
+  );
   return resolved;
 }
 
-export function resolveCircuitBreakerOptions(options: CircuitBreakerOptions | false | undefined): ResolvedCircuitBreakerOptions | undefined {
+export function resolveCircuitBreakerOptions(
+  options: CircuitBreakerOptions | false | undefined,
+): ResolvedCircuitBreakerOptions | undefined {
   if (options === false) return undefined;
   const resolved: ResolvedCircuitBreakerOptions = {
     failureThreshold: options?.failureThreshold ?? DEFAULT_CIRCUIT_BREAKER.failureThreshold,
     recoveryTimeoutMs: options?.recoveryTimeoutMs ?? DEFAULT_CIRCUIT_BREAKER.recoveryTimeoutMs,
     isFailure: options?.isFailure ?? isProviderHealthFailure,
   };
-  check(isCount(resolved.failureThreshold), 'circuitBreaker.failureThreshold', resolved.failureThreshold, 'an integer >= 1');
-  check(isDuration(resolved.recoveryTimeoutMs), 'circuitBreaker.recoveryTimeoutMs', resolved.recoveryTimeoutMs, 'a number of ms >= 0');
+  check(
+    isCount(resolved.failureThreshold),
+    'circuitBreaker.failureThreshold',
+    resolved.failureThreshold,
+    'an integer >= 1',
+  );
+  check(
+    isDuration(resolved.recoveryTimeoutMs),
+    'circuitBreaker.recoveryTimeoutMs',
+    resolved.recoveryTimeoutMs,
+    'a number of ms >= 0',
+  );
   return resolved;
 }
 
 export function checkTimeout(timeoutMs: number | undefined): void {
-  if (timeoutMs !== undefined) check(Number.isFinite(timeoutMs) && timeoutMs > 0, 'timeoutMs', timeoutMs, 'a number of ms > 0');
+  if (timeoutMs !== undefined)
+    check(
+      Number.isFinite(timeoutMs) && timeoutMs > 0,
+      'timeoutMs',
+      timeoutMs,
+      'a number of ms > 0',
+    );
 }
 
 /** The default breaker test: only transient failures say something about the provider's health. */
 export function isProviderHealthFailure(error: LocalAgentError): boolean {
-  return error.category === 'transient' && !CircuitOpenError.isInstance(error) && !AbortedError.isInstance(error);
+  return (
+    error.category === 'transient' &&
+    !CircuitOpenError.isInstance(error) &&
+    !AbortedError.isInstance(error)
+  );
 }

@@ -12,7 +12,10 @@ async function openCircuit(registry: PolicyRegistry, provider: string): Promise<
   while (policy.circuitState === 'closed') await policy.execute(fail).catch(() => undefined);
 }
 
-const options = { retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 2, recoveryTimeoutMs: 60_000 } };
+const options = {
+  retry: { maxAttempts: 1 },
+  circuitBreaker: { failureThreshold: 2, recoveryTimeoutMs: 60_000 },
+};
 
 describe('PolicyRegistry', () => {
   it('returns the same Policy (and breaker) for a provider every time', async () => {
@@ -25,10 +28,23 @@ describe('PolicyRegistry', () => {
   });
 
   it('applies per-provider overrides over the defaults', async () => {
-    const registry = new PolicyRegistry({ ...options, providers: { ollama: { circuitBreaker: false }, groq: { circuitBreaker: { failureThreshold: 1 } } } });
-    for (let i = 0; i < 3; i++) await registry.get('ollama').execute(fail).catch(() => undefined);
+    const registry = new PolicyRegistry({
+      ...options,
+      providers: {
+        ollama: { circuitBreaker: false },
+        groq: { circuitBreaker: { failureThreshold: 1 } },
+      },
+    });
+    for (let i = 0; i < 3; i++)
+      await registry
+        .get('ollama')
+        .execute(fail)
+        .catch(() => undefined);
     expect(registry.get('ollama').circuitState).toBe('closed');
-    await registry.get('groq').execute(fail).catch(() => undefined);
+    await registry
+      .get('groq')
+      .execute(fail)
+      .catch(() => undefined);
     expect(registry.get('groq').circuitState).toBe('open');
     expect(registry.get('groq').provider).toBe('groq');
   });
@@ -37,7 +53,10 @@ describe('PolicyRegistry', () => {
     const before = Date.now();
     const first = new PolicyRegistry(options);
     await openCircuit(first, 'openai');
-    await first.get('anthropic').execute(fail).catch(() => undefined);
+    await first
+      .get('anthropic')
+      .execute(fail)
+      .catch(() => undefined);
     first.get('ollama');
     const json = JSON.parse(JSON.stringify(first)) as ReturnType<PolicyRegistry['toJSON']>;
     expect(json.version).toBe(1);
@@ -59,12 +78,19 @@ describe('PolicyRegistry', () => {
     expect((error as CircuitOpenError).retryAfterMs).toBeGreaterThan(50_000);
     expect(calls).toBe(0);
     // the restored count carries on: one more failure opens anthropic's circuit
-    await second.get('anthropic').execute(fail).catch(() => undefined);
+    await second
+      .get('anthropic')
+      .execute(fail)
+      .catch(() => undefined);
     expect(second.get('anthropic').circuitState).toBe('open');
   });
 
   it('keeps restored states of providers this process never used', () => {
-    const json = { version: 1, savedAt: Date.now(), providers: { gemini: { state: 'open', consecutiveFailures: 5, openedAt: Date.now() } } };
+    const json = {
+      version: 1,
+      savedAt: Date.now(),
+      providers: { gemini: { state: 'open', consecutiveFailures: 5, openedAt: Date.now() } },
+    };
     const registry = PolicyRegistry.fromJSON(json, options);
     expect(registry.toJSON().providers['gemini']).toEqual(json.providers.gemini);
   });
@@ -75,7 +101,10 @@ describe('PolicyRegistry', () => {
       {
         version: 1,
         savedAt: Date.now(),
-        providers: { a: { state: 'open', consecutiveFailures: 2, openedAt: long }, b: { state: 'half-open', consecutiveFailures: 2 } },
+        providers: {
+          a: { state: 'open', consecutiveFailures: 2, openedAt: long },
+          b: { state: 'half-open', consecutiveFailures: 2 },
+        },
       },
       options,
     );
@@ -87,7 +116,13 @@ describe('PolicyRegistry', () => {
 
   it('treats an openedAt in the future (clock skew) as now', async () => {
     const registry = PolicyRegistry.fromJSON(
-      { version: 1, savedAt: Date.now(), providers: { a: { state: 'open', consecutiveFailures: 2, openedAt: Date.now() + 10 * 60_000 } } },
+      {
+        version: 1,
+        savedAt: Date.now(),
+        providers: {
+          a: { state: 'open', consecutiveFailures: 2, openedAt: Date.now() + 10 * 60_000 },
+        },
+      },
       options,
     );
     const error = (await registry
@@ -100,22 +135,34 @@ describe('PolicyRegistry', () => {
 
   it('saves a half-open circuit (probe in flight) as half-open', async () => {
     const registry = PolicyRegistry.fromJSON(
-      { version: 1, savedAt: 0, providers: { a: { state: 'open', consecutiveFailures: 2, openedAt: 0 } } },
+      {
+        version: 1,
+        savedAt: 0,
+        providers: { a: { state: 'open', consecutiveFailures: 2, openedAt: 0 } },
+      },
       options,
     );
     let release: () => void = () => undefined;
-    const probe = registry.get('a').execute(() => new Promise<void>((resolve) => (release = resolve)));
-    expect(registry.toJSON().providers['a']).toEqual({ state: 'half-open', consecutiveFailures: 2 });
+    const probe = registry
+      .get('a')
+      .execute(() => new Promise<void>((resolve) => (release = resolve)));
+    expect(registry.toJSON().providers['a']).toEqual({
+      state: 'half-open',
+      consecutiveFailures: 2,
+    });
     release();
     await probe;
   });
 
   it('round-trips any provider name, `__proto__` included, without touching prototypes', () => {
-    const text = '{"version":1,"savedAt":1,"providers":{"__proto__":{"state":"closed","consecutiveFailures":3}}}';
+    const text =
+      '{"version":1,"savedAt":1,"providers":{"__proto__":{"state":"closed","consecutiveFailures":3}}}';
     const registry = PolicyRegistry.fromJSON(text, options);
     const json = registry.toJSON();
     expect(Object.getPrototypeOf(json.providers)).toBe(Object.prototype);
-    expect(JSON.stringify(json.providers)).toBe('{"__proto__":{"state":"closed","consecutiveFailures":3}}');
+    expect(JSON.stringify(json.providers)).toBe(
+      '{"__proto__":{"state":"closed","consecutiveFailures":3}}',
+    );
     expect(({} as Record<string, unknown>)['state']).toBeUndefined();
   });
 
@@ -126,20 +173,35 @@ describe('PolicyRegistry', () => {
     ['no savedAt', { version: 1, providers: {} }, '$.savedAt'],
     ['providers not an object', { version: 1, savedAt: 0, providers: [] }, '$.providers'],
     ['provider not an object', { version: 1, savedAt: 0, providers: { a: 3 } }, '$.providers.a'],
-    ['unknown state', { version: 1, savedAt: 0, providers: { a: { state: 'ajar', consecutiveFailures: 0 } } }, '$.providers.a.state'],
-    ['negative count', { version: 1, savedAt: 0, providers: { a: { state: 'closed', consecutiveFailures: -1 } } }, '$.providers.a.consecutiveFailures'],
-    ['open without openedAt', { version: 1, savedAt: 0, providers: { a: { state: 'open', consecutiveFailures: 1 } } }, '$.providers.a.openedAt'],
-  ])('rejects malformed state (%s) with a ConfigurationError naming the field', (_, input, path) => {
-    let thrown: unknown;
-    try {
-      parseRegistryJSON(input);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(ConfigurationError.isInstance(thrown)).toBe(true);
-    expect((thrown as ConfigurationError).details).toEqual({ path });
-    expect(() => PolicyRegistry.fromJSON(input)).toThrow(/Invalid circuit-breaker state/);
-  });
+    [
+      'unknown state',
+      { version: 1, savedAt: 0, providers: { a: { state: 'ajar', consecutiveFailures: 0 } } },
+      '$.providers.a.state',
+    ],
+    [
+      'negative count',
+      { version: 1, savedAt: 0, providers: { a: { state: 'closed', consecutiveFailures: -1 } } },
+      '$.providers.a.consecutiveFailures',
+    ],
+    [
+      'open without openedAt',
+      { version: 1, savedAt: 0, providers: { a: { state: 'open', consecutiveFailures: 1 } } },
+      '$.providers.a.openedAt',
+    ],
+  ])(
+    'rejects malformed state (%s) with a ConfigurationError naming the field',
+    (_, input, path) => {
+      let thrown: unknown;
+      try {
+        parseRegistryJSON(input);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(ConfigurationError.isInstance(thrown)).toBe(true);
+      expect((thrown as ConfigurationError).details).toEqual({ path });
+      expect(() => PolicyRegistry.fromJSON(input)).toThrow(/Invalid circuit-breaker state/);
+    },
+  );
 });
 
 /**
@@ -153,7 +215,11 @@ describe('PolicyRegistry: state files written before the breaker was ours', () =
   const text = readFileSync(join(__dirname, '__fixtures__', 'breakers-v1.json'), 'utf8');
   const openedAt = 1_767_225_600_000;
   let clock = openedAt + 30_000;
-  const restoring = { now: () => clock, retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 3, recoveryTimeoutMs: 60_000 } };
+  const restoring = {
+    now: () => clock,
+    retry: { maxAttempts: 1 },
+    circuitBreaker: { failureThreshold: 3, recoveryTimeoutMs: 60_000 },
+  };
 
   it('reads as version 1 and round-trips untouched', () => {
     const saved = JSON.parse(text) as { version: number; providers: Record<string, unknown> };
@@ -170,7 +236,10 @@ describe('PolicyRegistry: state files written before the breaker was ours', () =
       .catch((e: unknown) => e)) as CircuitOpenError;
     expect([refused.code, refused.retryAfterMs]).toEqual(['LA_CIRCUIT_OPEN', 30_000]);
     expect(registry.get('ollama').circuitState).toBe('closed');
-    await registry.get('anthropic').execute(fail).catch(() => undefined);
+    await registry
+      .get('anthropic')
+      .execute(fail)
+      .catch(() => undefined);
     expect(registry.get('anthropic').circuitState).toBe('open');
     expect(registry.get('groq').circuitState).toBe('half-open');
     await expect(registry.get('groq').execute(async () => 'probe')).resolves.toBe('probe');
@@ -193,7 +262,12 @@ describe('PolicyRegistry: state files written before the breaker was ours', () =
       thrown = error;
     }
     expect(ConfigurationError.isInstance(thrown)).toBe(true);
-    expect([(thrown as ConfigurationError).code, (thrown as ConfigurationError).details]).toEqual(['LA_CONFIG_INVALID', { path: '$.version' }]);
-    expect((thrown as ConfigurationError).message).toBe('Invalid circuit-breaker state at $.version: unsupported version 2, expected 1');
+    expect([(thrown as ConfigurationError).code, (thrown as ConfigurationError).details]).toEqual([
+      'LA_CONFIG_INVALID',
+      { path: '$.version' },
+    ]);
+    expect((thrown as ConfigurationError).message).toBe(
+      'Invalid circuit-breaker state at $.version: unsupported version 2, expected 1',
+    );
   });
 });

@@ -46,7 +46,11 @@ export class PolicyRegistry {
   policy(provider: string): ResiliencePolicy {
     let policy = this.#policies.get(provider);
     if (policy === undefined) {
-      const options = mergePolicyOptions(this.#defaults, Object.hasOwn(this.#overrides, provider) ? this.#overrides[provider] : undefined, { provider });
+      const options = mergePolicyOptions(
+        this.#defaults,
+        Object.hasOwn(this.#overrides, provider) ? this.#overrides[provider] : undefined,
+        { provider },
+      );
       policy = new ResiliencePolicy(options, undefined, this.#restored.get(provider));
       this.#restored.delete(provider);
       this.#policies.set(provider, policy);
@@ -66,7 +70,11 @@ export class PolicyRegistry {
       if (snapshot !== undefined) providers.set(provider, snapshot);
     }
     // fromEntries defines own properties: a provider named `__proto__` cannot touch the prototype
-    return { version: 1, savedAt: (this.#defaults.now ?? Date.now)(), providers: Object.fromEntries(providers) };
+    return {
+      version: 1,
+      savedAt: (this.#defaults.now ?? Date.now)(),
+      providers: Object.fromEntries(providers),
+    };
   }
 
   /**
@@ -77,7 +85,8 @@ export class PolicyRegistry {
    */
   static fromJSON(json: unknown, options: PolicyRegistryOptions = {}): PolicyRegistry {
     const registry = new PolicyRegistry(options);
-    for (const [provider, snapshot] of Object.entries(parseRegistryJSON(json).providers)) registry.#restored.set(provider, snapshot);
+    for (const [provider, snapshot] of Object.entries(parseRegistryJSON(json).providers))
+      registry.#restored.set(provider, snapshot);
     return registry;
   }
 }
@@ -105,9 +114,14 @@ export function parseRegistryJSON(input: unknown): PolicyRegistryJSON {
     }
   }
   if (!isRecord(json)) throw invalid('$', 'expected an object');
-  if (json['version'] !== 1) throw invalid('$.version', `unsupported version ${JSON.stringify(json['version'])}, expected 1`);
+  if (json['version'] !== 1)
+    throw invalid(
+      '$.version',
+      `unsupported version ${JSON.stringify(json['version'])}, expected 1`,
+    );
   const savedAt = json['savedAt'];
-  if (typeof savedAt !== 'number' || !Number.isFinite(savedAt)) throw invalid('$.savedAt', 'expected epoch milliseconds');
+  if (typeof savedAt !== 'number' || !Number.isFinite(savedAt))
+    throw invalid('$.savedAt', 'expected epoch milliseconds');
   const rawProviders = json['providers'];
   if (!isRecord(rawProviders)) throw invalid('$.providers', 'expected an object');
   const providers = new Map<string, CircuitSnapshot>();
@@ -115,15 +129,20 @@ export function parseRegistryJSON(input: unknown): PolicyRegistryJSON {
     const path = `$.providers.${provider}`;
     if (!isRecord(raw)) throw invalid(path, 'expected an object');
     const state = raw['state'];
-    if (typeof state !== 'string' || !STATES.includes(state as CircuitState)) throw invalid(`${path}.state`, `expected one of ${STATES.join(', ')}`);
+    if (typeof state !== 'string' || !STATES.includes(state as CircuitState))
+      throw invalid(`${path}.state`, `expected one of ${STATES.join(', ')}`);
     const failures = raw['consecutiveFailures'];
     if (typeof failures !== 'number' || !Number.isInteger(failures) || failures < 0) {
       throw invalid(`${path}.consecutiveFailures`, 'expected an integer >= 0');
     }
-    const snapshot: CircuitSnapshot = { state: state as CircuitState, consecutiveFailures: failures };
+    const snapshot: CircuitSnapshot = {
+      state: state as CircuitState,
+      consecutiveFailures: failures,
+    };
     if (state === 'open') {
       const openedAt = raw['openedAt'];
-      if (typeof openedAt !== 'number' || !Number.isFinite(openedAt) || openedAt < 0) throw invalid(`${path}.openedAt`, 'expected epoch milliseconds');
+      if (typeof openedAt !== 'number' || !Number.isFinite(openedAt) || openedAt < 0)
+        throw invalid(`${path}.openedAt`, 'expected epoch milliseconds');
       snapshot.openedAt = openedAt;
     }
     providers.set(provider, snapshot);

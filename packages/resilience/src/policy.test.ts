@@ -12,8 +12,10 @@ import type { PolicyEvent } from './events';
 import type { PolicyOptions } from './options';
 import { createPolicy, type AttemptContext } from './policy';
 
-const unavailable = (): ProviderUnavailableError => new ProviderUnavailableError({ provider: 'acme', message: 'overloaded', status: 529 });
-const badRequest = (): InvalidRequestError => new InvalidRequestError({ provider: 'acme', message: 'bad model', status: 400 });
+const unavailable = (): ProviderUnavailableError =>
+  new ProviderUnavailableError({ provider: 'acme', message: 'overloaded', status: 529 });
+const badRequest = (): InvalidRequestError =>
+  new InvalidRequestError({ provider: 'acme', message: 'bad model', status: 400 });
 
 /** A sleep that returns at once and records what it was asked to wait. */
 function recordingSleep(): { waits: number[]; sleep: NonNullable<PolicyOptions['sleep']> } {
@@ -28,7 +30,10 @@ function recordingSleep(): { waits: number[]; sleep: NonNullable<PolicyOptions['
 }
 
 /** fn that fails with the given errors in order, then returns 'ok'. */
-function script(...failures: unknown[]): { calls: AttemptContext[]; fn: (ctx: AttemptContext) => Promise<string> } {
+function script(...failures: unknown[]): {
+  calls: AttemptContext[];
+  fn: (ctx: AttemptContext) => Promise<string>;
+} {
   const calls: AttemptContext[] = [];
   return {
     calls,
@@ -53,7 +58,12 @@ async function rejection(promise: Promise<unknown>): Promise<LocalAgentError> {
 describe('policy.execute: retries', () => {
   it('maxAttempts counts attempts, the first included: 3 means at most 3 calls (cockatiel counts retries: 4)', async () => {
     const { sleep, waits } = recordingSleep();
-    const policy = createPolicy({ provider: 'acme', retry: { maxAttempts: 3, baseDelayMs: 100, jitter: false }, sleep, circuitBreaker: false });
+    const policy = createPolicy({
+      provider: 'acme',
+      retry: { maxAttempts: 3, baseDelayMs: 100, jitter: false },
+      sleep,
+      circuitBreaker: false,
+    });
     const { fn, calls } = script(unavailable(), unavailable(), unavailable(), unavailable());
     const error = await rejection(policy.execute(fn));
     expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
@@ -72,7 +82,9 @@ describe('policy.execute: retries', () => {
   it('tries a non-retryable error (401) once and rejects with it', async () => {
     const { sleep, waits } = recordingSleep();
     const policy = createPolicy({ sleep });
-    const { fn, calls } = script(new AuthenticationError({ provider: 'acme', message: 'invalid key', status: 401 }));
+    const { fn, calls } = script(
+      new AuthenticationError({ provider: 'acme', message: 'invalid key', status: 401 }),
+    );
     expect((await rejection(policy.execute(fn))).code).toBe('LA_AUTH_FAILED');
     expect(calls).toHaveLength(1);
     expect(waits).toEqual([]);
@@ -91,7 +103,11 @@ describe('policy.execute: retries', () => {
 
   it('waits the exponential delay, capped by maxDelayMs, with jitter from the injected random', async () => {
     const { sleep, waits } = recordingSleep();
-    const policy = createPolicy({ sleep, random: () => 0.5, retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 3000 } });
+    const policy = createPolicy({
+      sleep,
+      random: () => 0.5,
+      retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 3000 },
+    });
     const { fn } = script(unavailable(), unavailable(), unavailable(), unavailable());
     await policy.execute(fn);
     expect(waits).toEqual([500, 1000, 1500, 1500]);
@@ -100,7 +116,14 @@ describe('policy.execute: retries', () => {
   it("uses the server's retry-after as the delay", async () => {
     const { sleep, waits } = recordingSleep();
     const policy = createPolicy({ sleep, retry: { baseDelayMs: 1, jitter: false } });
-    const { fn } = script(new RateLimitError({ provider: 'acme', message: 'slow down', status: 429, retryAfterMs: 2500 }));
+    const { fn } = script(
+      new RateLimitError({
+        provider: 'acme',
+        message: 'slow down',
+        status: 429,
+        retryAfterMs: 2500,
+      }),
+    );
     await expect(policy.execute(fn)).resolves.toBe('ok');
     expect(waits).toEqual([2500]);
   });
@@ -110,19 +133,33 @@ describe('policy.execute: retries', () => {
     const policy = createPolicy({ sleep, retry: { maxDelayMs: 10_000 } });
     const giveUps: PolicyEvent[] = [];
     policy.on('giveUp', (e) => giveUps.push(e));
-    const { fn, calls } = script(new RateLimitError({ provider: 'acme', message: 'slow down', status: 429, retryAfterMs: 90_000 }));
+    const { fn, calls } = script(
+      new RateLimitError({
+        provider: 'acme',
+        message: 'slow down',
+        status: 429,
+        retryAfterMs: 90_000,
+      }),
+    );
     const error = await rejection(policy.execute(fn));
     expect(RateLimitError.isInstance(error) && error.retryAfterMs).toBe(90_000);
     expect(calls).toHaveLength(1);
     expect(waits).toEqual([]);
-    expect(giveUps[0]).toMatchObject({ reason: 'retry-after-too-long', delayMs: 90_000, attempt: 1 });
+    expect(giveUps[0]).toMatchObject({
+      reason: 'retry-after-too-long',
+      delayMs: 90_000,
+      attempt: 1,
+    });
   });
 });
 
 describe('policy.execute: aborts and timeouts', () => {
   it('rejects at once when the caller aborts during a backoff wait, and never calls fn again', async () => {
     // real sleep, 60 s backoff: the test can only finish (jest's 5 s limit) if the abort cuts the wait short
-    const policy = createPolicy({ retry: { baseDelayMs: 60_000, jitter: false }, circuitBreaker: false });
+    const policy = createPolicy({
+      retry: { baseDelayMs: 60_000, jitter: false },
+      circuitBreaker: false,
+    });
     const controller = new AbortController();
     const { fn, calls } = script(unavailable(), unavailable());
     policy.on('retry', () => setImmediate(() => controller.abort()));
@@ -160,7 +197,12 @@ describe('policy.execute: aborts and timeouts', () => {
 
   it('aborts the attempt signal at the per-attempt timeout and retries with a TimeoutError', async () => {
     const { sleep } = recordingSleep();
-    const policy = createPolicy({ provider: 'acme', timeoutMs: 20, sleep, retry: { maxAttempts: 2 } });
+    const policy = createPolicy({
+      provider: 'acme',
+      timeoutMs: 20,
+      sleep,
+      retry: { maxAttempts: 2 },
+    });
     const signals: AbortSignal[] = [];
     const error = await rejection(
       policy.execute(({ signal }) => {
@@ -187,7 +229,9 @@ describe('policy.execute: aborts and timeouts', () => {
   it('with a caller abort under a timeout, reports the abort', async () => {
     const policy = createPolicy({ timeoutMs: 5000, circuitBreaker: false });
     const controller = new AbortController();
-    const pending = policy.execute(() => new Promise<never>(() => undefined), { signal: controller.signal });
+    const pending = policy.execute(() => new Promise<never>(() => undefined), {
+      signal: controller.signal,
+    });
     controller.abort();
     expect((await rejection(pending)).code).toBe('LA_ABORTED');
   });
@@ -243,7 +287,8 @@ describe('policy: circuit breaker', () => {
   it('never opens on user errors or aborts', async () => {
     const policy = breakerPolicy();
     for (let i = 0; i < 4; i++) await rejection(policy.execute(script(badRequest()).fn));
-    for (let i = 0; i < 4; i++) await rejection(policy.execute(script().fn, { signal: AbortSignal.abort() }));
+    for (let i = 0; i < 4; i++)
+      await rejection(policy.execute(script().fn, { signal: AbortSignal.abort() }));
     expect(policy.circuitState).toBe('closed');
   });
 
@@ -258,7 +303,8 @@ describe('policy: circuit breaker', () => {
   it('after recoveryTimeoutMs runs one single-attempt probe: success closes, failure re-opens', async () => {
     const policy = breakerPolicy();
     const events: string[] = [];
-    for (const name of ['break', 'halfOpen', 'reset'] as const) policy.on(name, (e) => events.push(e.type));
+    for (const name of ['break', 'halfOpen', 'reset'] as const)
+      policy.on(name, (e) => events.push(e.type));
     const open = async (): Promise<void> => {
       await rejection(policy.execute(script(unavailable(), unavailable(), unavailable()).fn));
       await rejection(policy.execute(script(unavailable(), unavailable(), unavailable()).fn));
@@ -283,7 +329,10 @@ describe('policy: circuit breaker', () => {
     elapse(40);
     const controller = new AbortController();
     const pending = policy.execute(
-      ({ signal }) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+      ({ signal }) =>
+        new Promise<never>((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        ),
       { signal: controller.signal },
     );
     controller.abort();
@@ -332,7 +381,10 @@ describe('policy: circuit breaker', () => {
   });
 
   it('uses a custom isFailure', async () => {
-    const policy = breakerPolicy({ retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 1, isFailure: (e) => e.code === 'LA_INVALID_REQUEST' } });
+    const policy = breakerPolicy({
+      retry: { maxAttempts: 1 },
+      circuitBreaker: { failureThreshold: 1, isFailure: (e) => e.code === 'LA_INVALID_REQUEST' },
+    });
     await rejection(policy.execute(script(unavailable()).fn));
     expect(policy.circuitState).toBe('closed');
     await rejection(policy.execute(script(badRequest()).fn));
@@ -340,7 +392,10 @@ describe('policy: circuit breaker', () => {
   });
 
   it('half-opens on the real clock by default', async () => {
-    const policy = createPolicy({ retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 100 } });
+    const policy = createPolicy({
+      retry: { maxAttempts: 1 },
+      circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 100 },
+    });
     await rejection(policy.execute(script(unavailable()).fn));
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(policy.circuitState).toBe('half-open');
@@ -358,9 +413,14 @@ describe('policy: circuit breaker', () => {
 describe('policy: events and logging', () => {
   it('every event carries provider, attempt, delay and the classified error', async () => {
     const { sleep } = recordingSleep();
-    const policy = createPolicy({ provider: 'acme', sleep, retry: { maxAttempts: 2, baseDelayMs: 100, jitter: false } });
+    const policy = createPolicy({
+      provider: 'acme',
+      sleep,
+      retry: { maxAttempts: 2, baseDelayMs: 100, jitter: false },
+    });
     const events: PolicyEvent[] = [];
-    for (const name of ['retry', 'giveUp', 'success', 'failure'] as const) policy.on(name, (e) => events.push(e));
+    for (const name of ['retry', 'giveUp', 'success', 'failure'] as const)
+      policy.on(name, (e) => events.push(e));
     await rejection(policy.execute(script(unavailable(), unavailable()).fn));
     await policy.execute(script().fn);
     expect(events.map((e) => [e.type, e.provider, e.attempt, e.delayMs, e.error?.code])).toEqual([
@@ -377,7 +437,12 @@ describe('policy: events and logging', () => {
   it('unsubscribes, and a throwing listener does not break the call', async () => {
     const logged: string[] = [];
     const log = (level: string) => (message: string) => logged.push(`${level}: ${message}`);
-    const logger = { debug: log('debug'), info: log('info'), warning: log('warning'), error: log('error') };
+    const logger = {
+      debug: log('debug'),
+      info: log('info'),
+      warning: log('warning'),
+      error: log('error'),
+    };
     const policy = createPolicy({ provider: 'acme', logger });
     const seen: string[] = [];
     const off = policy.on('success', () => seen.push('a'));
@@ -393,8 +458,14 @@ describe('policy: events and logging', () => {
 
   it('logs retries, give-ups and circuit changes with provider, attempt, delay and code', async () => {
     const records: Array<[string, string, Record<string, unknown> | undefined]> = [];
-    const log = (level: string) => (message: string, fields?: Record<string, unknown>) => records.push([level, message, fields]);
-    const logger = { debug: log('debug'), info: log('info'), warning: log('warning'), error: log('error') };
+    const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+      records.push([level, message, fields]);
+    const logger = {
+      debug: log('debug'),
+      info: log('info'),
+      warning: log('warning'),
+      error: log('error'),
+    };
     const { sleep } = recordingSleep();
     const policy = createPolicy({
       provider: 'acme',
@@ -405,7 +476,14 @@ describe('policy: events and logging', () => {
     });
     await rejection(policy.execute(script(unavailable(), unavailable()).fn));
     await rejection(policy.execute(script().fn));
-    expect(records.map(([level, , fields]) => [level, fields?.['attempt'], fields?.['delayMs'], fields?.['code']])).toEqual([
+    expect(
+      records.map(([level, , fields]) => [
+        level,
+        fields?.['attempt'],
+        fields?.['delayMs'],
+        fields?.['code'],
+      ]),
+    ).toEqual([
       ['warning', 2, 50, 'LA_PROVIDER_UNAVAILABLE'],
       ['warning', 2, 0, 'LA_PROVIDER_UNAVAILABLE'],
       ['error', 2, 10_000, 'LA_PROVIDER_UNAVAILABLE'],
@@ -462,7 +540,9 @@ describe('policy: the breaker is ours (issue 13)', () => {
     policy.on('halfOpen', (e) => halfOpens.push(e));
     await rejection(policy.execute(script(unavailable(), unavailable(), unavailable()).fn));
     clock += 999;
-    expect(((await rejection(policy.execute(script().fn))) as CircuitOpenError).retryAfterMs).toBe(1);
+    expect(((await rejection(policy.execute(script().fn))) as CircuitOpenError).retryAfterMs).toBe(
+      1,
+    );
     clock += 1;
     const attempts: number[] = [];
     let release: () => void = () => undefined;
@@ -483,7 +563,9 @@ describe('policy: the breaker is ours (issue 13)', () => {
     expect([attempts, halfOpens.length, policy.circuitState]).toEqual([[1], 1, 'half-open']);
     release();
     expect((await rejection(probe)).code).toBe('LA_PROVIDER_UNAVAILABLE');
-    expect((await Promise.all(others)).map((e) => e.code)).toEqual(Array(4).fill('LA_CIRCUIT_OPEN'));
+    expect((await Promise.all(others)).map((e) => e.code)).toEqual(
+      Array(4).fill('LA_CIRCUIT_OPEN'),
+    );
     expect([attempts, halfOpens.length, policy.circuitState]).toEqual([[1], 1, 'open']);
   });
 });

@@ -1,4 +1,12 @@
-import { AbortedError, LocalAgentError, NetworkError, TimeoutError, fromHttpResponse, fromResponse, shouldRetryFromHeaders } from '@localagent/errors';
+import {
+  AbortedError,
+  LocalAgentError,
+  NetworkError,
+  TimeoutError,
+  fromHttpResponse,
+  fromResponse,
+  shouldRetryFromHeaders,
+} from '@localagent/errors';
 import type { PolicyOptions } from './options.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import { abortReason } from './sleep.js';
@@ -18,14 +26,22 @@ export interface ResilientFetchOptions extends Omit<PolicyOptions, 'provider' | 
 function isRetryCandidate(response: Response): boolean {
   if (response.ok) return false;
   if (shouldRetryFromHeaders(response.headers) === true) return true;
-  return response.status === 408 || response.status === 409 || response.status === 429 || response.status >= 500;
+  return (
+    response.status === 408 ||
+    response.status === 409 ||
+    response.status === 429 ||
+    response.status >= 500
+  );
 }
 
 /** A body that is a stream (a ReadableStream, an async iterable) cannot be sent twice. */
 function isReplayable(init: FetchInit | undefined): boolean {
   const body: unknown = init?.body;
   if (typeof body !== 'object' || body === null) return true;
-  return typeof (body as { getReader?: unknown }).getReader !== 'function' && !(Symbol.asyncIterator in body);
+  return (
+    typeof (body as { getReader?: unknown }).getReader !== 'function' &&
+    !(Symbol.asyncIterator in body)
+  );
 }
 
 /**
@@ -36,14 +52,20 @@ function isReplayable(init: FetchInit | undefined): boolean {
 function decided(response: Response): Response {
   const headers = new Headers(response.headers);
   headers.set('x-should-retry', 'false');
-  const marked = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const marked = new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
   Object.defineProperty(marked, 'url', { value: response.url });
   return marked;
 }
 
 /** The Stainless SDKs number their own retries of one call in `x-stainless-retry-count`. */
 function isSdkRetry(input: FetchInput, init: FetchInit | undefined): boolean {
-  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  const headers = new Headers(
+    init?.headers ?? (input instanceof Request ? input.headers : undefined),
+  );
   const count = Number(headers.get('x-stainless-retry-count') ?? '0');
   return Number.isFinite(count) && count > 0;
 }
@@ -105,14 +127,22 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof fet
         async ({ attempt, signal }) => {
           // a new attempt means the previous response was retried: release its connection
           await previous?.body?.cancel().catch(() => undefined);
-          const response = await baseFetch(request === undefined ? input : request.clone(), { ...init, signal });
+          const response = await baseFetch(request === undefined ? input : request.clone(), {
+            ...init,
+            signal,
+          });
           if (!isRetryCandidate(response)) return response;
           // read a clone's body (retry-after in RetryInfo, quota vs rate limit) only when another attempt
           // may follow; on the last one, classify from status and headers and leave the body alone
           const error =
             attempt < maxAttempts
               ? await fromResponse(response, { provider, now: policy.now })
-              : fromHttpResponse({ provider, status: response.status, headers: response.headers, now: policy.now });
+              : fromHttpResponse({
+                  provider,
+                  status: response.status,
+                  headers: response.headers,
+                  now: policy.now,
+                });
           responses.set(error, response);
           previous = response;
           throw error;
@@ -124,7 +154,14 @@ export function createResilientFetch(options: ResilientFetchOptions): typeof fet
       if (response !== undefined) return decided(response);
       if (AbortedError.isInstance(error) && callerSignal?.aborted === true) {
         // a Stainless SDK retries only its own timeout (a caller's abort it reports at once)
-        remember(key, new TimeoutError({ message: `${provider} did not answer within the SDK's timeout`, provider, cause: error }));
+        remember(
+          key,
+          new TimeoutError({
+            message: `${provider} did not answer within the SDK's timeout`,
+            provider,
+            cause: error,
+          }),
+        );
         throw abortReason(callerSignal);
       }
       remember(key, error);

@@ -61,7 +61,15 @@ const expected = {
   serverWait: [250],
   tooLong: { code: 'LA_RATE_LIMITED', retryAfterMs: 600000, calls: 1, name: 'RateLimitError' },
   abort: { code: 'LA_ABORTED', calls: 1, name: 'AbortedError' },
-  breaker: { afterUserErrors: 'closed', rejected: 'LA_CIRCUIT_OPEN', retryAfterMs: 20000, calledWhileOpen: 0, due: 'half-open', probe: 'ok', after: 'closed' },
+  breaker: {
+    afterUserErrors: 'closed',
+    rejected: 'LA_CIRCUIT_OPEN',
+    retryAfterMs: 20000,
+    calledWhileOpen: 0,
+    due: 'half-open',
+    probe: 'ok',
+    after: 'closed',
+  },
   logical: 'closed',
   events: [['retry', 'acme', 2, 10, 'LA_NETWORK']],
 };
@@ -87,17 +95,25 @@ describe('built @localagent/resilience', () => {
   it.each([
     ['ESM', 'esm' as const, esm],
     ['CJS', 'cjs' as const, cjs],
-  ])('pins the eight semantics when imported from %s, and its saved state opens the circuit in another process', (_, kind, wrap) => {
-    const out = JSON.parse(runNode(dir, kind, wrap(probe))) as typeof expected & { saved: string };
-    const { saved, ...semantics } = out;
-    expect(semantics).toEqual(expected);
-    // a later process (the other module format) restores the open circuit from the saved JSON
-    const other = kind === 'esm' ? cjs : esm;
-    expect(JSON.parse(runNode(dir, kind === 'esm' ? 'cjs' : 'esm', other(restore(saved))))).toEqual({
-      state: 'open',
-      result: 'LA_CIRCUIT_OPEN',
-      called: false,
-      openedAtKept: true,
-    });
-  }, 30_000);
+  ])(
+    'pins the eight semantics when imported from %s, and its saved state opens the circuit in another process',
+    (_, kind, wrap) => {
+      const out = JSON.parse(runNode(dir, kind, wrap(probe))) as typeof expected & {
+        saved: string;
+      };
+      const { saved, ...semantics } = out;
+      expect(semantics).toEqual(expected);
+      // a later process (the other module format) restores the open circuit from the saved JSON
+      const other = kind === 'esm' ? cjs : esm;
+      expect(
+        JSON.parse(runNode(dir, kind === 'esm' ? 'cjs' : 'esm', other(restore(saved)))),
+      ).toEqual({
+        state: 'open',
+        result: 'LA_CIRCUIT_OPEN',
+        called: false,
+        openedAtKept: true,
+      });
+    },
+    30_000,
+  );
 });

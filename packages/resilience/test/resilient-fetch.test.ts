@@ -12,7 +12,10 @@ afterEach(() => server.close());
 
 /** Small real delays: base 10 ms, no jitter, so the waits are exact. */
 const fastRegistry = (failureThreshold = 5): PolicyRegistry =>
-  new PolicyRegistry({ retry: { maxAttempts: 4, baseDelayMs: 10, jitter: false, maxDelayMs: 1000 }, circuitBreaker: { failureThreshold, recoveryTimeoutMs: 60_000 } });
+  new PolicyRegistry({
+    retry: { maxAttempts: 4, baseDelayMs: 10, jitter: false, maxDelayMs: 1000 },
+    circuitBreaker: { failureThreshold, recoveryTimeoutMs: 60_000 },
+  });
 
 function retries(registry: PolicyRegistry, provider: string): PolicyEvent[] {
   const events: PolicyEvent[] = [];
@@ -21,11 +24,18 @@ function retries(registry: PolicyRegistry, provider: string): PolicyEvent[] {
 }
 
 describe('createResilientFetch against a real flaky server', () => {
-  it("retries 429 (honouring retry-after), 503 and 529, then returns the 200", async () => {
+  it('retries 429 (honouring retry-after), 503 and 529, then returns the 200', async () => {
     server.script(
-      { status: 429, headers: { 'retry-after': '0.05' }, body: '{"error":{"type":"rate_limit_error","message":"slow down"}}' },
+      {
+        status: 429,
+        headers: { 'retry-after': '0.05' },
+        body: '{"error":{"type":"rate_limit_error","message":"slow down"}}',
+      },
       { status: 503, body: 'upstream unavailable' },
-      { status: 529, body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}' },
+      {
+        status: 529,
+        body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+      },
     );
     const registry = fastRegistry();
     const seen = retries(registry, 'anthropic');
@@ -48,7 +58,9 @@ describe('createResilientFetch against a real flaky server', () => {
     const response = await fetch(`${server.url}/v1/chat/completions`);
     expect(response.status).toBe(401);
     expect(response.bodyUsed).toBe(false);
-    await expect(response.text()).resolves.toBe('{"error":{"message":"Incorrect API key provided"}}');
+    await expect(response.text()).resolves.toBe(
+      '{"error":{"message":"Incorrect API key provided"}}',
+    );
     expect(server.hits).toHaveLength(1);
   });
 
@@ -82,7 +94,11 @@ describe('createResilientFetch against a real flaky server', () => {
   });
 
   it('returns a 429 at once when its retry-after exceeds maxDelayMs', async () => {
-    server.script({ status: 429, headers: { 'retry-after': '120' }, body: '{"error":{"message":"rate limited"}}' });
+    server.script({
+      status: 429,
+      headers: { 'retry-after': '120' },
+      body: '{"error":{"message":"rate limited"}}',
+    });
     const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
     const response = await fetch(server.url);
     expect(response.status).toBe(429);
@@ -100,7 +116,11 @@ describe('createResilientFetch against a real flaky server', () => {
   it('throws the classified network error when the provider cannot be reached', async () => {
     const url = server.url;
     await server.close();
-    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai', retry: { maxAttempts: 2 } });
+    const fetch = createResilientFetch({
+      registry: fastRegistry(),
+      provider: 'openai',
+      retry: { maxAttempts: 2 },
+    });
     const error = await fetch(url).catch((e: unknown) => e);
     expect(LocalAgentError.isInstance(error) && error.code).toBe('LA_NETWORK');
     server = await startFlakyServer();
@@ -127,8 +147,15 @@ describe('createResilientFetch against a real flaky server', () => {
 
   it('times out a slow attempt, retries it, and leaves the returned body readable past the timeout', async () => {
     // generous margins: the second reply's headers must beat the 400 ms timeout even on a loaded machine
-    server.script({ status: 200, delayMs: 5000, body: 'late' }, { status: 200, body: 'head ', trailingBody: { afterMs: 600, text: 'tail' } });
-    const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai', timeoutMs: 400 });
+    server.script(
+      { status: 200, delayMs: 5000, body: 'late' },
+      { status: 200, body: 'head ', trailingBody: { afterMs: 600, text: 'tail' } },
+    );
+    const fetch = createResilientFetch({
+      registry: fastRegistry(),
+      provider: 'openai',
+      timeoutMs: 400,
+    });
     const response = await fetch(server.url);
     await expect(response.text()).resolves.toBe('head tail');
     expect(server.hits).toHaveLength(2);
@@ -173,30 +200,60 @@ describe('createResilientFetch against a real flaky server', () => {
   });
 
   it('marks the response it gives up on x-should-retry: false, so a Stainless SDK does not retry it again', async () => {
-    server.script(...Array.from({ length: 4 }, () => ({ status: 503, headers: { 'x-request-id': 'req_1' }, body: 'busy' })));
+    server.script(
+      ...Array.from({ length: 4 }, () => ({
+        status: 503,
+        headers: { 'x-request-id': 'req_1' },
+        body: 'busy',
+      })),
+    );
     const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
-    const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
-    expect([response.status, response.headers.get('x-should-retry'), response.headers.get('x-request-id')]).toEqual([503, 'false', 'req_1']);
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect([
+      response.status,
+      response.headers.get('x-should-retry'),
+      response.headers.get('x-request-id'),
+    ]).toEqual([503, 'false', 'req_1']);
     await expect(response.text()).resolves.toBe('busy');
     expect(server.hits).toHaveLength(4);
     // a response it was not asked to decide on (a 400) is handed back as it came
     server.script({ status: 400, body: '{"error":{"message":"bad"}}' });
-    expect((await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: '{}' })).headers.get('x-should-retry')).toBeNull();
+    expect(
+      (
+        await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: '{}' })
+      ).headers.get('x-should-retry'),
+    ).toBeNull();
   });
 
   it("answers a Stainless SDK's own retry (x-stainless-retry-count > 0) with the failure that ended the call, without a request", async () => {
     server.script(...Array.from({ length: 4 }, () => ({ destroy: 'before-headers' as const })));
     const fetch = createResilientFetch({ registry: fastRegistry(), provider: 'openai' });
     const url = `${server.url}/v1/chat/completions`;
-    const first = await fetch(url, { method: 'POST', body: '{}', headers: { 'x-stainless-retry-count': '0' } }).catch((e: unknown) => e);
+    const first = await fetch(url, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'x-stainless-retry-count': '0' },
+    }).catch((e: unknown) => e);
     expect(LocalAgentError.isInstance(first) && first.code).toBe('LA_NETWORK');
     expect(server.hits).toHaveLength(4);
-    const retried = await fetch(url, { method: 'POST', body: '{}', headers: { 'x-stainless-retry-count': '1' } }).catch((e: unknown) => e);
+    const retried = await fetch(url, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'x-stainless-retry-count': '1' },
+    }).catch((e: unknown) => e);
     expect(retried).toBe(first);
     expect(server.hits).toHaveLength(4);
     // an SDK retry of a call this fetch never saw is refused too, with what to change
-    const unknown = await fetch(`${server.url}/other`, { headers: { 'x-stainless-retry-count': '2' } }).catch((e: unknown) => e);
-    expect(LocalAgentError.isInstance(unknown) && [unknown.code, unknown.suggestion]).toEqual(['LA_NETWORK', 'Create the SDK client with maxRetries: 0 when it uses createResilientFetch.']);
+    const unknown = await fetch(`${server.url}/other`, {
+      headers: { 'x-stainless-retry-count': '2' },
+    }).catch((e: unknown) => e);
+    expect(LocalAgentError.isInstance(unknown) && [unknown.code, unknown.suggestion]).toEqual([
+      'LA_NETWORK',
+      'Create the SDK client with maxRetries: 0 when it uses createResilientFetch.',
+    ]);
     expect(server.hits).toHaveLength(4);
   });
 
@@ -206,10 +263,13 @@ describe('createResilientFetch against a real flaky server', () => {
     const sdkTimer = new AbortController();
     setTimeout(() => sdkTimer.abort(), 30);
     const url = `${server.url}/v1/chat/completions`;
-    await expect(fetch(url, { signal: sdkTimer.signal, headers: { 'x-stainless-retry-count': '0' } })).rejects.toMatchObject({ name: 'AbortError' });
-    const retried = await fetch(url, { headers: { 'x-stainless-retry-count': '1' } }).catch((e: unknown) => e);
+    await expect(
+      fetch(url, { signal: sdkTimer.signal, headers: { 'x-stainless-retry-count': '0' } }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    const retried = await fetch(url, { headers: { 'x-stainless-retry-count': '1' } }).catch(
+      (e: unknown) => e,
+    );
     expect(LocalAgentError.isInstance(retried) && retried.code).toBe('LA_TIMEOUT');
     expect(server.hits).toHaveLength(1);
   });
 });
-

@@ -24,23 +24,37 @@ async function time(runs, fn) {
 const mib = randomBytes(1024 * 1024);
 const baseline = await time(30, () => createHash('sha256').update(mib).digest());
 const salt = randomBytes(16);
-const pbkdf2 = await time(5, () => new EncryptionService().deriveKey('correct horse battery staple', salt));
-const scrypt = await time(3, () => new EncryptionService({ kdf: 'scrypt' }).deriveKey('correct horse battery staple', salt));
+const pbkdf2 = await time(5, () =>
+  new EncryptionService().deriveKey('correct horse battery staple', salt),
+);
+const scrypt = await time(3, () =>
+  new EncryptionService({ kdf: 'scrypt' }).deriveKey('correct horse battery staple', salt),
+);
 
 // what a process pays after the derivation: one retrieve from the file, and getApiKey from env
 const dir = mkdtempSync(join(tmpdir(), 'la-bench-'));
-const manager = await SecureKeyManager.create({ configDir: dir, storage: 'file', masterPassword: 'pw', env: {}, audit: false });
+const manager = await SecureKeyManager.create({
+  configDir: dir,
+  storage: 'file',
+  masterPassword: 'pw',
+  env: {},
+  audit: false,
+});
 await manager.storeKey('groq', 'gsk_' + 'Q'.repeat(40));
 const retrieve = await time(50, () => manager.retrieveKey('groq'));
 manager.close();
 // without a config.yaml only its existence is checked; with one, it is read (it may override the variables)
 const envOptions = { configDir: dir, env: { GROQ_API_KEY: 'gsk_' + 'Q'.repeat(40) } };
 const fromEnv = await time(1000, () => getApiKey('groq', envOptions));
-writeFileSync(join(dir, 'config.yaml'), 'security:\n  providers:\n    my-llm: { env: [MY_LLM_TOKEN] }\n');
+writeFileSync(
+  join(dir, 'config.yaml'),
+  'security:\n  providers:\n    my-llm: { env: [MY_LLM_TOKEN] }\n',
+);
 const fromEnvWithConfig = await time(1000, () => getApiKey('groq', envOptions));
 rmSync(dir, { recursive: true, force: true });
 
-const row = (name, ms) => `| ${name.padEnd(48)} | ${`${Number((ms / baseline).toPrecision(3))}x`.padStart(16)} | ${ms.toFixed(3).padStart(10)} |`;
+const row = (name, ms) =>
+  `| ${name.padEnd(48)} | ${`${Number((ms / baseline).toPrecision(3))}x`.padStart(16)} | ${ms.toFixed(3).padStart(10)} |`;
 console.log(`| ${'operation (median of the runs)'.padEnd(48)} | vs sha256(1 MiB) |  ms (info) |`);
 console.log(`|${'-'.repeat(50)}|-----------------:|-----------:|`);
 console.log(row('sha256 of 1 MiB (baseline)', baseline));

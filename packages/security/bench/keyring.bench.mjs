@@ -15,7 +15,8 @@ import { join } from 'node:path';
 
 const ITERATIONS = 40;
 const here = new URL('.', import.meta.url);
-const modulePath = process.env.LA_KEYRING_BENCH_MODULE ?? new URL('../dist/index.mjs', here).pathname;
+const modulePath =
+  process.env.LA_KEYRING_BENCH_MODULE ?? new URL('../dist/index.mjs', here).pathname;
 const mod = await import(modulePath);
 
 const require = createRequire(new URL('../package.json', here));
@@ -79,7 +80,13 @@ async function managerRoundTrip(keyringDriver) {
   const configDir = mkdtempSync(join(tmpdir(), 'la-keyring-bench-'));
   try {
     const env = { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS };
-    const manager = await mod.SecureKeyManager.create({ configDir, env, storage: 'keyring', keyringDriver, configFile: false });
+    const manager = await mod.SecureKeyManager.create({
+      configDir,
+      env,
+      storage: 'keyring',
+      keyringDriver,
+      configFile: false,
+    });
     if (!(await manager.status()).keyring.usable) return undefined;
     // a new provider (a new keyring item) each time, as the in-process baseline uses a new Entry
     const result = await measure(async (i) => {
@@ -121,8 +128,12 @@ for (const driver of ['napi', 'keytar']) {
         `keyring ${driver} backend: set+get+delete median ${fmt(hosted.median)} (p95 ${fmt(hosted.p95)}); ` +
           `first call incl. helper start + probe ${fmt(cold)}; ${ratios(hosted.median, inProcess)}`,
       );
-    } else console.log(`keyring ${driver} backend: not usable (${probe.reasonCode}: ${probe.reason})`);
-  } else console.log(`keyring ${driver} backend: not measured (${modulePath} does not export loadKeyringBackend)`);
+    } else
+      console.log(`keyring ${driver} backend: not usable (${probe.reasonCode}: ${probe.reason})`);
+  } else
+    console.log(
+      `keyring ${driver} backend: not measured (${modulePath} does not export loadKeyringBackend)`,
+    );
   const managed = await managerRoundTrip(driver);
   if (managed !== undefined) {
     console.log(
@@ -131,4 +142,7 @@ for (const driver of ['napi', 'keytar']) {
     );
   }
 }
-if (ran === 0) console.log('keyring bench skipped: no Secret Service reachable (run under scripts/with-keyring.sh)');
+if (ran === 0)
+  console.log(
+    'keyring bench skipped: no Secret Service reachable (run under scripts/with-keyring.sh)',
+  );

@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync, utimesSync, existsSync, chmodSync, symlinkSync } from 'node:fs';
+import {
+  readFileSync,
+  statSync,
+  writeFileSync,
+  utimesSync,
+  existsSync,
+  chmodSync,
+  symlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, tempDir } from '../test/support/fixtures';
 import { acquireLockSync, AuditLog, AUDIT_GENESIS, verifyAuditLog } from './audit-log';
@@ -15,10 +23,21 @@ describe('audit log', () => {
 
   function writeFive(): string[] {
     const log = new AuditLog({ path, now: () => new Date('2026-01-02T03:04:05.000Z') });
-    log.append({ action: 'store', outcome: 'success', provider: 'openai', backend: 'file', fingerprint: 'sk-proj-…a1b2' });
+    log.append({
+      action: 'store',
+      outcome: 'success',
+      provider: 'openai',
+      backend: 'file',
+      fingerprint: 'sk-proj-…a1b2',
+    });
     log.append({ action: 'retrieve', outcome: 'success', provider: 'openai', backend: 'file' });
     log.append({ action: 'list', outcome: 'success' });
-    log.append({ action: 'rotate', outcome: 'failure', provider: 'openai', code: 'LA_KEY_INVALID' });
+    log.append({
+      action: 'rotate',
+      outcome: 'failure',
+      provider: 'openai',
+      code: 'LA_KEY_INVALID',
+    });
     log.append({ action: 'delete', outcome: 'not_found', provider: 'gemini', backend: 'none' });
     return readFileSync(path, 'utf8').trimEnd().split('\n');
   }
@@ -27,7 +46,15 @@ describe('audit log', () => {
     const lines = writeFive();
     expect(lines).toHaveLength(5);
     const first = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(first).toMatchObject({ ts: '2026-01-02T03:04:05.000Z', action: 'store', outcome: 'success', provider: 'openai', backend: 'file', pid: process.pid, prev: AUDIT_GENESIS });
+    expect(first).toMatchObject({
+      ts: '2026-01-02T03:04:05.000Z',
+      action: 'store',
+      outcome: 'success',
+      provider: 'openai',
+      backend: 'file',
+      pid: process.pid,
+      prev: AUDIT_GENESIS,
+    });
     expect(typeof first['user']).toBe('string');
     expect(JSON.parse(lines[1]!).prev).toBe(first['hash']);
     expect(JSON.parse(lines[3]!).code).toBe('LA_KEY_INVALID');
@@ -50,7 +77,11 @@ describe('audit log', () => {
     for (const [content, bad] of variants) {
       const copy = join(dir, `copy-${bad}.log`);
       writeFileSync(copy, `${content.join('\n')}\n`);
-      await expect(verifyAuditLog(copy)).resolves.toEqual({ ok: false, entries: content.length, firstBadLine: bad });
+      await expect(verifyAuditLog(copy)).resolves.toEqual({
+        ok: false,
+        entries: content.length,
+        firstBadLine: bad,
+      });
     }
   });
 
@@ -92,7 +123,9 @@ describe('acquireLockSync', () => {
 
   it('takes over a lock whose process is gone', () => {
     const lock = join(dir, 'x.lock');
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
     writeFileSync(lock, `${dead}:abc`);
     const release = acquireLockSync(lock);
     expect(readFileSync(lock, 'utf8').startsWith(`${process.pid}:`)).toBe(true);

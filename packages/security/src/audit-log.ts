@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -98,7 +107,9 @@ function sealLine(record: Record<string, unknown>): string {
 
 // read + append + create, and never through a symlink (O_NOFOLLOW, where the platform has it)
 const APPEND_FLAGS =
-  constants.O_NOFOLLOW === undefined ? 'a+' : constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+  constants.O_NOFOLLOW === undefined
+    ? 'a+'
+    : constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 const SEAL = /,"hash":"([0-9a-f]{64})"\}$/;
 
@@ -124,7 +135,10 @@ function previousHash(fd: number): string {
   const length = Math.min(size, 64 * 1024);
   const buffer = Buffer.alloc(length);
   readSync(fd, buffer, 0, length, size - length);
-  const lines = buffer.toString('utf8').split('\n').filter((l) => l.length > 0);
+  const lines = buffer
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const last = lines[lines.length - 1] ?? '';
   // a damaged last line still gets a successor chained to its text; verifyAuditLog reports it
   return checkLine(last)?.hash ?? sha256(last);
@@ -139,20 +153,27 @@ export interface AuditVerification {
 }
 
 /** Verifies the chain of any copy of an audit log (default: audit.log in the config dir). A missing file verifies as empty. */
-export async function verifyAuditLog(path: string = join(defaultConfigDir(environment(undefined)), AUDIT_FILE_NAME)): Promise<AuditVerification> {
+export async function verifyAuditLog(
+  path: string = join(defaultConfigDir(environment(undefined)), AUDIT_FILE_NAME),
+): Promise<AuditVerification> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, entries: 0 };
-    throw new StorageError({ message: `Cannot read the audit log ${path}.`, cause: error, details: { path } });
+    throw new StorageError({
+      message: `Cannot read the audit log ${path}.`,
+      cause: error,
+      details: { path },
+    });
   }
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   let prev = AUDIT_GENESIS;
   for (let i = 0; i < lines.length; i += 1) {
     const checked = checkLine(lines[i] as string);
-    if (checked === undefined || !checked.intact || checked.prev !== prev) return { ok: false, entries: lines.length, firstBadLine: i + 1 };
+    if (checked === undefined || !checked.intact || checked.prev !== prev)
+      return { ok: false, entries: lines.length, firstBadLine: i + 1 };
     prev = checked.hash;
   }
   return { ok: true, entries: lines.length };

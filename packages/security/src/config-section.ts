@@ -1,4 +1,9 @@
-import type { ConfigSection, EnvOverride, SectionSchema, SectionValidator } from '@localagent/config';
+import type {
+  ConfigSection,
+  EnvOverride,
+  SectionSchema,
+  SectionValidator,
+} from '@localagent/config';
 import { schema, validate } from './generated/config-validator.js';
 import { STORAGE_MODES, type StorageMode } from './option-names.js';
 import type { CustomProviderConfig } from './providers.js';
@@ -57,7 +62,7 @@ export const securityConfigSection: ConfigSection<SecurityConfig> = {
   schema: schema as SectionSchema,
   validate: validate as SectionValidator,
   allowed: {
-    'providers': "custom providers keyed by name: lower-case letters, digits, '-' and '_'",
+    providers: "custom providers keyed by name: lower-case letters, digits, '-' and '_'",
   },
   env: SECURITY_ENV,
   resolve: (section) => section as unknown as SecurityConfig,

@@ -1,15 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { DecryptionError, StorageError } from '@localagent/errors';
-import { EncryptionService, EncryptionSession, DEFAULT_PBKDF2_ITERATIONS } from './encryption-service';
+import {
+  EncryptionService,
+  EncryptionSession,
+  DEFAULT_PBKDF2_ITERATIONS,
+} from './encryption-service';
 import { encodeHeader, parseEnvelope, KDF_LIMITS } from './envelope';
 
 const fast = new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } });
 
 describe('EncryptionService', () => {
   it('defaults to PBKDF2-HMAC-SHA256 with 600,000 iterations, and scrypt N=2^17 r=8 p=1 as the alternative', () => {
-    expect(new EncryptionService().params).toEqual({ kdf: 'pbkdf2', iterations: DEFAULT_PBKDF2_ITERATIONS });
+    expect(new EncryptionService().params).toEqual({
+      kdf: 'pbkdf2',
+      iterations: DEFAULT_PBKDF2_ITERATIONS,
+    });
     expect(DEFAULT_PBKDF2_ITERATIONS).toBe(600_000);
-    expect(new EncryptionService({ kdf: 'scrypt' }).params).toEqual({ kdf: 'scrypt', N: 2 ** 17, r: 8, p: 1 });
+    expect(new EncryptionService({ kdf: 'scrypt' }).params).toEqual({
+      kdf: 'scrypt',
+      N: 2 ** 17,
+      r: 8,
+      p: 1,
+    });
   });
 
   it('round-trips strings and Buffers, with a fresh nonce (different output) every time', async () => {
@@ -51,7 +63,9 @@ describe('EncryptionService', () => {
     const b = await fast.encrypt('second', 'pw');
     const headerLength = parseEnvelope(a).header.length;
     const swapped = Buffer.concat([b.subarray(0, headerLength), a.subarray(headerLength)]);
-    await expect(fast.decrypt(swapped, 'pw')).rejects.toMatchObject({ code: 'LA_DECRYPTION_FAILED' });
+    await expect(fast.decrypt(swapped, 'pw')).rejects.toMatchObject({
+      code: 'LA_DECRYPTION_FAILED',
+    });
   });
 
   it('calls data that is not an envelope a StorageError (truncated, wrong magic, newer version, unknown KDF)', async () => {
@@ -60,7 +74,13 @@ describe('EncryptionService', () => {
     version[4] = 9;
     const kdf = Buffer.from(sealed);
     kdf[5] = 7;
-    for (const data of [sealed.subarray(0, 10), sealed.subarray(0, 40), Buffer.from('plain text, not encrypted'), version, kdf]) {
+    for (const data of [
+      sealed.subarray(0, 10),
+      sealed.subarray(0, 40),
+      Buffer.from('plain text, not encrypted'),
+      version,
+      kdf,
+    ]) {
       const error = await fast.decrypt(data, 'pw').catch((e: unknown) => e);
       expect(StorageError.isInstance(error)).toBe(true);
     }
@@ -82,14 +102,20 @@ describe('EncryptionService', () => {
     ]) {
       const header = encodeHeader({ kdf: 'scrypt', ...p }, salt, Buffer.alloc(12));
       const forged = Buffer.concat([header, Buffer.alloc(32)]);
-      await expect(fast.decrypt(forged, 'pw')).rejects.toMatchObject({ code: 'LA_DECRYPTION_FAILED' });
+      await expect(fast.decrypt(forged, 'pw')).rejects.toMatchObject({
+        code: 'LA_DECRYPTION_FAILED',
+      });
     }
     const oddSalt = Buffer.from(sealed);
     oddSalt[18] = 3;
-    await expect(fast.decrypt(oddSalt, 'pw')).rejects.toMatchObject({ code: 'LA_DECRYPTION_FAILED' });
+    await expect(fast.decrypt(oddSalt, 'pw')).rejects.toMatchObject({
+      code: 'LA_DECRYPTION_FAILED',
+    });
     const reserved = Buffer.from(sealed);
     reserved.writeUInt32BE(1, 10);
-    await expect(fast.decrypt(reserved, 'pw')).rejects.toMatchObject({ code: 'LA_DECRYPTION_FAILED' });
+    await expect(fast.decrypt(reserved, 'pw')).rejects.toMatchObject({
+      code: 'LA_DECRYPTION_FAILED',
+    });
   });
 
   it('derives off the event loop (crypto.pbkdf2/scrypt with callbacks): other work runs meanwhile', async () => {
@@ -110,14 +136,24 @@ describe('EncryptionService', () => {
     const a = await fast.deriveKey('pw', salt);
     expect(a).toHaveLength(32);
     expect(a.equals(await fast.deriveKey(Buffer.from('pw'), salt))).toBe(true);
-    expect(a.equals(await fast.deriveKey('pw', salt, { kdf: 'pbkdf2', iterations: 100_001 }))).toBe(false);
+    expect(a.equals(await fast.deriveKey('pw', salt, { kdf: 'pbkdf2', iterations: 100_001 }))).toBe(
+      false,
+    );
   });
 
   it('refuses to write with weak or unbounded parameters', () => {
-    expect(() => new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 1000 } })).toThrow(/iterations/);
-    expect(() => new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 1.5e5 + 0.5 } })).toThrow(/iterations/);
-    expect(() => new EncryptionService({ kdf: { kdf: 'scrypt', N: 2 ** 10, r: 8, p: 1 } })).toThrow(/scrypt/);
-    expect(new EncryptionService({ kdf: { kdf: 'scrypt', N: 2 ** 14, r: 8, p: 1 } }).params.kdf).toBe('scrypt');
+    expect(() => new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 1000 } })).toThrow(
+      /iterations/,
+    );
+    expect(
+      () => new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 1.5e5 + 0.5 } }),
+    ).toThrow(/iterations/);
+    expect(() => new EncryptionService({ kdf: { kdf: 'scrypt', N: 2 ** 10, r: 8, p: 1 } })).toThrow(
+      /scrypt/,
+    );
+    expect(
+      new EncryptionService({ kdf: { kdf: 'scrypt', N: 2 ** 14, r: 8, p: 1 } }).params.kdf,
+    ).toBe('scrypt');
   });
 });
 
@@ -178,7 +214,9 @@ describe('memory wiping', () => {
     const session = new EncryptionSession(fast, async () => password);
     (await session.open(await session.seal(Buffer.alloc(4)))).fill(0);
     session.close();
-    const made = from.mock.calls.flatMap((args, i) => (args[0] === password || args[0] === plaintext ? [from.mock.results[i]?.value as Buffer] : []));
+    const made = from.mock.calls.flatMap((args, i) =>
+      args[0] === password || args[0] === plaintext ? [from.mock.results[i]?.value as Buffer] : [],
+    );
     expect(made.length).toBeGreaterThanOrEqual(4);
     for (const buffer of made) expect(buffer.every((byte) => byte === 0)).toBe(true);
   });

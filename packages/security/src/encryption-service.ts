@@ -33,10 +33,15 @@ function toBuffer(value: Secret): Buffer {
 }
 
 function resolveParams(kdf: EncryptionServiceOptions['kdf']): KdfParams {
-  if (kdf === undefined || kdf === 'pbkdf2') return { kdf: 'pbkdf2', iterations: DEFAULT_PBKDF2_ITERATIONS };
+  if (kdf === undefined || kdf === 'pbkdf2')
+    return { kdf: 'pbkdf2', iterations: DEFAULT_PBKDF2_ITERATIONS };
   if (kdf === 'scrypt') return { kdf: 'scrypt', ...DEFAULT_SCRYPT_PARAMS };
   if (kdf.kdf === 'pbkdf2') {
-    if (!Number.isInteger(kdf.iterations) || kdf.iterations < MIN_PBKDF2_ITERATIONS || kdf.iterations > KDF_LIMITS.pbkdf2MaxIterations) {
+    if (
+      !Number.isInteger(kdf.iterations) ||
+      kdf.iterations < MIN_PBKDF2_ITERATIONS ||
+      kdf.iterations > KDF_LIMITS.pbkdf2MaxIterations
+    ) {
       throw new ConfigurationError({
         message: `PBKDF2 iterations must be an integer from ${MIN_PBKDF2_ITERATIONS} to ${KDF_LIMITS.pbkdf2MaxIterations}.`,
         details: { iterations: kdf.iterations },
@@ -44,9 +49,11 @@ function resolveParams(kdf: EncryptionServiceOptions['kdf']): KdfParams {
     }
     return { kdf: 'pbkdf2', iterations: kdf.iterations };
   }
-  if (kdf.kdf === 'scrypt' && scryptParamsWithinLimits(kdf) && kdf.N >= 2 ** 14) return { kdf: 'scrypt', N: kdf.N, r: kdf.r, p: kdf.p };
+  if (kdf.kdf === 'scrypt' && scryptParamsWithinLimits(kdf) && kdf.N >= 2 ** 14)
+    return { kdf: 'scrypt', N: kdf.N, r: kdf.r, p: kdf.p };
   throw new ConfigurationError({
-    message: 'scrypt parameters must have N a power of two from 2^14 to 2^20, r from 1 to 32, p from 1 to 16, and 128·N·r at most 256 MiB.',
+    message:
+      'scrypt parameters must have N a power of two from 2^14 to 2^20, r from 1 to 32, p from 1 to 16, and 128·N·r at most 256 MiB.',
     details: { kdf: 'scrypt' },
   });
 }
@@ -79,7 +86,13 @@ export class EncryptionService {
         pbkdf2(secret, salt, params.iterations, 32, 'sha256', done);
       } else {
         // Node's default maxmem (32 MiB) is below what N=2^17, r=8 needs (128·N·r = 128 MiB)
-        scrypt(secret, salt, 32, { N: params.N, r: params.r, p: params.p, maxmem: 128 * params.N * params.r * 2 }, done);
+        scrypt(
+          secret,
+          salt,
+          32,
+          { N: params.N, r: params.r, p: params.p, maxmem: 128 * params.N * params.r * 2 },
+          done,
+        );
       }
     });
   }
@@ -113,7 +126,12 @@ export class EncryptionService {
   }
 }
 
-export function sealWithKey(plaintext: Buffer, key: Buffer, params: KdfParams, salt: Buffer): Buffer {
+export function sealWithKey(
+  plaintext: Buffer,
+  key: Buffer,
+  params: KdfParams,
+  salt: Buffer,
+): Buffer {
   const nonce = randomBytes(NONCE_LENGTH);
   const header = encodeHeader(params, salt, nonce);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);

@@ -24,7 +24,8 @@ export const TAG_LENGTH = 16;
 export const SALT_LENGTH = 16;
 const FIXED_HEADER = 19;
 
-export type KdfParams = { kdf: 'pbkdf2'; iterations: number } | { kdf: 'scrypt'; N: number; r: number; p: number };
+export type KdfParams =
+  { kdf: 'pbkdf2'; iterations: number } | { kdf: 'scrypt'; N: number; r: number; p: number };
 
 /**
  * Limits on parameters read from a header, so a tampered file cannot make `decrypt` run for
@@ -70,12 +71,15 @@ export function encodeHeader(params: KdfParams, salt: Buffer, nonce: Buffer): Bu
 const notAnEnvelope = (reason: string): StorageError =>
   new StorageError({
     message: `The encrypted key file is not readable: ${reason}. It was left untouched.`,
-    suggestion: 'Restore the file from a backup, or move it aside and store your keys again (`localagent config set-key <provider>`).',
+    suggestion:
+      'Restore the file from a backup, or move it aside and store your keys again (`localagent config set-key <provider>`).',
   });
 
 /** The one message for every authentication failure: a wrong password and tampering look alike. */
 export const decryptionFailed = (): DecryptionError =>
-  new DecryptionError({ message: 'Decryption failed: wrong master password, or the data was modified.' });
+  new DecryptionError({
+    message: 'Decryption failed: wrong master password, or the data was modified.',
+  });
 
 /**
  * Splits an envelope. Data that is not an envelope at all (too short, wrong magic, unknown version
@@ -84,9 +88,13 @@ export const decryptionFailed = (): DecryptionError =>
  */
 export function parseEnvelope(data: Buffer): Envelope {
   if (!Buffer.isBuffer(data)) throw notAnEnvelope('not binary data');
-  if (data.length < FIXED_HEADER || !data.subarray(0, 4).equals(MAGIC)) throw notAnEnvelope('not a LocalAgent encrypted file');
+  if (data.length < FIXED_HEADER || !data.subarray(0, 4).equals(MAGIC))
+    throw notAnEnvelope('not a LocalAgent encrypted file');
   const version = data.readUInt8(4);
-  if (version !== FORMAT_VERSION) throw notAnEnvelope(`format version ${version} is not supported (written by a newer LocalAgent?)`);
+  if (version !== FORMAT_VERSION)
+    throw notAnEnvelope(
+      `format version ${version} is not supported (written by a newer LocalAgent?)`,
+    );
   const kdfId = data.readUInt8(5);
   const a = data.readUInt32BE(6);
   const b = data.readUInt32BE(10);
@@ -134,5 +142,7 @@ export function sameParams(x: KdfParams, y: KdfParams): boolean {
 }
 
 export function paramsId(params: KdfParams): string {
-  return params.kdf === 'pbkdf2' ? `pbkdf2:${params.iterations}` : `scrypt:${params.N}:${params.r}:${params.p}`;
+  return params.kdf === 'pbkdf2'
+    ? `pbkdf2:${params.iterations}`
+    : `scrypt:${params.N}:${params.r}:${params.p}`;
 }

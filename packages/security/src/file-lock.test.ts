@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StorageError } from '@localagent/errors';
@@ -9,7 +17,9 @@ import { acquireLock, acquireLockSync } from './file-lock';
 // between real processes (contention, a live holder, a SIGKILLed one): test/lock-processes.test.ts
 
 function deadPid(): string {
-  return spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  return spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  }).stdout;
 }
 
 function makeOld(path: string, ageMs: number): void {
@@ -22,14 +32,21 @@ async function rejection(promise: Promise<unknown>): Promise<StorageError> {
     () => undefined,
     (e: unknown) => e,
   );
-  if (!StorageError.isInstance(error)) throw new Error(`expected a StorageError, got ${String(error)}`);
+  if (!StorageError.isInstance(error))
+    throw new Error(`expected a StorageError, got ${String(error)}`);
   return error;
 }
 
 type Acquire = (lockPath: string, timeoutMs?: number, staleMs?: number) => Promise<() => void>;
 const acquirers: Array<[string, Acquire]> = [
-  ['acquireLockSync', async (path, timeoutMs, staleMs) => acquireLockSync(path, timeoutMs, staleMs)],
-  ['acquireLock', async (path, timeoutMs, staleMs) => (await acquireLock(path, timeoutMs, staleMs)).release],
+  [
+    'acquireLockSync',
+    async (path, timeoutMs, staleMs) => acquireLockSync(path, timeoutMs, staleMs),
+  ],
+  [
+    'acquireLock',
+    async (path, timeoutMs, staleMs) => (await acquireLock(path, timeoutMs, staleMs)).release,
+  ],
 ];
 
 describe.each(acquirers)('%s', (_name, acquire) => {
@@ -83,8 +100,13 @@ describe.each(acquirers)('%s', (_name, acquire) => {
     const started = Date.now();
     const error = await rejection(acquire(lock, 200, 10_000));
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
-    expect(error).toMatchObject({ code: 'LA_STORAGE_FAILED', details: { path: lock, reasonCode: 'lock_timeout' } });
-    expect(error.message).toBe(`Timed out waiting for the lock ${lock}: LocalAgent process ${process.ppid} holds it.`);
+    expect(error).toMatchObject({
+      code: 'LA_STORAGE_FAILED',
+      details: { path: lock, reasonCode: 'lock_timeout' },
+    });
+    expect(error.message).toBe(
+      `Timed out waiting for the lock ${lock}: LocalAgent process ${process.ppid} holds it.`,
+    );
     expect(error.suggestion).toContain(`remove ${lock}`);
     expect(readFileSync(lock, 'utf8')).toBe(`${process.ppid}:other:${hostname()}`); // untouched
 
@@ -102,7 +124,9 @@ describe.each(acquirers)('%s', (_name, acquire) => {
   it("waits for proper-lockfile's lock directory (older versions) while fresh, removes it once stale, and never a directory with content", async () => {
     mkdirSync(lock); // what proper-lockfile's lock() creates: an empty `<file>.lock` directory
     const error = await rejection(acquire(lock, 150, 10_000));
-    expect(error.message).toBe(`Timed out waiting for the lock ${lock}: a LocalAgent process of an older version holds it.`);
+    expect(error.message).toBe(
+      `Timed out waiting for the lock ${lock}: a LocalAgent process of an older version holds it.`,
+    );
     expect(statSync(lock).isDirectory()).toBe(true);
     makeOld(lock, 11_000);
     const release = await acquire(lock, 1_000, 10_000);
@@ -119,7 +143,11 @@ describe.each(acquirers)('%s', (_name, acquire) => {
   it('reports a lock it cannot create as a StorageError', async () => {
     const missing = join(dir, 'missing', 'w.lock');
     const error = await rejection(acquire(missing));
-    expect(error).toMatchObject({ code: 'LA_STORAGE_FAILED', message: `Cannot create the lock ${missing}.`, details: { path: missing, reasonCode: 'lock_failed' } });
+    expect(error).toMatchObject({
+      code: 'LA_STORAGE_FAILED',
+      message: `Cannot create the lock ${missing}.`,
+      details: { path: missing, reasonCode: 'lock_failed' },
+    });
   });
 });
 

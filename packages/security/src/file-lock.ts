@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { readFile, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,14 +36,23 @@ export interface HeldLock {
  */
 
 /** Waits for the lock, blocking the thread (short sleeps); returns its release. For critical sections of milliseconds. */
-export function acquireLockSync(lockPath: string, timeoutMs = DEFAULT_LOCK_TIMEOUT_MS, staleMs = DEFAULT_LOCK_STALE_MS): () => void {
+export function acquireLockSync(
+  lockPath: string,
+  timeoutMs = DEFAULT_LOCK_TIMEOUT_MS,
+  staleMs = DEFAULT_LOCK_STALE_MS,
+): () => void {
   const owner = ownerRecord();
-  for (const delay of attempts(lockPath, owner, timeoutMs, staleMs)) Atomics.wait(sleeper, 0, 0, delay);
+  for (const delay of attempts(lockPath, owner, timeoutMs, staleMs))
+    Atomics.wait(sleeper, 0, 0, delay);
   return () => releaseIfOurs(lockPath, owner);
 }
 
 /** Waits for the lock without blocking the event loop; the lock is kept fresh until released. */
-export async function acquireLock(lockPath: string, timeoutMs = DEFAULT_LOCK_TIMEOUT_MS, staleMs = DEFAULT_LOCK_STALE_MS): Promise<HeldLock> {
+export async function acquireLock(
+  lockPath: string,
+  timeoutMs = DEFAULT_LOCK_TIMEOUT_MS,
+  staleMs = DEFAULT_LOCK_STALE_MS,
+): Promise<HeldLock> {
   const owner = ownerRecord();
   for (const delay of attempts(lockPath, owner, timeoutMs, staleMs)) await sleep(delay);
   return refreshed(lockPath, owner, staleMs);
@@ -52,7 +69,12 @@ function ownerRecord(): string {
 }
 
 /** Tries until the lock is ours, yielding how long to sleep between attempts; throws on timeout. */
-function* attempts(lockPath: string, owner: string, timeoutMs: number, staleMs: number): Generator<number, void, void> {
+function* attempts(
+  lockPath: string,
+  owner: string,
+  timeoutMs: number,
+  staleMs: number,
+): Generator<number, void, void> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; !tryCreate(lockPath, owner); attempt += 1) {
     const removed = removeIfStale(lockPath, staleMs);
@@ -92,14 +114,20 @@ function removeIfStale(lockPath: string, staleMs: number): boolean {
     const content = readFileSync(lockPath, 'utf8');
     const age = Date.now() - statSync(lockPath).mtimeMs;
     const { pid, host } = parseOwner(content);
-    const ownerGone = content === '' ? age > EMPTY_GRACE_MS : (host === undefined || host === hostname()) && !isAlive(pid);
+    const ownerGone =
+      content === ''
+        ? age > EMPTY_GRACE_MS
+        : (host === undefined || host === hostname()) && !isAlive(pid);
     if (!ownerGone && age <= staleMs) return false;
     // re-read just before removing: only the very lock judged stale goes, not one created since
     if (readFileSync(lockPath, 'utf8') !== content) return false;
     unlinkSync(lockPath);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EISDIR' && removeIfStaleDirectory(lockPath, staleMs);
+    return (
+      (error as NodeJS.ErrnoException).code === 'EISDIR' &&
+      removeIfStaleDirectory(lockPath, staleMs)
+    );
   }
 }
 
@@ -153,7 +181,8 @@ function releaseIfOurs(lockPath: string, owner: string): void {
 
 function refreshed(lockPath: string, owner: string, staleMs: number): HeldLock {
   let lost = false;
-  const isOurs = async (): Promise<boolean> => (await readFile(lockPath, 'utf8').catch(() => undefined)) === owner;
+  const isOurs = async (): Promise<boolean> =>
+    (await readFile(lockPath, 'utf8').catch(() => undefined)) === owner;
   // a refresh that comes late (a busy event loop, a suspended machine) still keeps a lock nobody took
   // over meanwhile, as proper-lockfile did; one taken over is lost for good
   const timer = setInterval(() => {
@@ -199,5 +228,9 @@ function describeHolder(lockPath: string): string {
 }
 
 function failureError(lockPath: string, cause: unknown): StorageError {
-  return new StorageError({ message: `Cannot create the lock ${lockPath}.`, cause, details: { path: lockPath, reasonCode: 'lock_failed' } });
+  return new StorageError({
+    message: `Cannot create the lock ${lockPath}.`,
+    cause,
+    details: { path: lockPath, reasonCode: 'lock_failed' },
+  });
 }

@@ -1,4 +1,15 @@
-import { chmodSync, chownSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync, mkdirSync, renameSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  existsSync,
+  readdirSync,
+  mkdirSync,
+  renameSync,
+  symlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { DecryptionError, StorageError } from '@localagent/errors';
 import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from '../test/support/fixtures';
@@ -23,7 +34,15 @@ describe('the encrypted key file', () => {
   });
 
   async function manager(options: SecureKeyManagerOptions = {}): Promise<SecureKeyManager> {
-    const m = await SecureKeyManager.create({ configDir: dir, storage: 'file', env: {}, masterPassword: 'pw', logger: captureLogger(), ...FAST, ...options });
+    const m = await SecureKeyManager.create({
+      configDir: dir,
+      storage: 'file',
+      env: {},
+      masterPassword: 'pw',
+      logger: captureLogger(),
+      ...FAST,
+      ...options,
+    });
     opened.push(m);
     return m;
   }
@@ -47,22 +66,38 @@ describe('the encrypted key file', () => {
 
   it.each([
     ['truncated', (b: Buffer) => b.subarray(0, 30), StorageError],
-    ['truncated inside the ciphertext', (b: Buffer) => b.subarray(0, b.length - 5), DecryptionError],
-    ['bit-flipped', (b: Buffer) => Buffer.from(b.map((x, i) => (i === b.length - 30 ? x ^ 0x10 : x))), DecryptionError],
+    [
+      'truncated inside the ciphertext',
+      (b: Buffer) => b.subarray(0, b.length - 5),
+      DecryptionError,
+    ],
+    [
+      'bit-flipped',
+      (b: Buffer) => Buffer.from(b.map((x, i) => (i === b.length - 30 ? x ^ 0x10 : x))),
+      DecryptionError,
+    ],
     ['garbled', () => Buffer.from('{"openai":"not encrypted"}'), StorageError],
     ['empty', () => Buffer.alloc(0), StorageError],
-  ])('a %s file fails with the right error and is left untouched', async (_label, damage, errorClass) => {
-    const damaged = damage(await storedFile());
-    writeFileSync(path, damaged);
-    const before = statSync(path).mtimeMs;
-    const m = await manager();
-    for (const attempt of [() => m.retrieveKey('openai'), () => m.storeKey('gemini', fakeKeys.gemini()), () => m.deleteKey('openai'), () => m.listKeys()]) {
-      const error = await attempt().catch((e: unknown) => e);
-      expect((errorClass as typeof StorageError).isInstance(error)).toBe(true);
-    }
-    expect(readFileSync(path).equals(damaged)).toBe(true);
-    expect(statSync(path).mtimeMs).toBe(before);
-  });
+  ])(
+    'a %s file fails with the right error and is left untouched',
+    async (_label, damage, errorClass) => {
+      const damaged = damage(await storedFile());
+      writeFileSync(path, damaged);
+      const before = statSync(path).mtimeMs;
+      const m = await manager();
+      for (const attempt of [
+        () => m.retrieveKey('openai'),
+        () => m.storeKey('gemini', fakeKeys.gemini()),
+        () => m.deleteKey('openai'),
+        () => m.listKeys(),
+      ]) {
+        const error = await attempt().catch((e: unknown) => e);
+        expect((errorClass as typeof StorageError).isInstance(error)).toBe(true);
+      }
+      expect(readFileSync(path).equals(damaged)).toBe(true);
+      expect(statSync(path).mtimeMs).toBe(before);
+    },
+  );
 
   it('a header swapped in from another key file fails with DecryptionError, file untouched', async () => {
     const mine = await storedFile();
@@ -77,7 +112,14 @@ describe('the encrypted key file', () => {
   });
 
   it('decrypted content that is not a key store is a StorageError', async () => {
-    writeFileSync(path, await new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }).encrypt('[1,2]', 'pw'), { mode: 0o600 });
+    writeFileSync(
+      path,
+      await new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }).encrypt(
+        '[1,2]',
+        'pw',
+      ),
+      { mode: 0o600 },
+    );
     await expect((await manager()).retrieveKey('openai')).rejects.toThrow(/not a key store/);
   });
 
@@ -99,14 +141,18 @@ describe('the encrypted key file', () => {
     const shared = join(dir, 'shared');
     mkdirSync(shared);
     chmodSync(shared, 0o1777);
-    await expect((await manager({ configDir: shared })).storeKey('openai', fakeKeys.openai())).rejects.toMatchObject({ code: 'LA_FILE_PERMISSIONS' });
+    await expect(
+      (await manager({ configDir: shared })).storeKey('openai', fakeKeys.openai()),
+    ).rejects.toMatchObject({ code: 'LA_FILE_PERMISSIONS' });
     expect(statSync(shared).mode & 0o7777).toBe(0o1777);
     expect(readdirSync(shared)).not.toContain('keys.enc'); // only the audit line of the refusal
 
     const home = join(dir, 'home');
     mkdirSync(home, { mode: 0o755 });
     chmodSync(home, 0o755);
-    await expect(securePath(home, 0o700, captureLogger(), { home })).rejects.toThrow(/shared or home directory/);
+    await expect(securePath(home, 0o700, captureLogger(), { home })).rejects.toThrow(
+      /shared or home directory/,
+    );
     expect(statSync(home).mode & 0o777).toBe(0o755);
 
     await storedFile();
@@ -131,12 +177,21 @@ describe('the encrypted key file', () => {
 
   it('re-encrypts a file written with older KDF parameters on the next write', async () => {
     await storedFile();
-    expect(parseEnvelope(readFileSync(path)).params).toEqual({ kdf: 'pbkdf2', iterations: 100_000 });
+    expect(parseEnvelope(readFileSync(path)).params).toEqual({
+      kdf: 'pbkdf2',
+      iterations: 100_000,
+    });
     const m = await manager({ encryption: { keyDerivation: 'PBKDF2', iterations: 120_000 } });
     await m.retrieveKey('openai');
-    expect(parseEnvelope(readFileSync(path)).params).toEqual({ kdf: 'pbkdf2', iterations: 100_000 });
+    expect(parseEnvelope(readFileSync(path)).params).toEqual({
+      kdf: 'pbkdf2',
+      iterations: 100_000,
+    });
     await m.deleteKey('nothing-here');
-    expect(parseEnvelope(readFileSync(path)).params).toEqual({ kdf: 'pbkdf2', iterations: 120_000 });
+    expect(parseEnvelope(readFileSync(path)).params).toEqual({
+      kdf: 'pbkdf2',
+      iterations: 120_000,
+    });
     await expect(m.listKeys()).resolves.toHaveLength(2);
   });
 
@@ -151,9 +206,18 @@ describe('the encrypted key file', () => {
 
   it('reports a config dir it cannot create, and an unreadable file, as StorageError', async () => {
     writeFileSync(join(dir, 'file'), '');
-    const session = new EncryptionSession(new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }), async () => 'pw');
-    const blocked = new EncryptedFileStore({ path: join(dir, 'file', 'sub', 'keys.enc'), session, logger: captureLogger() });
-    await expect(blocked.update(() => ({ result: 1, write: true }))).rejects.toThrow(/Cannot create the config directory/);
+    const session = new EncryptionSession(
+      new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }),
+      async () => 'pw',
+    );
+    const blocked = new EncryptedFileStore({
+      path: join(dir, 'file', 'sub', 'keys.enc'),
+      session,
+      logger: captureLogger(),
+    });
+    await expect(blocked.update(() => ({ result: 1, write: true }))).rejects.toThrow(
+      /Cannot create the config directory/,
+    );
     mkdirSync(path);
     const unreadable = new EncryptedFileStore({ path, session, logger: captureLogger() });
     await expect(unreadable.read()).rejects.toThrow(/Cannot read/);
@@ -161,7 +225,10 @@ describe('the encrypted key file', () => {
   });
 
   it('derives the key once for many reads and writes in one process', async () => {
-    const session = new EncryptionSession(new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }), async () => 'pw');
+    const session = new EncryptionSession(
+      new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }),
+      async () => 'pw',
+    );
     const store = new EncryptedFileStore({ path, session, logger: captureLogger() });
     for (let i = 0; i < 5; i += 1) {
       await store.update((data) => {
@@ -189,8 +256,12 @@ describe('the encrypted key file', () => {
     expect(parseEnvelope(after).salt.equals(parseEnvelope(before).salt)).toBe(false);
     await expect(m.listKeys()).resolves.toHaveLength(2); // the same manager goes on with the new password
     await m.storeKey('gemini', fakeKeys.gemini());
-    await expect((await manager({ masterPassword: 'pw' })).retrieveKey('groq')).rejects.toBeInstanceOf(DecryptionError);
-    await expect((await manager({ masterPassword: 'new password' })).listKeys()).resolves.toHaveLength(3);
+    await expect(
+      (await manager({ masterPassword: 'pw' })).retrieveKey('groq'),
+    ).rejects.toBeInstanceOf(DecryptionError);
+    await expect(
+      (await manager({ masterPassword: 'new password' })).listKeys(),
+    ).resolves.toHaveLength(3);
     const audit = readFileSync(join(dir, 'audit.log'), 'utf8');
     expect(audit).toContain('"action":"change_password","outcome":"success"');
     expect(audit).not.toContain('new password');
@@ -199,9 +270,13 @@ describe('the encrypted key file', () => {
   it('changes nothing with a wrong current password or an empty new one, and reports a missing file', async () => {
     const before = await storedFile();
     const wrong = await manager({ masterPassword: 'not pw' });
-    await expect(wrong.changeMasterPassword(Buffer.from('x'))).rejects.toBeInstanceOf(DecryptionError);
+    await expect(wrong.changeMasterPassword(Buffer.from('x'))).rejects.toBeInstanceOf(
+      DecryptionError,
+    );
     expect(readFileSync(path).equals(before)).toBe(true);
-    await expect(wrong.changeMasterPassword('')).rejects.toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
+    await expect(wrong.changeMasterPassword('')).rejects.toMatchObject({
+      code: 'LA_MASTER_PASSWORD_REQUIRED',
+    });
     const empty = await manager({ configDir: join(dir, 'empty') });
     await expect(empty.changeMasterPassword('new')).resolves.toBe(false);
   });

@@ -34,7 +34,10 @@ export interface Mutation<T> {
 }
 
 // null-prototype records: a provider named `constructor` must not find Object.prototype's
-const emptyStore = (): StoreData => ({ version: 1, keys: Object.create(null) as Record<string, StoredKey> });
+const emptyStore = (): StoreData => ({
+  version: 1,
+  keys: Object.create(null) as Record<string, StoredKey>,
+});
 
 /**
  * The encrypted key file. Reads take no lock (the file is only ever replaced by rename, so a
@@ -60,7 +63,11 @@ export class EncryptedFileStore {
       return await readFile(this.path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StorageError({ message: `Cannot read ${this.path}.`, cause: error, details: { path: this.path } });
+      throw new StorageError({
+        message: `Cannot read ${this.path}.`,
+        cause: error,
+        details: { path: this.path },
+      });
     }
   }
 
@@ -87,10 +94,18 @@ export class EncryptedFileStore {
     const plaintext = await this.#session.open(raw);
     try {
       const parsed = JSON.parse(plaintext.toString('utf8')) as Partial<StoreData>;
-      if (parsed.version !== 1 || typeof parsed.keys !== 'object' || parsed.keys === null) throw new Error('unexpected structure');
-      return { version: 1, keys: Object.assign(Object.create(null) as Record<string, StoredKey>, parsed.keys) };
+      if (parsed.version !== 1 || typeof parsed.keys !== 'object' || parsed.keys === null)
+        throw new Error('unexpected structure');
+      return {
+        version: 1,
+        keys: Object.assign(Object.create(null) as Record<string, StoredKey>, parsed.keys),
+      };
     } catch (cause) {
-      throw new StorageError({ message: `The decrypted content of ${this.path} is not a key store.`, cause, details: { path: this.path } });
+      throw new StorageError({
+        message: `The decrypted content of ${this.path} is not a key store.`,
+        cause,
+        details: { path: this.path },
+      });
     } finally {
       plaintext.fill(0);
     }
@@ -119,17 +134,26 @@ export class EncryptedFileStore {
     this.#session.close();
   }
 
-  async #locked<T>(mutate: (data: StoreData) => Mutation<T>, next: EncryptionSession | undefined): Promise<T> {
+  async #locked<T>(
+    mutate: (data: StoreData) => Mutation<T>,
+    next: EncryptionSession | undefined,
+  ): Promise<T> {
     const dir = dirname(this.path);
     try {
       await mkdir(dir, { recursive: true, mode: DIR_MODE });
     } catch (cause) {
-      throw new StorageError({ message: `Cannot create the config directory ${dir}.`, cause, details: { path: dir } });
+      throw new StorageError({
+        message: `Cannot create the config directory ${dir}.`,
+        cause,
+        details: { path: dir },
+      });
     }
     await this.#checkPermissions();
     // the key derivation is the slow part: do it before taking the lock, so 20 processes do not
     // queue behind each other's derivations
-    await this.#session.prepare(await this.#rawFile().catch(() => undefined)).catch(() => undefined);
+    await this.#session
+      .prepare(await this.#rawFile().catch(() => undefined))
+      .catch(() => undefined);
 
     const lockPath = `${this.path}.lock`;
     // 3× the stale age: enough to outwait a lock that only its age can free (its owner on another host,
@@ -148,7 +172,8 @@ export class EncryptedFileStore {
             throw new StorageError({
               message: `Lost the lock on ${this.path} before writing; nothing was written.`,
               details: { path: lockPath, reasonCode: 'lock_lost' },
-              suggestion: 'Retry. The lock file was removed, or taken over as stale after this process was paused (a suspended machine) beyond the stale time.',
+              suggestion:
+                'Retry. The lock file was removed, or taken over as stale after this process was paused (a suspended machine) beyond the stale time.',
             });
           }
           await writeFileAtomic(this.path, sealed, { mode: FILE_MODE, fsync: true });
@@ -173,6 +198,8 @@ export class EncryptedFileStore {
     const entries = await readdir(dir).catch(() => [] as string[]);
     // eslint-disable-next-line security/detect-non-literal-regexp -- built from our own file name, escaped
     const orphan = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+$`);
-    await Promise.all(entries.filter((e) => orphan.test(e)).map((e) => unlink(join(dir, e)).catch(() => undefined)));
+    await Promise.all(
+      entries.filter((e) => orphan.test(e)).map((e) => unlink(join(dir, e)).catch(() => undefined)),
+    );
   }
 }

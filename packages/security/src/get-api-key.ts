@@ -12,11 +12,19 @@ import { SecureKeyManager } from './secure-key-manager.js';
  * or anything in the config directory but config.yaml), else the OS keyring, else the encrypted file.
  * Throws `KeyNotFoundError` whose suggestion is the exact `localagent config set-key <provider>` command.
  */
-export async function getApiKey(provider: string, options: SecureKeyManagerOptions = {}): Promise<string> {
+export async function getApiKey(
+  provider: string,
+  options: SecureKeyManagerOptions = {},
+): Promise<string> {
   const env = environment(options.env);
   // config.yaml may declare custom providers and override a built-in's variables: read it once here,
   // and hand the result to the manager (without one, nothing else touches the config directory)
-  const config = securityConfigFor(options, options.configDir ?? defaultConfigDir(env), env, options.logger);
+  const config = securityConfigFor(
+    options,
+    options.configDir ?? defaultConfigDir(env),
+    env,
+    options.logger,
+  );
   const info = resolveProvider(provider, config.providers);
   for (const name of info.envVars) {
     const value = env[name];

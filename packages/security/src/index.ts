@@ -1,6 +1,16 @@
 export { SecureKeyManager, KEYRING_SERVICE } from './secure-key-manager.js';
-export type { KeyInfo, KeySource, SecurityStatus, StoreKeyOptions, ValidationMode } from './secure-key-manager.js';
-export type { SecureKeyManagerOptions, StorageMode, MasterPasswordSource } from './resolve-options.js';
+export type {
+  KeyInfo,
+  KeySource,
+  SecurityStatus,
+  StoreKeyOptions,
+  ValidationMode,
+} from './secure-key-manager.js';
+export type {
+  SecureKeyManagerOptions,
+  StorageMode,
+  MasterPasswordSource,
+} from './resolve-options.js';
 export { getApiKey } from './get-api-key.js';
 export {
   EncryptionService,
@@ -17,10 +27,22 @@ export { verifyAuditLog, AUDIT_GENESIS } from './audit-log.js';
 export type { AuditVerification, AuditAction, AuditOutcome } from './audit-log.js';
 export { loadSecurityConfig, SECURITY_SCHEMA } from './security-config.js';
 export type { SecurityConfig } from './security-config.js';
-export { securityConfigSection, STORAGE_MODES, VALIDATION_MODES, KEY_FILE_NAME, AUDIT_FILE_NAME, PROVIDER_NAME_PATTERN } from './config-section.js';
+export {
+  securityConfigSection,
+  STORAGE_MODES,
+  VALIDATION_MODES,
+  KEY_FILE_NAME,
+  AUDIT_FILE_NAME,
+  PROVIDER_NAME_PATTERN,
+} from './config-section.js';
 export type { SecurityLogger } from './logger.js';
 export type { PermissionReport } from './permissions.js';
-export type { KeyringBackend, KeyringBackendOptions, KeyringDriverName, KeyringProbeResult } from './keyring/backend.js';
+export type {
+  KeyringBackend,
+  KeyringBackendOptions,
+  KeyringDriverName,
+  KeyringProbeResult,
+} from './keyring/backend.js';
 export {
   loadKeyringBackend,
   HostedKeyringBackend,

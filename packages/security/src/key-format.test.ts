@@ -1,6 +1,12 @@
 import { InvalidKeyError } from '@localagent/errors';
 import { fakeKeys } from '../test/support/fixtures';
-import { checkKey, fingerprint, MAX_KEY_LENGTH, normalizeKey, validateKeyFormat } from './key-format';
+import {
+  checkKey,
+  fingerprint,
+  MAX_KEY_LENGTH,
+  normalizeKey,
+  validateKeyFormat,
+} from './key-format';
 import { PROVIDERS, resolveProvider } from './providers';
 
 describe('validateKeyFormat', () => {
@@ -41,7 +47,11 @@ describe('validateKeyFormat', () => {
     ['a control character', 'sk-proj-AAAA\u0007AAAAAAAAAAAAAAAAAAAAAAA', /control characters/],
     ['non-ASCII', 'sk-proj-AAAAÄAAAAAAAAAAAAAAAAAAAAAAA', /printable ASCII/],
     ['over-long input', 'sk-' + 'a'.repeat(MAX_KEY_LENGTH), /longer than/],
-    ['the wrong provider format', ['sk', 'ant', 'B'.repeat(30)].join('-').replace('sk-', 'xx-'), /expected format/],
+    [
+      'the wrong provider format',
+      ['sk', 'ant', 'B'.repeat(30)].join('-').replace('sk-', 'xx-'),
+      /expected format/,
+    ],
   ])('rejects %s with InvalidKeyError that never echoes the key', (_label, key, message) => {
     let caught: unknown;
     try {
@@ -65,9 +75,15 @@ describe('validateKeyFormat', () => {
   it('applies only the generic checks to custom providers (or a configured pattern)', () => {
     expect(validateKeyFormat('my-llm', 'anything-goes-123')).toBe('anything-goes-123');
     expect(() => validateKeyFormat('my-llm', 'has space')).toThrow(/whitespace/);
-    expect(() => validateKeyFormat('my-llm', 'short', { 'my-llm': { key_pattern: '^ml-[a-z]{10}$' } })).toThrow(/key_pattern/);
-    expect(validateKeyFormat('my-llm', 'ml-abcdefghij', { 'my-llm': { key_pattern: '^ml-[a-z]{10}$' } })).toBe('ml-abcdefghij');
-    expect(checkKey(resolveProvider('openai'), 'not-an-openai-key', false)).toBe('not-an-openai-key');
+    expect(() =>
+      validateKeyFormat('my-llm', 'short', { 'my-llm': { key_pattern: '^ml-[a-z]{10}$' } }),
+    ).toThrow(/key_pattern/);
+    expect(
+      validateKeyFormat('my-llm', 'ml-abcdefghij', { 'my-llm': { key_pattern: '^ml-[a-z]{10}$' } }),
+    ).toBe('ml-abcdefghij');
+    expect(checkKey(resolveProvider('openai'), 'not-an-openai-key', false)).toBe(
+      'not-an-openai-key',
+    );
   });
 });
 
@@ -75,7 +91,12 @@ describe('fingerprint', () => {
   it('shows the public prefix and the last 4 characters, never more', () => {
     const key = ['sk', 'proj', 'A'.repeat(20) + 'a1b2'].join('-');
     expect(fingerprint(resolveProvider('openai'), key)).toBe('sk-proj-…a1b2');
-    expect(fingerprint(resolveProvider('anthropic'), ['sk', 'ant', 'api03', 'Z'.repeat(24) + 'wxyz'].join('-'))).toBe('sk-ant-api03-…wxyz');
+    expect(
+      fingerprint(
+        resolveProvider('anthropic'),
+        ['sk', 'ant', 'api03', 'Z'.repeat(24) + 'wxyz'].join('-'),
+      ),
+    ).toBe('sk-ant-api03-…wxyz');
     expect(fingerprint(resolveProvider('mistral'), 'M'.repeat(28) + 'q9q9')).toBe('…q9q9');
     expect(fingerprint(resolveProvider('my-llm'), 'short-key')).toBe('…');
   });

@@ -31,19 +31,25 @@ export function validateKeyFormat(
 /** The checks behind validateKeyFormat; `checkFormat: false` applies only the generic ones. */
 export function checkKey(info: ProviderInfo, key: string, checkFormat: boolean): string {
   const fail = (reason: string): never => {
-    throw new InvalidKeyError({ message: `The ${info.displayName} key ${reason}.`, details: { provider: info.name } });
+    throw new InvalidKeyError({
+      message: `The ${info.displayName} key ${reason}.`,
+      details: { provider: info.name },
+    });
   };
   if (typeof key !== 'string') return fail('is not a string');
   const normalized = normalizeKey(key);
   if (normalized.length === 0) return fail('is empty');
-  if (normalized.length > MAX_KEY_LENGTH) return fail(`is longer than ${MAX_KEY_LENGTH} characters`);
+  if (normalized.length > MAX_KEY_LENGTH)
+    return fail(`is longer than ${MAX_KEY_LENGTH} characters`);
   if (normalized.trim().length === 0) return fail('is only whitespace');
   if (/\s/.test(normalized)) return fail('contains whitespace (a space, tab or line break)');
   // eslint-disable-next-line no-control-regex -- detecting control characters is the point
   if (/[\x00-\x1f\x7f]/.test(normalized)) return fail('contains control characters');
   if (!PRINTABLE.test(normalized)) return fail('contains characters outside printable ASCII');
   if (checkFormat && info.keyPattern !== undefined && !info.keyPattern.test(normalized)) {
-    return fail(`does not have the expected format (${info.formatHint ?? 'see the provider documentation'})`);
+    return fail(
+      `does not have the expected format (${info.formatHint ?? 'see the provider documentation'})`,
+    );
   }
   return normalized;
 }
@@ -53,7 +59,8 @@ export function checkKey(info: ProviderInfo, key: string, checkFormat: boolean):
  * e.g. `sk-proj-…a1b2`. Short keys show no suffix (4 characters would be a large part of them).
  */
 export function fingerprint(info: ProviderInfo, key: string): string {
-  const prefix = info.publicPrefixes.find((p) => key.startsWith(p) && key.length > p.length + 8) ?? '';
+  const prefix =
+    info.publicPrefixes.find((p) => key.startsWith(p) && key.length > p.length + 8) ?? '';
   const suffix = key.length >= 16 ? key.slice(-4) : '';
   return `${prefix}…${suffix}`;
 }

@@ -2,7 +2,9 @@ import { loadKeyringBackendSafely, unavailableBackend } from './keyring-loader';
 
 describe('loadKeyringBackendSafely', () => {
   it('never throws: a loader failure is a backend whose probe says why', async () => {
-    const backend = await loadKeyringBackendSafely('keytar', { timeoutMs: 100 }, () => Promise.reject(new Error('cannot load')));
+    const backend = await loadKeyringBackendSafely('keytar', { timeoutMs: 100 }, () =>
+      Promise.reject(new Error('cannot load')),
+    );
     await expect(backend.probe()).resolves.toEqual({
       usable: false,
       driver: 'keytar',

@@ -15,15 +15,24 @@ interface Seen {
 }
 
 /** A real provider stand-in on 127.0.0.1 that accepts exactly one key. */
-async function fakeProvider(validKey: string): Promise<{ server: Server; base: string; seen: Seen[] }> {
+async function fakeProvider(
+  validKey: string,
+): Promise<{ server: Server; base: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     seen.push({ method: req.method, url: req.url, headers: req.headers });
-    const presented = req.headers.authorization?.replace(/^Bearer /, '') ?? req.headers['x-api-key'] ?? req.headers['x-goog-api-key'];
+    const presented =
+      req.headers.authorization?.replace(/^Bearer /, '') ??
+      req.headers['x-api-key'] ??
+      req.headers['x-goog-api-key'];
     if (presented === validKey) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[]}');
     } else {
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}');
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(
+          '{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}',
+        );
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -44,7 +53,14 @@ describe("validate: 'live'", () => {
   });
 
   const manager = (env: Record<string, string>): Promise<SecureKeyManager> =>
-    SecureKeyManager.create({ configDir: dir, storage: 'file', masterPassword: 'pw', env, logger: captureLogger(), ...FAST });
+    SecureKeyManager.create({
+      configDir: dir,
+      storage: 'file',
+      masterPassword: 'pw',
+      env,
+      logger: captureLogger(),
+      ...FAST,
+    });
 
   it('stores a key the provider accepts (GET {base}/models with a Bearer header)', async () => {
     const m = await manager({ LOCALAGENT_OPENAI_BASE_URL: provider.base });
@@ -57,7 +73,9 @@ describe("validate: 'live'", () => {
 
   it('stores nothing on a 401 (AuthenticationError) and nothing when the provider is unreachable (NetworkError)', async () => {
     const m = await manager({ LOCALAGENT_OPENAI_BASE_URL: `${provider.base}/` });
-    const rejected = await m.storeKey('openai', fakeKeys.openai(), { validate: 'live' }).catch((e: unknown) => e);
+    const rejected = await m
+      .storeKey('openai', fakeKeys.openai(), { validate: 'live' })
+      .catch((e: unknown) => e);
     expect(AuthenticationError.isInstance(rejected)).toBe(true);
     expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
 
@@ -65,7 +83,9 @@ describe("validate: 'live'", () => {
     const unreachable = `${closed.base}`;
     await new Promise((resolve) => closed.server.close(resolve));
     const offline = await manager({ LOCALAGENT_OPENAI_BASE_URL: unreachable });
-    const error = await offline.storeKey('openai', good, { validate: 'live' }).catch((e: unknown) => e);
+    const error = await offline
+      .storeKey('openai', good, { validate: 'live' })
+      .catch((e: unknown) => e);
     expect(NetworkError.isInstance(error)).toBe(true);
     expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
     // the way out the error suggests: store without the live check
@@ -81,7 +101,9 @@ describe("validate: 'live'", () => {
       res.writeHead(calls === 1 ? 503 : 200, { 'content-type': 'application/json' }).end('{}');
     });
     await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
-    const m = await manager({ LOCALAGENT_GROQ_BASE_URL: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}` });
+    const m = await manager({
+      LOCALAGENT_GROQ_BASE_URL: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`,
+    });
     await expect(m.storeKey('groq', fakeKeys.groq(), { validate: 'live' })).resolves.toBe(true);
     expect(calls).toBe(2);
     await new Promise((resolve) => flaky.close(resolve));
@@ -98,8 +120,18 @@ describe("validate: 'live'", () => {
       calls += 1;
       return new Response('{}', { status: 503 });
     }) as typeof fetch;
-    const m = await SecureKeyManager.create({ configDir: dir, storage: 'file', masterPassword: 'pw', env: {}, fetch: injected, logger: captureLogger(), ...FAST });
-    await expect(m.storeKey('openai', good, { validate: 'live' })).rejects.toMatchObject({ code: 'LA_PROVIDER_UNAVAILABLE' });
+    const m = await SecureKeyManager.create({
+      configDir: dir,
+      storage: 'file',
+      masterPassword: 'pw',
+      env: {},
+      fetch: injected,
+      logger: captureLogger(),
+      ...FAST,
+    });
+    await expect(m.storeKey('openai', good, { validate: 'live' })).rejects.toMatchObject({
+      code: 'LA_PROVIDER_UNAVAILABLE',
+    });
     expect(calls).toBe(1);
     m.close();
   });
@@ -107,13 +139,18 @@ describe("validate: 'live'", () => {
   it('rotates only to a key the provider accepts', async () => {
     const m = await manager({ LOCALAGENT_OPENAI_BASE_URL: provider.base });
     await m.storeKey('openai', fakeKeys.openai());
-    await expect(m.rotateKey('openai', fakeKeys.openai(), { validate: 'live' })).rejects.toMatchObject({ code: 'LA_AUTH_FAILED' });
+    await expect(
+      m.rotateKey('openai', fakeKeys.openai(), { validate: 'live' }),
+    ).rejects.toMatchObject({ code: 'LA_AUTH_FAILED' });
     await expect(m.rotateKey('openai', good, { validate: 'live' })).resolves.toBe(true);
     m.close();
   });
 
   it('sends each provider’s auth header', () => {
-    expect(authHeaders(resolveProvider('anthropic'), 'k')).toEqual({ 'x-api-key': 'k', 'anthropic-version': '2023-06-01' });
+    expect(authHeaders(resolveProvider('anthropic'), 'k')).toEqual({
+      'x-api-key': 'k',
+      'anthropic-version': '2023-06-01',
+    });
     expect(authHeaders(resolveProvider('gemini'), 'k')).toEqual({ 'x-goog-api-key': 'k' });
     expect(authHeaders(resolveProvider('azure-openai'), 'k')).toEqual({ 'api-key': 'k' });
     expect(authHeaders(resolveProvider('groq'), 'k')).toEqual({ authorization: 'Bearer k' });
@@ -131,10 +168,16 @@ describe("validate: 'live'", () => {
 
   it('needs a base URL for providers without a fixed endpoint', () => {
     expect(() => liveCheckUrl(resolveProvider('azure-openai'), {})).toThrow(ConfigurationError);
-    expect(liveCheckUrl(resolveProvider('azure-openai'), { LOCALAGENT_AZURE_OPENAI_BASE_URL: 'http://127.0.0.1:1/openai' })).toBe(
-      'http://127.0.0.1:1/openai/models?api-version=2024-10-21',
+    expect(
+      liveCheckUrl(resolveProvider('azure-openai'), {
+        LOCALAGENT_AZURE_OPENAI_BASE_URL: 'http://127.0.0.1:1/openai',
+      }),
+    ).toBe('http://127.0.0.1:1/openai/models?api-version=2024-10-21');
+    expect(liveCheckUrl(resolveProvider('gemini'), {})).toBe(
+      'https://generativelanguage.googleapis.com/v1beta/models',
     );
-    expect(liveCheckUrl(resolveProvider('gemini'), {})).toBe('https://generativelanguage.googleapis.com/v1beta/models');
-    expect(() => liveCheckUrl(resolveProvider('openai'), { LOCALAGENT_OPENAI_BASE_URL: 'ftp://x' })).toThrow(/base URL/);
+    expect(() =>
+      liveCheckUrl(resolveProvider('openai'), { LOCALAGENT_OPENAI_BASE_URL: 'ftp://x' }),
+    ).toThrow(/base URL/);
   });
 });

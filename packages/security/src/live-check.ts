@@ -53,7 +53,11 @@ export async function checkKeyLive(options: LiveCheckOptions): Promise<void> {
   // fetch (the CLI passes createResilientFetch) owns the retries: ours would multiply with its own.
   const policy = createPolicy({
     provider: provider.name,
-    retry: { maxAttempts: options.fetch === undefined ? 2 : 1, baseDelayMs: 250, maxDelayMs: 2_000 },
+    retry: {
+      maxAttempts: options.fetch === undefined ? 2 : 1,
+      baseDelayMs: 250,
+      maxDelayMs: 2_000,
+    },
     circuitBreaker: false,
     timeoutMs: options.timeoutMs ?? 10_000,
   });
@@ -68,6 +72,11 @@ export async function checkKeyLive(options: LiveCheckOptions): Promise<void> {
       return;
     }
     const body = await response.text().catch(() => '');
-    throw fromHttpResponse({ provider: provider.name, status: response.status, headers: response.headers, body });
+    throw fromHttpResponse({
+      provider: provider.name,
+      status: response.status,
+      headers: response.headers,
+      body,
+    });
   });
 }

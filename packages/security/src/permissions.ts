@@ -21,8 +21,21 @@ export function formatMode(mode: number): string {
   return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 }
 
-const refuse = (path: string, message: string, suggestion: string, extra: Record<string, unknown> = {}, cause?: unknown): StorageError =>
-  new StorageError({ code: 'LA_FILE_PERMISSIONS', category: 'user', message, suggestion, details: { path, ...extra }, cause });
+const refuse = (
+  path: string,
+  message: string,
+  suggestion: string,
+  extra: Record<string, unknown> = {},
+  cause?: unknown,
+): StorageError =>
+  new StorageError({
+    code: 'LA_FILE_PERMISSIONS',
+    category: 'user',
+    message,
+    suggestion,
+    details: { path, ...extra },
+    cause,
+  });
 
 export interface SecurePathOptions {
   /** The home directory, which is never chmod-ed (default: os.homedir()). */
@@ -38,13 +51,22 @@ export interface SecurePathOptions {
  * surprise the user; a key file that is a symlink (a write would replace its target); a path we
  * cannot chmod. Windows has no POSIX modes: the checks are skipped there (the profile ACL applies).
  */
-export async function securePath(path: string, expected: number, logger: SecurityLogger, options: SecurePathOptions = {}): Promise<void> {
+export async function securePath(
+  path: string,
+  expected: number,
+  logger: SecurityLogger,
+  options: SecurePathOptions = {},
+): Promise<void> {
   if (!isPosix) return;
   let info;
   try {
     info = await lstat(path);
     if (info.isSymbolicLink() && expected === FILE_MODE) {
-      throw refuse(path, `${path} is a symbolic link; refusing to write keys through it.`, `Move the real file to ${path}, or use another config directory.`);
+      throw refuse(
+        path,
+        `${path} is a symbolic link; refusing to write keys through it.`,
+        `Move the real file to ${path}, or use another config directory.`,
+      );
     }
     // a symlinked config directory (dotfiles) is fine: check what it points to
     if (info.isSymbolicLink()) info = await stat(path);
@@ -63,7 +85,10 @@ export async function securePath(path: string, expected: number, logger: Securit
   }
   if ((info.mode & 0o077) === 0) return;
   const mode = formatMode(info.mode);
-  if (info.isDirectory() && ((info.mode & 0o1002) !== 0 || resolve(path) === resolve(options.home ?? homedir()))) {
+  if (
+    info.isDirectory() &&
+    ((info.mode & 0o1002) !== 0 || resolve(path) === resolve(options.home ?? homedir()))
+  ) {
     throw refuse(
       path,
       `${path} is a shared or home directory (mode ${mode}); refusing to keep keys there or to change its mode.`,
@@ -74,16 +99,30 @@ export async function securePath(path: string, expected: number, logger: Securit
   try {
     await chmod(path, expected);
   } catch (error) {
-    throw refuse(path, `${path} is accessible to other users (mode ${mode}) and could not be repaired.`, `Run: chmod ${formatMode(expected)} "${path}"`, { mode }, error);
+    throw refuse(
+      path,
+      `${path} is accessible to other users (mode ${mode}) and could not be repaired.`,
+      `Run: chmod ${formatMode(expected)} "${path}"`,
+      { mode },
+      error,
+    );
   }
-  logger.warning(`${path} was accessible to other users (mode ${mode}); its mode was reset to ${formatMode(expected)}.`, { path, previousMode: mode });
+  logger.warning(
+    `${path} was accessible to other users (mode ${mode}); its mode was reset to ${formatMode(expected)}.`,
+    { path, previousMode: mode },
+  );
 }
 
 export async function describePath(path: string, expected: number): Promise<PermissionReport> {
   try {
     const info = await stat(path);
     if (!isPosix) return { path, exists: true, ok: true };
-    return { path, exists: true, mode: formatMode(info.mode), ok: (info.mode & 0o777) === expected };
+    return {
+      path,
+      exists: true,
+      mode: formatMode(info.mode),
+      ok: (info.mode & 0o777) === expected,
+    };
   } catch {
     return { path, exists: false, ok: true };
   }

@@ -1,9 +1,27 @@
 import { ConfigurationError } from '@localagent/errors';
-import { assertProviderName, baseUrlEnvVar, isValidProviderName, PROVIDERS, resolveProvider } from './providers';
+import {
+  assertProviderName,
+  baseUrlEnvVar,
+  isValidProviderName,
+  PROVIDERS,
+  resolveProvider,
+} from './providers';
 
 describe('PROVIDERS', () => {
   it('covers the required providers, each with its environment variables', () => {
-    for (const name of ['openai', 'anthropic', 'gemini', 'azure-openai', 'mistral', 'groq', 'openrouter', 'huggingface', 'cohere', 'deepseek', 'xai']) {
+    for (const name of [
+      'openai',
+      'anthropic',
+      'gemini',
+      'azure-openai',
+      'mistral',
+      'groq',
+      'openrouter',
+      'huggingface',
+      'cohere',
+      'deepseek',
+      'xai',
+    ]) {
       expect(PROVIDERS[name]?.envVars.length).toBeGreaterThan(0);
     }
     expect(PROVIDERS['gemini']?.envVars).toEqual(['GEMINI_API_KEY', 'GOOGLE_API_KEY']);
@@ -26,12 +44,26 @@ describe('PROVIDERS', () => {
   });
 
   it('merges providers declared in the config file, also over built-in ones', () => {
-    const custom = resolveProvider('corp', { corp: { env: ['CORP_TOKEN'], base_url: 'http://127.0.0.1:1', auth: 'api-key', live_check_path: '/v2/me' } });
-    expect(custom).toMatchObject({ envVars: ['CORP_TOKEN'], baseUrl: 'http://127.0.0.1:1', auth: 'api-key', liveCheckPath: '/v2/me' });
+    const custom = resolveProvider('corp', {
+      corp: {
+        env: ['CORP_TOKEN'],
+        base_url: 'http://127.0.0.1:1',
+        auth: 'api-key',
+        live_check_path: '/v2/me',
+      },
+    });
+    expect(custom).toMatchObject({
+      envVars: ['CORP_TOKEN'],
+      baseUrl: 'http://127.0.0.1:1',
+      auth: 'api-key',
+      liveCheckPath: '/v2/me',
+    });
     const openai = resolveProvider('openai', { openai: { base_url: 'http://127.0.0.1:2/v1' } });
     expect(openai).toMatchObject({ envVars: ['OPENAI_API_KEY'], baseUrl: 'http://127.0.0.1:2/v1' });
     expect(openai.keyPattern).toBe(PROVIDERS['openai']?.keyPattern);
     expect(resolveProvider('openai', { other: {} })).toBe(PROVIDERS['openai']);
-    expect(() => resolveProvider('corp', { corp: { key_pattern: '([' } })).toThrow(/not a valid regular expression/);
+    expect(() => resolveProvider('corp', { corp: { key_pattern: '([' } })).toThrow(
+      /not a valid regular expression/,
+    );
   });
 });

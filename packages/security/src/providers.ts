@@ -26,9 +26,15 @@ export interface ProviderInfo {
   readonly auth: ProviderAuthScheme;
 }
 
-
-function provider(info: Omit<ProviderInfo, 'liveCheckPath' | 'auth' | 'publicPrefixes'> & Partial<ProviderInfo>): ProviderInfo {
-  return Object.freeze({ liveCheckPath: '/models', auth: 'bearer' as const, publicPrefixes: [], ...info });
+function provider(
+  info: Omit<ProviderInfo, 'liveCheckPath' | 'auth' | 'publicPrefixes'> & Partial<ProviderInfo>,
+): ProviderInfo {
+  return Object.freeze({
+    liveCheckPath: '/models',
+    auth: 'bearer' as const,
+    publicPrefixes: [],
+    ...info,
+  });
 }
 
 /**
@@ -150,7 +156,6 @@ export interface CustomProviderConfig {
   auth?: ProviderAuthScheme | undefined;
 }
 
-
 export function assertProviderName(name: string): void {
   if (typeof name !== 'string' || !isValidProviderName(name)) {
     throw new ConfigurationError({
@@ -172,12 +177,18 @@ export function baseUrlEnvVar(name: string): string {
 }
 
 /** Resolves a provider: built-in, declared in the config file, or a valid custom name with generic checks. */
-export function resolveProvider(name: string, custom: Readonly<Record<string, CustomProviderConfig>> = {}): ProviderInfo {
+export function resolveProvider(
+  name: string,
+  custom: Readonly<Record<string, CustomProviderConfig>> = {},
+): ProviderInfo {
   assertProviderName(name);
   const declared = Object.prototype.hasOwnProperty.call(custom, name) ? custom[name] : undefined;
-  const builtIn = Object.prototype.hasOwnProperty.call(PROVIDERS, name) ? PROVIDERS[name] : undefined;
+  const builtIn = Object.prototype.hasOwnProperty.call(PROVIDERS, name)
+    ? PROVIDERS[name]
+    : undefined;
   if (declared === undefined && builtIn !== undefined) return builtIn;
-  const base: ProviderInfo = builtIn ?? provider({ name, displayName: name, envVars: [`${providerEnvStem(name)}_API_KEY`] });
+  const base: ProviderInfo =
+    builtIn ?? provider({ name, displayName: name, envVars: [`${providerEnvStem(name)}_API_KEY`] });
   if (declared === undefined) return base;
   let keyPattern = base.keyPattern;
   if (declared.key_pattern !== undefined) {
@@ -185,13 +196,21 @@ export function resolveProvider(name: string, custom: Readonly<Record<string, Cu
       // eslint-disable-next-line security/detect-non-literal-regexp -- the user's own config file, validated by the schema
       keyPattern = new RegExp(declared.key_pattern);
     } catch (cause) {
-      throw new ConfigurationError({ message: `security.providers.${name}.key_pattern is not a valid regular expression.`, cause });
+      throw new ConfigurationError({
+        message: `security.providers.${name}.key_pattern is not a valid regular expression.`,
+        cause,
+      });
     }
   }
   return provider({
     ...base,
     envVars: declared.env ?? base.envVars,
-    ...(keyPattern === undefined ? {} : { keyPattern, formatHint: `matches the pattern configured in security.providers.${name}.key_pattern` }),
+    ...(keyPattern === undefined
+      ? {}
+      : {
+          keyPattern,
+          formatHint: `matches the pattern configured in security.providers.${name}.key_pattern`,
+        }),
     ...(declared.base_url === undefined ? {} : { baseUrl: declared.base_url }),
     ...(declared.live_check_path === undefined ? {} : { liveCheckPath: declared.live_check_path }),
     ...(declared.auth === undefined ? {} : { auth: declared.auth }),

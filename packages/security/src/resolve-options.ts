@@ -33,7 +33,9 @@ export interface SecureKeyManagerOptions {
   /** Path of config.yaml (default: `<configDir>/config.yaml` when it exists); `false` skips the file. */
   configFile?: string | false | undefined;
   /** Overrides config.yaml's `security.encryption` for new files. */
-  encryption?: { keyDerivation?: 'PBKDF2' | 'scrypt' | undefined; iterations?: number | undefined } | undefined;
+  encryption?:
+    | { keyDerivation?: 'PBKDF2' | 'scrypt' | undefined; iterations?: number | undefined }
+    | undefined;
   /** `fetch` used by `validate: 'live'` (default: global fetch). */
   fetch?: typeof fetch | undefined;
   /** Age after which a key-file lock left by a dead process is taken over (default 10 s, minimum 2 s). */
@@ -67,10 +69,18 @@ export interface ResolvedOptions {
  * `<configDir>/config.yaml` when it exists, else the defaults; with `configFile: false` no file is
  * read. The environment's overrides (LOCALAGENT_STORAGE) apply in every case but the first.
  */
-export function securityConfigFor(options: SecureKeyManagerOptions, configDir: string, env: Env, logger?: SecurityLogger): SecurityConfig {
+export function securityConfigFor(
+  options: SecureKeyManagerOptions,
+  configDir: string,
+  env: Env,
+  logger?: SecurityLogger,
+): SecurityConfig {
   if (options.config !== undefined) return options.config;
   const loaded = loadConfig({
-    file: options.configFile === false ? undefined : (options.configFile ?? join(configDir, CONFIG_FILE_NAME)),
+    file:
+      options.configFile === false
+        ? undefined
+        : (options.configFile ?? join(configDir, CONFIG_FILE_NAME)),
     optional: options.configFile === undefined,
     env,
     sections: { security: securityConfigSection },
@@ -90,11 +100,16 @@ export function resolveOptions(options: SecureKeyManagerOptions): ResolvedOption
   const config = securityConfigFor(options, configDir, env, logger);
   const storage = options.storage ?? storageModeOf(config);
   if (!STORAGE_MODES.includes(storage)) {
-    throw new ConfigurationError({ message: `storage must be one of: ${STORAGE_MODES.join(', ')}.`, details: { allowed: [...STORAGE_MODES] } });
+    throw new ConfigurationError({
+      message: `storage must be one of: ${STORAGE_MODES.join(', ')}.`,
+      details: { allowed: [...STORAGE_MODES] },
+    });
   }
   const keyDerivation = options.encryption?.keyDerivation ?? config.encryption.key_derivation;
   const iterations = options.encryption?.iterations ?? config.encryption.iterations;
-  const encryption = new EncryptionService({ kdf: keyDerivation === 'scrypt' ? 'scrypt' : { kdf: 'pbkdf2', iterations } });
+  const encryption = new EncryptionService({
+    kdf: keyDerivation === 'scrypt' ? 'scrypt' : { kdf: 'pbkdf2', iterations },
+  });
   const envPassword = env['LOCALAGENT_MASTER_PASSWORD'];
   return {
     env,
@@ -105,7 +120,9 @@ export function resolveOptions(options: SecureKeyManagerOptions): ResolvedOption
     keyringDriver: options.keyringDriver ?? config.keyring.driver,
     keyringTimeoutMs: config.keyring.timeout_ms,
     keyringBackend: options.keyringBackend,
-    masterPassword: options.masterPassword ?? (envPassword !== undefined && envPassword !== '' ? envPassword : undefined),
+    masterPassword:
+      options.masterPassword ??
+      (envPassword !== undefined && envPassword !== '' ? envPassword : undefined),
     logger,
     audit: options.audit ?? config.audit.enabled,
     config,

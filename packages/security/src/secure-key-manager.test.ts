@@ -1,6 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigurationError, KeyNotFoundError, KeyringUnavailableError, InvalidKeyError } from '@localagent/errors';
+import {
+  ConfigurationError,
+  KeyNotFoundError,
+  KeyringUnavailableError,
+  InvalidKeyError,
+} from '@localagent/errors';
 import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from '../test/support/fixtures';
 import { MemoryKeyring } from '../test/support/memory-keyring';
 import { verifyAuditLog } from './audit-log';
@@ -21,7 +26,14 @@ describe('SecureKeyManager', () => {
   });
 
   async function manager(options: SecureKeyManagerOptions = {}): Promise<SecureKeyManager> {
-    const m = await SecureKeyManager.create({ configDir: dir, env: {}, masterPassword: 'correct horse', logger: captureLogger(), ...FAST, ...options });
+    const m = await SecureKeyManager.create({
+      configDir: dir,
+      env: {},
+      masterPassword: 'correct horse',
+      logger: captureLogger(),
+      ...FAST,
+      ...options,
+    });
     managers.push(m);
     return m;
   }
@@ -34,7 +46,12 @@ describe('SecureKeyManager', () => {
       await expect(m.retrieveKey('openai')).resolves.toBe(key);
       await expect(m.retrieveKey('anthropic')).resolves.toBeUndefined();
       const [info] = await m.listKeys();
-      expect(info).toMatchObject({ provider: 'openai', source: 'file', fingerprint: `sk-proj-…${key.slice(-4)}`, active: true });
+      expect(info).toMatchObject({
+        provider: 'openai',
+        source: 'file',
+        fingerprint: `sk-proj-…${key.slice(-4)}`,
+        active: true,
+      });
       expect(info?.updatedAt).toMatch(/^\d{4}-/);
       const next = fakeKeys.openai();
       await expect(m.rotateKey('openai', next)).resolves.toBe(true);
@@ -48,8 +65,12 @@ describe('SecureKeyManager', () => {
     it('is readable by a new manager (a new process) with the same password only', async () => {
       const key = fakeKeys.anthropic();
       await (await manager({ storage: 'file' })).storeKey('anthropic', key);
-      await expect((await manager({ storage: 'file' })).retrieveKey('anthropic')).resolves.toBe(key);
-      await expect((await manager({ storage: 'file', masterPassword: 'wrong' })).retrieveKey('anthropic')).rejects.toMatchObject({
+      await expect((await manager({ storage: 'file' })).retrieveKey('anthropic')).resolves.toBe(
+        key,
+      );
+      await expect(
+        (await manager({ storage: 'file', masterPassword: 'wrong' })).retrieveKey('anthropic'),
+      ).rejects.toMatchObject({
         code: 'LA_DECRYPTION_FAILED',
       });
     });
@@ -63,7 +84,8 @@ describe('SecureKeyManager', () => {
           return 'from a prompt';
         },
       });
-      for (const provider of ['openai', 'gemini', 'groq'] as const) await m.storeKey(provider, fakeKeys[provider]());
+      for (const provider of ['openai', 'gemini', 'groq'] as const)
+        await m.storeKey(provider, fakeKeys[provider]());
       await m.listKeys();
       await m.retrieveKey('gemini');
       expect(asked).toBe(1);
@@ -75,25 +97,48 @@ describe('SecureKeyManager', () => {
       expect(ConfigurationError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
       expect((error as ConfigurationError).suggestion).toContain('LOCALAGENT_MASTER_PASSWORD');
-      await expect((await manager({ storage: 'file', masterPassword: () => '' })).storeKey('openai', fakeKeys.openai())).rejects.toMatchObject({
+      await expect(
+        (await manager({ storage: 'file', masterPassword: () => '' })).storeKey(
+          'openai',
+          fakeKeys.openai(),
+        ),
+      ).rejects.toMatchObject({
         code: 'LA_MASTER_PASSWORD_REQUIRED',
       });
     });
 
     it('takes the password from LOCALAGENT_MASTER_PASSWORD in the given env', async () => {
       const key = fakeKeys.openai();
-      await (await manager({ storage: 'file', masterPassword: undefined, env: { LOCALAGENT_MASTER_PASSWORD: 'pw' } })).storeKey('openai', key);
-      await expect((await manager({ storage: 'file', masterPassword: 'pw' })).retrieveKey('openai')).resolves.toBe(key);
+      await (
+        await manager({
+          storage: 'file',
+          masterPassword: undefined,
+          env: { LOCALAGENT_MASTER_PASSWORD: 'pw' },
+        })
+      ).storeKey('openai', key);
+      await expect(
+        (await manager({ storage: 'file', masterPassword: 'pw' })).retrieveKey('openai'),
+      ).resolves.toBe(key);
     });
 
     it('stores nothing when validation fails, and rotates nothing that is not stored', async () => {
       const m = await manager({ storage: 'file' });
-      await expect(m.storeKey('openai', 'not-an-openai-key')).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(m.storeKey('openai', 'not-an-openai-key')).rejects.toBeInstanceOf(
+        InvalidKeyError,
+      );
       expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
-      await expect(m.storeKey('openai', 'not-an-openai-key', { validate: 'none' })).resolves.toBe(true);
-      await expect(m.storeKey('openai', 'two words', { validate: 'none' })).rejects.toThrow(/whitespace/);
-      await expect(m.storeKey('openai', fakeKeys.openai(), { validate: 'sometimes' as 'none' })).rejects.toThrow(/validate must be/);
-      await expect(m.rotateKey('gemini', fakeKeys.gemini())).rejects.toBeInstanceOf(KeyNotFoundError);
+      await expect(m.storeKey('openai', 'not-an-openai-key', { validate: 'none' })).resolves.toBe(
+        true,
+      );
+      await expect(m.storeKey('openai', 'two words', { validate: 'none' })).rejects.toThrow(
+        /whitespace/,
+      );
+      await expect(
+        m.storeKey('openai', fakeKeys.openai(), { validate: 'sometimes' as 'none' }),
+      ).rejects.toThrow(/validate must be/);
+      await expect(m.rotateKey('gemini', fakeKeys.gemini())).rejects.toBeInstanceOf(
+        KeyNotFoundError,
+      );
       await expect(m.rotateKey('openai', 'bad')).rejects.toBeInstanceOf(InvalidKeyError);
       await expect(m.storeKey('Bad Name', 'x')).rejects.toBeInstanceOf(ConfigurationError);
     });
@@ -108,7 +153,10 @@ describe('SecureKeyManager', () => {
     });
 
     it('supports custom providers declared in config.yaml, with their env variables and pattern', async () => {
-      writeFileSync(join(dir, 'config.yaml'), "security:\n  providers:\n    corp: { env: [CORP_TOKEN], key_pattern: '^corp-[0-9]{6}$' }\n");
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        "security:\n  providers:\n    corp: { env: [CORP_TOKEN], key_pattern: '^corp-[0-9]{6}$' }\n",
+      );
       const m = await manager({ storage: 'file', env: { CORP_TOKEN: 'corp-999999' } });
       await expect(m.storeKey('corp', 'corp-12345x')).rejects.toBeInstanceOf(InvalidKeyError);
       await expect(m.storeKey('corp', 'corp-123456')).resolves.toBe(true);
@@ -136,13 +184,17 @@ describe('SecureKeyManager', () => {
       const from = jest.spyOn(Buffer, 'from') as unknown as jest.SpyInstance<Buffer, unknown[]>;
       try {
         await expect(m.changeMasterPassword(next)).resolves.toBe(true);
-        const made = from.mock.calls.flatMap((args, i) => (args[0] === next ? [from.mock.results[i]?.value as Buffer] : []));
+        const made = from.mock.calls.flatMap((args, i) =>
+          args[0] === next ? [from.mock.results[i]?.value as Buffer] : [],
+        );
         expect(made.length).toBeGreaterThan(0);
         for (const buffer of made) expect(buffer.every((byte) => byte === 0)).toBe(true);
       } finally {
         from.mockRestore();
       }
-      await expect((await manager({ storage: 'file', masterPassword: next })).retrieveKey('groq')).resolves.toMatch(/^gsk_/);
+      await expect(
+        (await manager({ storage: 'file', masterPassword: next })).retrieveKey('groq'),
+      ).resolves.toMatch(/^gsk_/);
     });
 
     it('refuses to work after close()', async () => {
@@ -156,9 +208,15 @@ describe('SecureKeyManager', () => {
     it('lets the provider variable win over stored keys, reports source env, and warns when storing a shadowed key', async () => {
       const logger = captureLogger();
       const envKey = fakeKeys.gemini();
-      const m = await manager({ storage: 'file', env: { GOOGLE_API_KEY: `${envKey}\n`, GEMINI_API_KEY: '' }, logger });
+      const m = await manager({
+        storage: 'file',
+        env: { GOOGLE_API_KEY: `${envKey}\n`, GEMINI_API_KEY: '' },
+        logger,
+      });
       await m.storeKey('gemini', fakeKeys.gemini());
-      expect(logger.warnings.join('\n')).toContain('GOOGLE_API_KEY is set and overrides the stored Google Gemini key');
+      expect(logger.warnings.join('\n')).toContain(
+        'GOOGLE_API_KEY is set and overrides the stored Google Gemini key',
+      );
       await expect(m.retrieveKey('gemini')).resolves.toBe(envKey);
       const list = await m.listKeys();
       expect(list.map((k) => [k.provider, k.source, k.active])).toEqual([
@@ -177,14 +235,29 @@ describe('SecureKeyManager', () => {
       expect(keyring.items.get(`${KEYRING_SERVICE}/openai`)).toBe(key);
       expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
       await expect(m.retrieveKey('openai')).resolves.toBe(key);
-      expect((await m.listKeys())[0]).toMatchObject({ provider: 'openai', source: 'keyring', active: true });
+      expect((await m.listKeys())[0]).toMatchObject({
+        provider: 'openai',
+        source: 'keyring',
+        active: true,
+      });
       const status = await m.status();
-      expect(status).toMatchObject({ storage: 'auto', activeBackend: 'keyring', keyring: { usable: true, driver: 'napi' } });
+      expect(status).toMatchObject({
+        storage: 'auto',
+        activeBackend: 'keyring',
+        keyring: { usable: true, driver: 'napi' },
+      });
     });
 
     it('auto: falls back to the encrypted file with one warning when the keyring is unusable, never plaintext', async () => {
       const logger = captureLogger();
-      const m = await manager({ keyringBackend: new MemoryKeyring({ usable: false, reason: 'no D-Bus session', reasonCode: 'no-dbus' }), logger });
+      const m = await manager({
+        keyringBackend: new MemoryKeyring({
+          usable: false,
+          reason: 'no D-Bus session',
+          reasonCode: 'no-dbus',
+        }),
+        logger,
+      });
       const key = fakeKeys.openai();
       await m.storeKey('openai', key);
       await m.storeKey('groq', fakeKeys.groq());
@@ -192,73 +265,125 @@ describe('SecureKeyManager', () => {
       expect(logger.warnings[0]).toContain('no D-Bus session');
       expect(readFileSync(join(dir, 'keys.enc')).includes(Buffer.from(key))).toBe(false);
       await expect(m.retrieveKey('openai')).resolves.toBe(key);
-      expect(await m.status()).toMatchObject({ activeBackend: 'file', keyring: { usable: false, reasonCode: 'no-dbus' }, keyFile: { mode: '0600', ok: true } });
+      expect(await m.status()).toMatchObject({
+        activeBackend: 'file',
+        keyring: { usable: false, reasonCode: 'no-dbus' },
+        keyFile: { mode: '0600', ok: true },
+      });
     });
 
     it.each([
       ['locked', 'the keyring collection is locked'],
       ['timeout', 'the keyring did not answer in time'],
       ['error', 'the keyring call failed'],
-    ])('auto: a keyring that exists but cannot be read (%s) makes "no key" unknown: reads and deletes throw instead of reporting absent', async (reasonCode, reason) => {
-      const logger = captureLogger();
-      const options = { keyringBackend: new MemoryKeyring({ usable: false, reasonCode, reason }), logger };
-      const m = await manager(options);
-      // (a key that may be in the keyring, which cannot be read)
-      for (const attempt of [m.retrieveKey('openai'), m.deleteKey('openai'), m.rotateKey('openai', fakeKeys.openai())]) {
-        const error = await attempt.catch((e: unknown) => e);
-        expect(KeyringUnavailableError.isInstance(error)).toBe(true);
-        expect((error as Error).message).toContain(reason);
-        expect((error as KeyringUnavailableError).details).toMatchObject({ reasonCode });
-      }
-      const viaGetApiKey = await getApiKey('openai', { configDir: dir, env: {}, masterPassword: 'correct horse', ...FAST, ...options }).catch((e: unknown) => e);
-      expect(KeyringUnavailableError.isInstance(viaGetApiKey)).toBe(true);
-      expect(logger.warnings).toEqual([]);
-      // a key found in the file is still returned, deleted and rotated; writes fall back to the file with one warning
-      const key = fakeKeys.groq();
-      await expect(m.storeKey('groq', key)).resolves.toBe(true);
-      await expect(m.retrieveKey('groq')).resolves.toBe(key);
-      await expect(m.rotateKey('groq', fakeKeys.groq())).resolves.toBe(true);
-      await expect(m.deleteKey('groq')).resolves.toBe(true);
-      await expect(m.deleteKey('groq')).rejects.toBeInstanceOf(KeyringUnavailableError);
-      expect(logger.warnings.filter((w) => w.includes('not usable'))).toHaveLength(1);
-      const audit = readFileSync(join(dir, 'audit.log'), 'utf8');
-      expect(audit).toContain('"action":"retrieve","outcome":"failure","provider":"openai","code":"LA_KEYRING_UNAVAILABLE"');
-    });
+    ])(
+      'auto: a keyring that exists but cannot be read (%s) makes "no key" unknown: reads and deletes throw instead of reporting absent',
+      async (reasonCode, reason) => {
+        const logger = captureLogger();
+        const options = {
+          keyringBackend: new MemoryKeyring({ usable: false, reasonCode, reason }),
+          logger,
+        };
+        const m = await manager(options);
+        // (a key that may be in the keyring, which cannot be read)
+        for (const attempt of [
+          m.retrieveKey('openai'),
+          m.deleteKey('openai'),
+          m.rotateKey('openai', fakeKeys.openai()),
+        ]) {
+          const error = await attempt.catch((e: unknown) => e);
+          expect(KeyringUnavailableError.isInstance(error)).toBe(true);
+          expect((error as Error).message).toContain(reason);
+          expect((error as KeyringUnavailableError).details).toMatchObject({ reasonCode });
+        }
+        const viaGetApiKey = await getApiKey('openai', {
+          configDir: dir,
+          env: {},
+          masterPassword: 'correct horse',
+          ...FAST,
+          ...options,
+        }).catch((e: unknown) => e);
+        expect(KeyringUnavailableError.isInstance(viaGetApiKey)).toBe(true);
+        expect(logger.warnings).toEqual([]);
+        // a key found in the file is still returned, deleted and rotated; writes fall back to the file with one warning
+        const key = fakeKeys.groq();
+        await expect(m.storeKey('groq', key)).resolves.toBe(true);
+        await expect(m.retrieveKey('groq')).resolves.toBe(key);
+        await expect(m.rotateKey('groq', fakeKeys.groq())).resolves.toBe(true);
+        await expect(m.deleteKey('groq')).resolves.toBe(true);
+        await expect(m.deleteKey('groq')).rejects.toBeInstanceOf(KeyringUnavailableError);
+        expect(logger.warnings.filter((w) => w.includes('not usable'))).toHaveLength(1);
+        const audit = readFileSync(join(dir, 'audit.log'), 'utf8');
+        expect(audit).toContain(
+          '"action":"retrieve","outcome":"failure","provider":"openai","code":"LA_KEYRING_UNAVAILABLE"',
+        );
+      },
+    );
 
-    it.each(['module-missing', 'no-dbus', 'no-secret-service'])('auto: no keyring at all (%s) is a silent "no key" for reads and deletes', async (reasonCode) => {
-      const logger = captureLogger();
-      const m = await manager({ keyringBackend: new MemoryKeyring({ usable: false, reasonCode, reason: 'none here' }), logger });
-      await expect(m.retrieveKey('openai')).resolves.toBeUndefined();
-      await expect(m.deleteKey('openai')).resolves.toBe(false);
-      await expect(m.rotateKey('openai', fakeKeys.openai())).rejects.toBeInstanceOf(KeyNotFoundError);
-      await expect(getApiKey('openai', { configDir: dir, env: {}, keyringBackend: new MemoryKeyring({ usable: false, reasonCode }) })).rejects.toBeInstanceOf(
-        KeyNotFoundError,
-      );
-      expect(logger.warnings).toEqual([]);
-    });
+    it.each(['module-missing', 'no-dbus', 'no-secret-service'])(
+      'auto: no keyring at all (%s) is a silent "no key" for reads and deletes',
+      async (reasonCode) => {
+        const logger = captureLogger();
+        const m = await manager({
+          keyringBackend: new MemoryKeyring({ usable: false, reasonCode, reason: 'none here' }),
+          logger,
+        });
+        await expect(m.retrieveKey('openai')).resolves.toBeUndefined();
+        await expect(m.deleteKey('openai')).resolves.toBe(false);
+        await expect(m.rotateKey('openai', fakeKeys.openai())).rejects.toBeInstanceOf(
+          KeyNotFoundError,
+        );
+        await expect(
+          getApiKey('openai', {
+            configDir: dir,
+            env: {},
+            keyringBackend: new MemoryKeyring({ usable: false, reasonCode }),
+          }),
+        ).rejects.toBeInstanceOf(KeyNotFoundError);
+        expect(logger.warnings).toEqual([]);
+      },
+    );
 
     it('auto: a probe that throws counts as a failing keyring (unknown, not absent)', async () => {
       const keyring = new MemoryKeyring();
       keyring.probe = () => Promise.reject(new Error('boom'));
       const m = await manager({ keyringBackend: keyring });
-      await expect(m.retrieveKey('openai')).rejects.toMatchObject({ code: 'LA_KEYRING_UNAVAILABLE', details: { reasonCode: 'error' } });
+      await expect(m.retrieveKey('openai')).rejects.toMatchObject({
+        code: 'LA_KEYRING_UNAVAILABLE',
+        details: { reasonCode: 'error' },
+      });
     });
 
     it('keyring: throws KeyringUnavailableError with the probe’s reason when the keyring is unusable', async () => {
-      const m = await manager({ storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false, reason: 'the collection is locked', reasonCode: 'locked' }) });
+      const m = await manager({
+        storage: 'keyring',
+        keyringBackend: new MemoryKeyring({
+          usable: false,
+          reason: 'the collection is locked',
+          reasonCode: 'locked',
+        }),
+      });
       const error = await m.storeKey('openai', fakeKeys.openai()).catch((e: unknown) => e);
       expect(KeyringUnavailableError.isInstance(error)).toBe(true);
       expect((error as Error).message).toContain('the collection is locked');
       expect((error as KeyringUnavailableError).suggestion).toMatch(/Unlock it.*--storage file/);
-      const unknown = await manager({ storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false }) });
+      const unknown = await manager({
+        storage: 'keyring',
+        keyringBackend: new MemoryKeyring({ usable: false }),
+      });
       await expect(unknown.storeKey('openai', fakeKeys.openai())).rejects.toThrow('unknown reason');
       // reading, deleting and listing cannot tell "absent" from "unknown" either
       await expect(m.retrieveKey('openai')).rejects.toBeInstanceOf(KeyringUnavailableError);
       await expect(m.deleteKey('openai')).rejects.toBeInstanceOf(KeyringUnavailableError);
       await expect(m.listKeys()).rejects.toBeInstanceOf(KeyringUnavailableError);
-      await expect(getApiKey('openai', { configDir: dir, env: {}, storage: 'keyring', keyringBackend: new MemoryKeyring({ usable: false }) })).rejects.toBeInstanceOf(
-        KeyringUnavailableError,
-      );
+      await expect(
+        getApiKey('openai', {
+          configDir: dir,
+          env: {},
+          storage: 'keyring',
+          keyringBackend: new MemoryKeyring({ usable: false }),
+        }),
+      ).rejects.toBeInstanceOf(KeyringUnavailableError);
       expect((await m.status()).activeBackend).toBe('none');
       expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
     });
@@ -276,7 +401,11 @@ describe('SecureKeyManager', () => {
       const fileOnly = await manager({ storage: 'file' });
       await expect(fileOnly.retrieveKey('openai')).resolves.toBeUndefined();
       keyring.items.set('localagent/groq', fakeKeys.groq());
-      expect((await m.listKeys()).map((k) => `${k.provider}:${k.source}:${k.active}`)).toEqual(['groq:keyring:true', 'groq:file:false', 'openai:keyring:true']);
+      expect((await m.listKeys()).map((k) => `${k.provider}:${k.source}:${k.active}`)).toEqual([
+        'groq:keyring:true',
+        'groq:file:false',
+        'openai:keyring:true',
+      ]);
       await expect(m.deleteKey('groq')).resolves.toBe(true);
       expect(keyring.items.has('localagent/groq')).toBe(false);
       await expect(fileOnly.retrieveKey('groq')).resolves.toBeUndefined();
@@ -288,26 +417,38 @@ describe('SecureKeyManager', () => {
       const before = readFileSync(join(dir, 'keys.enc'));
       const keyring = new MemoryKeyring();
       const m = await manager({ keyringBackend: keyring, masterPassword: undefined });
-      await expect(m.storeKey('openai', fakeKeys.openai())).rejects.toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
+      await expect(m.storeKey('openai', fakeKeys.openai())).rejects.toMatchObject({
+        code: 'LA_MASTER_PASSWORD_REQUIRED',
+      });
       // nothing was written: the keyring is empty and the file is byte for byte what it was
       expect(keyring.items.size).toBe(0);
       expect(readFileSync(join(dir, 'keys.enc')).equals(before)).toBe(true);
       // a key already in the keyring is not replaced by a rotation that cannot also clean the file
       const inKeyring = fakeKeys.groq();
       keyring.items.set('localagent/groq', inKeyring);
-      await expect(m.rotateKey('groq', fakeKeys.groq())).rejects.toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
+      await expect(m.rotateKey('groq', fakeKeys.groq())).rejects.toMatchObject({
+        code: 'LA_MASTER_PASSWORD_REQUIRED',
+      });
       expect(keyring.items.get('localagent/groq')).toBe(inKeyring);
       expect(readFileSync(join(dir, 'keys.enc')).equals(before)).toBe(true);
-      const outcomes = readFileSync(join(dir, 'audit.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).slice(-2);
+      const outcomes = readFileSync(join(dir, 'audit.log'), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .slice(-2);
       expect(outcomes).toMatchObject([
         { action: 'store', outcome: 'failure', code: 'LA_MASTER_PASSWORD_REQUIRED' },
         { action: 'rotate', outcome: 'failure', code: 'LA_MASTER_PASSWORD_REQUIRED' },
       ]);
       // with the password, both steps complete: the key is in the keyring and gone from the file
       const next = fakeKeys.openai();
-      await expect((await manager({ keyringBackend: keyring })).storeKey('openai', next)).resolves.toBe(true);
+      await expect(
+        (await manager({ keyringBackend: keyring })).storeKey('openai', next),
+      ).resolves.toBe(true);
       expect(keyring.items.get('localagent/openai')).toBe(next);
-      await expect((await manager({ storage: 'file' })).retrieveKey('openai')).resolves.toBeUndefined();
+      await expect(
+        (await manager({ storage: 'file' })).retrieveKey('openai'),
+      ).resolves.toBeUndefined();
     });
 
     it('storage file never touches the keyring', async () => {
@@ -332,11 +473,18 @@ describe('SecureKeyManager', () => {
       const keyring = new MemoryKeyring();
       keyring.probe = () => Promise.reject(new Error('boom'));
       const m = await manager({ keyringBackend: keyring });
-      expect((await m.status()).keyring).toMatchObject({ usable: false, reason: 'the keyring probe failed: boom' });
+      expect((await m.status()).keyring).toMatchObject({
+        usable: false,
+        reason: 'the keyring probe failed: boom',
+      });
     });
 
     it('loads the configured driver when no backend is injected, passing it the env (a missing D-Bus session here)', async () => {
-      const m = await manager({ storage: 'auto', keyringDriver: 'keytar', env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' } });
+      const m = await manager({
+        storage: 'auto',
+        keyringDriver: 'keytar',
+        env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+      });
       const status = await m.status();
       expect(status.keyring).toMatchObject({ driver: 'keytar', usable: false });
       expect(status.activeBackend).toBe('file');
@@ -345,18 +493,54 @@ describe('SecureKeyManager', () => {
 
   describe('settings', () => {
     it('reads LOCALAGENT_STORAGE and config.yaml, options winning over env winning over the file', async () => {
-      writeFileSync(join(dir, 'config.yaml'), 'security:\n  storage: { primary: encrypted_file }\n  audit: { enabled: false }\n');
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        'security:\n  storage: { primary: encrypted_file }\n  audit: { enabled: false }\n',
+      );
       expect((await (await manager()).status()).storage).toBe('file');
-      expect((await (await manager({ env: { LOCALAGENT_STORAGE: 'keyring' }, keyringBackend: new MemoryKeyring() })).status()).storage).toBe('keyring');
-      expect((await (await manager({ storage: 'auto', env: { LOCALAGENT_STORAGE: 'keyring' }, keyringBackend: new MemoryKeyring() })).status()).storage).toBe('auto');
-      await expect(manager({ env: { LOCALAGENT_STORAGE: 'plaintext' } })).rejects.toThrow(/LOCALAGENT_STORAGE must be one of/);
-      await expect(manager({ storage: 'cloud' as 'file' })).rejects.toThrow(/storage must be one of/);
-      writeFileSync(join(dir, 'config.yaml'), 'security:\n  storage: { fallback: none }\n  encryption: { key_derivation: scrypt }\n');
-      const status = await (await manager({ keyringBackend: new MemoryKeyring(), encryption: undefined })).status();
+      expect(
+        (
+          await (
+            await manager({
+              env: { LOCALAGENT_STORAGE: 'keyring' },
+              keyringBackend: new MemoryKeyring(),
+            })
+          ).status()
+        ).storage,
+      ).toBe('keyring');
+      expect(
+        (
+          await (
+            await manager({
+              storage: 'auto',
+              env: { LOCALAGENT_STORAGE: 'keyring' },
+              keyringBackend: new MemoryKeyring(),
+            })
+          ).status()
+        ).storage,
+      ).toBe('auto');
+      await expect(manager({ env: { LOCALAGENT_STORAGE: 'plaintext' } })).rejects.toThrow(
+        /LOCALAGENT_STORAGE must be one of/,
+      );
+      await expect(manager({ storage: 'cloud' as 'file' })).rejects.toThrow(
+        /storage must be one of/,
+      );
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        'security:\n  storage: { fallback: none }\n  encryption: { key_derivation: scrypt }\n',
+      );
+      const status = await (
+        await manager({ keyringBackend: new MemoryKeyring(), encryption: undefined })
+      ).status();
       expect(status.storage).toBe('keyring');
       expect(status.kdf).toEqual({ kdf: 'scrypt', N: 2 ** 17, r: 8, p: 1 });
-      expect((await (await manager({ configFile: false, keyringBackend: new MemoryKeyring() })).status()).storage).toBe('auto');
-      await expect(manager({ configFile: join(dir, 'absent.yaml') })).rejects.toThrow(/Cannot read/);
+      expect(
+        (await (await manager({ configFile: false, keyringBackend: new MemoryKeyring() })).status())
+          .storage,
+      ).toBe('auto');
+      await expect(manager({ configFile: join(dir, 'absent.yaml') })).rejects.toThrow(
+        /Cannot read/,
+      );
     });
 
     it('uses LOCALAGENT_CONFIG_DIR from the given env', async () => {
@@ -377,7 +561,10 @@ describe('SecureKeyManager', () => {
       await m.listKeys();
       await m.rotateKey('openai', fakeKeys.openai());
       await m.deleteKey('openai');
-      const lines = readFileSync(join(dir, 'audit.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = readFileSync(join(dir, 'audit.log'), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.map((l) => `${String(l['action'])}:${String(l['outcome'])}`)).toEqual([
         'store:success',
         'retrieve:success',
@@ -390,24 +577,38 @@ describe('SecureKeyManager', () => {
       expect(lines[3]).toMatchObject({ code: 'LA_KEY_INVALID', provider: 'openai' });
       expect(lines[0]).toMatchObject({ backend: 'file', fingerprint: `sk-proj-…${key.slice(-4)}` });
       expect(readFileSync(join(dir, 'audit.log'), 'utf8')).not.toContain(key);
-      await expect(verifyAuditLog(join(dir, 'audit.log'))).resolves.toEqual({ ok: true, entries: 7 });
+      await expect(verifyAuditLog(join(dir, 'audit.log'))).resolves.toEqual({
+        ok: true,
+        entries: 7,
+      });
     });
 
     it('audits attempts that fail before any backend is reached: an invalid provider name, a closed manager', async () => {
       const m = await manager({ storage: 'file' });
       const pasted = fakeKeys.generic(); // lower-case hex: a valid-looking name, but passed where a name is invalid below
-      await expect(m.storeKey('Bad Name', fakeKeys.openai())).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID' });
-      await expect(m.retrieveKey(`${pasted} `)).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID' });
-      await expect(m.rotateKey('Bad Name', fakeKeys.openai())).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID' });
+      await expect(m.storeKey('Bad Name', fakeKeys.openai())).rejects.toMatchObject({
+        code: 'LA_CONFIG_INVALID',
+      });
+      await expect(m.retrieveKey(`${pasted} `)).rejects.toMatchObject({
+        code: 'LA_CONFIG_INVALID',
+      });
+      await expect(m.rotateKey('Bad Name', fakeKeys.openai())).rejects.toMatchObject({
+        code: 'LA_CONFIG_INVALID',
+      });
       await expect(m.deleteKey('Bad Name')).rejects.toMatchObject({ code: 'LA_CONFIG_INVALID' });
-      await expect(m.changeMasterPassword('')).rejects.toMatchObject({ code: 'LA_MASTER_PASSWORD_REQUIRED' });
+      await expect(m.changeMasterPassword('')).rejects.toMatchObject({
+        code: 'LA_MASTER_PASSWORD_REQUIRED',
+      });
       m.close();
       await expect(m.retrieveKey('openai')).rejects.toThrow(/closed/);
       await expect(m.storeKey('openai', fakeKeys.openai())).rejects.toThrow(/closed/);
       await expect(m.listKeys()).rejects.toThrow(/closed/);
       await expect(m.changeMasterPassword('new')).rejects.toThrow(/closed/);
       const text = readFileSync(join(dir, 'audit.log'), 'utf8');
-      const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.map((l) => [l['action'], l['outcome'], l['code'], l['provider']])).toEqual([
         ['store', 'failure', 'LA_CONFIG_INVALID', undefined],
         ['retrieve', 'failure', 'LA_CONFIG_INVALID', undefined],
@@ -421,7 +622,10 @@ describe('SecureKeyManager', () => {
       ]);
       // an invalid name is not written to the log: it may be anything, a pasted key included
       expect(text).not.toContain(pasted);
-      await expect(verifyAuditLog(join(dir, 'audit.log'))).resolves.toEqual({ ok: true, entries: 9 });
+      await expect(verifyAuditLog(join(dir, 'audit.log'))).resolves.toEqual({
+        ok: true,
+        entries: 9,
+      });
     });
 
     it('a closed manager whose audit log cannot be written any more still fails with its own error', async () => {

@@ -16,7 +16,11 @@ import { checkKeyLive } from './live-check.js';
 import { describePath, DIR_MODE, FILE_MODE, type PermissionReport } from './permissions.js';
 import { isValidProviderName, PROVIDERS, resolveProvider, type ProviderInfo } from './providers.js';
 import { VALIDATION_MODES, type StorageMode, type ValidationMode } from './option-names.js';
-import { resolveOptions, type ResolvedOptions, type SecureKeyManagerOptions } from './resolve-options.js';
+import {
+  resolveOptions,
+  type ResolvedOptions,
+  type SecureKeyManagerOptions,
+} from './resolve-options.js';
 
 export type { ValidationMode };
 
@@ -57,7 +61,14 @@ interface Stored {
   updatedAt?: string;
 }
 
-const REASON_CODES = ['module-missing', 'no-dbus', 'no-secret-service', 'locked', 'timeout', 'error'] as const;
+const REASON_CODES = [
+  'module-missing',
+  'no-dbus',
+  'no-secret-service',
+  'locked',
+  'timeout',
+  'error',
+] as const;
 
 /**
  * Probe reasons meaning a keyring exists but cannot be read (locked, hung, failing): whether it holds
@@ -80,7 +91,11 @@ function unusableKeyring(probe: KeyringProbeResult): KeyringUnavailableError {
   });
 }
 
-const noKeyring = (driver: KeyringProbeResult['driver'], reason: string, reasonCode: string): KeyringProbeResult => ({
+const noKeyring = (
+  driver: KeyringProbeResult['driver'],
+  reason: string,
+  reasonCode: string,
+): KeyringProbeResult => ({
   usable: false,
   driver,
   reason,
@@ -110,7 +125,9 @@ export class SecureKeyManager {
       logger: options.logger,
       lockStaleMs: options.lockStaleMs,
     });
-    this.#audit = options.audit ? new AuditLog({ path: options.auditLogPath, now: options.now }) : undefined;
+    this.#audit = options.audit
+      ? new AuditLog({ path: options.auditLogPath, now: options.now })
+      : undefined;
   }
 
   /** Resolves the configuration once (options, then env, then config.yaml, then defaults). Touches no key store. */
@@ -129,7 +146,8 @@ export class SecureKeyManager {
       throw new ConfigurationError({
         code: 'LA_MASTER_PASSWORD_REQUIRED',
         message: `A master password is needed for the encrypted key file ${this.#o.keyFilePath}, and none is available.`,
-        suggestion: 'Set LOCALAGENT_MASTER_PASSWORD, run the command in a terminal so it can ask for the password, or use the OS keyring (`--storage keyring`).',
+        suggestion:
+          'Set LOCALAGENT_MASTER_PASSWORD, run the command in a terminal so it can ask for the password, or use the OS keyring (`--storage keyring`).',
       });
     }
     return value;
@@ -140,7 +158,10 @@ export class SecureKeyManager {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new ConfigurationError({ message: 'This SecureKeyManager was closed; create a new one.' });
+    if (this.#closed)
+      throw new ConfigurationError({
+        message: 'This SecureKeyManager was closed; create a new one.',
+      });
   }
 
   /**
@@ -165,14 +186,27 @@ export class SecureKeyManager {
   #keyringState(): Promise<{ backend: KeyringBackend | undefined; probe: KeyringProbeResult }> {
     this.#keyring ??= (async () => {
       const driver = this.#o.keyringDriver;
-      if (this.#o.storage === 'file') return { backend: undefined, probe: noKeyring(driver, 'storage is set to the encrypted file', 'disabled') };
-      const backend = this.#o.keyringBackend ?? (await loadKeyringBackendSafely(driver, { timeoutMs: this.#o.keyringTimeoutMs, env: this.#o.env }));
+      if (this.#o.storage === 'file')
+        return {
+          backend: undefined,
+          probe: noKeyring(driver, 'storage is set to the encrypted file', 'disabled'),
+        };
+      const backend =
+        this.#o.keyringBackend ??
+        (await loadKeyringBackendSafely(driver, {
+          timeoutMs: this.#o.keyringTimeoutMs,
+          env: this.#o.env,
+        }));
       if (backend !== this.#o.keyringBackend) this.#ownedBackend = backend;
       let probe: KeyringProbeResult;
       try {
         probe = await backend.probe();
       } catch (error) {
-        probe = noKeyring(backend.driver, `the keyring probe failed: ${(error as Error).message}`, 'error');
+        probe = noKeyring(
+          backend.driver,
+          `the keyring probe failed: ${(error as Error).message}`,
+          'error',
+        );
       }
       return { backend: probe.usable ? backend : undefined, probe };
     })();
@@ -185,16 +219,24 @@ export class SecureKeyManager {
    * `unreadable` is the probe of an `auto` keyring that exists but cannot be read (locked, timeout,
    * error): a key found in the file may still be used, but "no key" is unknown and must throw it.
    */
-  async #usableKeyring(): Promise<{ keyring: KeyringBackend | undefined; unreadable: KeyringProbeResult | undefined }> {
+  async #usableKeyring(): Promise<{
+    keyring: KeyringBackend | undefined;
+    unreadable: KeyringProbeResult | undefined;
+  }> {
     const { backend, probe } = await this.#keyringState();
     if (backend !== undefined) return { keyring: backend, unreadable: undefined };
     if (this.#o.storage === 'keyring') throw unusableKeyring(probe);
-    const unreadable = this.#o.storage === 'auto' && UNREADABLE_REASONS.has(probe.reasonCode ?? '') ? probe : undefined;
+    const unreadable =
+      this.#o.storage === 'auto' && UNREADABLE_REASONS.has(probe.reasonCode ?? '')
+        ? probe
+        : undefined;
     return { keyring: undefined, unreadable };
   }
 
   /** Where new keys go. `auto` falls back to the encrypted file (never plaintext) and says so once. */
-  async #writeTarget(): Promise<{ target: 'keyring'; backend: KeyringBackend } | { target: 'file' }> {
+  async #writeTarget(): Promise<
+    { target: 'keyring'; backend: KeyringBackend } | { target: 'file' }
+  > {
     if (this.#o.storage === 'file') return { target: 'file' };
     const { backend, probe } = await this.#keyringState();
     if (backend !== undefined) return { target: 'keyring', backend };
@@ -214,7 +256,10 @@ export class SecureKeyManager {
       return await call();
     } catch (error) {
       if (LocalAgentError.isInstance(error)) throw error;
-      throw new KeyringUnavailableError({ message: `The OS keyring failed: ${(error as Error).message}`, cause: error });
+      throw new KeyringUnavailableError({
+        message: `The OS keyring failed: ${(error as Error).message}`,
+        cause: error,
+      });
     }
   }
 
@@ -238,7 +283,8 @@ export class SecureKeyManager {
     }
     if (this.#o.storage !== 'keyring' && (await this.#file.exists())) {
       const entry = (await this.#file.read())?.keys[provider];
-      if (entry !== undefined) return { key: entry.key, source: 'file', updatedAt: entry.updatedAt };
+      if (entry !== undefined)
+        return { key: entry.key, source: 'file', updatedAt: entry.updatedAt };
     }
     if (unreadable !== undefined) throw unusableKeyring(unreadable);
     return undefined;
@@ -253,12 +299,18 @@ export class SecureKeyManager {
       // the user out of their keys, nor replace the call's own error; it is reported once
       if (!this.#warnedAudit) {
         this.#warnedAudit = true;
-        this.#o.logger.warning(`Could not append to the audit log ${this.#o.auditLogPath}: ${(error as Error).message}`);
+        this.#o.logger.warning(
+          `Could not append to the audit log ${this.#o.auditLogPath}: ${(error as Error).message}`,
+        );
       }
     }
   }
 
-  async #audited<T>(action: AuditEvent['action'], provider: string | undefined, run: () => Promise<{ result: T; event: Partial<AuditEvent> }>): Promise<T> {
+  async #audited<T>(
+    action: AuditEvent['action'],
+    provider: string | undefined,
+    run: () => Promise<{ result: T; event: Partial<AuditEvent> }>,
+  ): Promise<T> {
     try {
       const { result, event } = await run();
       this.#record({ action, provider, outcome: 'success', ...event });
@@ -271,16 +323,34 @@ export class SecureKeyManager {
 
   #recordFailure(action: AuditEvent['action'], provider: string | undefined, error: unknown): void {
     const code = LocalAgentError.isInstance(error) ? error.code : 'LA_INTERNAL';
-    this.#record({ action, provider, outcome: code === 'LA_KEY_NOT_FOUND' ? 'not_found' : 'failure', code });
+    this.#record({
+      action,
+      provider,
+      outcome: code === 'LA_KEY_NOT_FOUND' ? 'not_found' : 'failure',
+      code,
+    });
   }
 
-  async #validated(info: ProviderInfo, key: string, mode: ValidationMode = 'format'): Promise<string> {
+  async #validated(
+    info: ProviderInfo,
+    key: string,
+    mode: ValidationMode = 'format',
+  ): Promise<string> {
     if (!VALIDATION_MODES.includes(mode)) {
-      throw new ConfigurationError({ message: `validate must be one of: ${VALIDATION_MODES.join(', ')}.`, details: { allowed: [...VALIDATION_MODES] } });
+      throw new ConfigurationError({
+        message: `validate must be one of: ${VALIDATION_MODES.join(', ')}.`,
+        details: { allowed: [...VALIDATION_MODES] },
+      });
     }
     // `none` still applies the generic checks: an empty or multi-line key is never worth storing
     const normalized = checkKey(info, key, mode !== 'none');
-    if (mode === 'live') await checkKeyLive({ provider: info, key: normalized, env: this.#o.env, fetch: this.#o.fetch });
+    if (mode === 'live')
+      await checkKeyLive({
+        provider: info,
+        key: normalized,
+        env: this.#o.env,
+        fetch: this.#o.fetch,
+      });
     return normalized;
   }
 
@@ -307,7 +377,8 @@ export class SecureKeyManager {
 
   async #removeFromFile(provider: string): Promise<boolean> {
     return this.#file.update((data) => {
-      if (!Object.prototype.hasOwnProperty.call(data.keys, provider)) return { result: false, write: false };
+      if (!Object.prototype.hasOwnProperty.call(data.keys, provider))
+        return { result: false, write: false };
       delete data.keys[provider];
       return { result: true, write: true };
     });
@@ -316,7 +387,10 @@ export class SecureKeyManager {
   #warnIfShadowed(info: ProviderInfo): void {
     const variable = info.envVars.find((name) => (this.#o.env[name] ?? '') !== '');
     if (variable !== undefined) {
-      this.#o.logger.warning(`${variable} is set and overrides the stored ${info.displayName} key.`, { provider: info.name, variable });
+      this.#o.logger.warning(
+        `${variable} is set and overrides the stored ${info.displayName} key.`,
+        { provider: info.name, variable },
+      );
     }
   }
 
@@ -344,9 +418,16 @@ export class SecureKeyManager {
     try {
       return await this.#audited('retrieve', info.name, async () => {
         const stored = await this.#stored(info.name);
-        if (stored === undefined) throw new KeyNotFoundError({ message: `No ${info.displayName} key is stored.`, provider: info.name });
+        if (stored === undefined)
+          throw new KeyNotFoundError({
+            message: `No ${info.displayName} key is stored.`,
+            provider: info.name,
+          });
         registerSecret(stored.key);
-        return { result: stored.key, event: { backend: stored.source, fingerprint: fingerprint(info, stored.key) } };
+        return {
+          result: stored.key,
+          event: { backend: stored.source, fingerprint: fingerprint(info, stored.key) },
+        };
       });
     } catch (error) {
       if (KeyNotFoundError.isInstance(error)) return undefined;
@@ -355,12 +436,19 @@ export class SecureKeyManager {
   }
 
   /** Validates the new key first, replaces the stored one, and removes the old one from every backend. */
-  async rotateKey(provider: string, newKey: string, options: StoreKeyOptions = {}): Promise<boolean> {
+  async rotateKey(
+    provider: string,
+    newKey: string,
+    options: StoreKeyOptions = {},
+  ): Promise<boolean> {
     const info = this.#checked('rotate', provider);
     return this.#audited('rotate', info.name, async () => {
       const normalized = await this.#validated(info, newKey, options.validate);
       if ((await this.#stored(info.name)) === undefined) {
-        throw new KeyNotFoundError({ message: `No ${info.displayName} key is stored, so there is none to rotate.`, provider: info.name });
+        throw new KeyNotFoundError({
+          message: `No ${info.displayName} key is stored, so there is none to rotate.`,
+          provider: info.name,
+        });
       }
       const backend = await this.#write(info.name, normalized);
       registerSecret(normalized);
@@ -375,13 +463,25 @@ export class SecureKeyManager {
     return this.#audited('delete', info.name, async () => {
       const removedFrom: string[] = [];
       const { keyring, unreadable } = await this.#usableKeyring();
-      if (keyring !== undefined && (await this.#keyringCall(() => keyring.delete(KEYRING_SERVICE, info.name)))) removedFrom.push('keyring');
-      if (this.#o.storage !== 'keyring' && (await this.#file.exists()) && (await this.#removeFromFile(info.name))) removedFrom.push('file');
+      if (
+        keyring !== undefined &&
+        (await this.#keyringCall(() => keyring.delete(KEYRING_SERVICE, info.name)))
+      )
+        removedFrom.push('keyring');
+      if (
+        this.#o.storage !== 'keyring' &&
+        (await this.#file.exists()) &&
+        (await this.#removeFromFile(info.name))
+      )
+        removedFrom.push('file');
       // the keyring could not be read: "there was no key" is unknown, not false
       if (removedFrom.length === 0 && unreadable !== undefined) throw unusableKeyring(unreadable);
       return {
         result: removedFrom.length > 0,
-        event: removedFrom.length > 0 ? { backend: removedFrom.join('+') } : { backend: 'none', outcome: 'not_found' },
+        event:
+          removedFrom.length > 0
+            ? { backend: removedFrom.join('+') }
+            : { backend: 'none', outcome: 'not_found' },
       };
     });
   }
@@ -395,23 +495,36 @@ export class SecureKeyManager {
       for (const name of names) {
         const info = this.#provider(name);
         const key = this.#envKey(info);
-        if (key !== undefined) entries.push({ provider: name, source: 'env', fingerprint: fingerprint(info, key) });
+        if (key !== undefined)
+          entries.push({ provider: name, source: 'env', fingerprint: fingerprint(info, key) });
       }
       const { keyring } = await this.#usableKeyring();
       if (keyring !== undefined) {
         for (const account of await this.#keyringCall(() => keyring.list(KEYRING_SERVICE))) {
           const key = await this.#keyringCall(() => keyring.get(KEYRING_SERVICE, account));
-          if (key !== undefined) entries.push({ provider: account, source: 'keyring', fingerprint: this.#fingerprintFor(account, key) });
+          if (key !== undefined)
+            entries.push({
+              provider: account,
+              source: 'keyring',
+              fingerprint: this.#fingerprintFor(account, key),
+            });
         }
       }
       if (this.#o.storage !== 'keyring' && (await this.#file.exists())) {
         const data = await this.#file.read();
         for (const [name, entry] of Object.entries(data?.keys ?? {})) {
-          entries.push({ provider: name, source: 'file', fingerprint: this.#fingerprintFor(name, entry.key), updatedAt: entry.updatedAt });
+          entries.push({
+            provider: name,
+            source: 'file',
+            fingerprint: this.#fingerprintFor(name, entry.key),
+            updatedAt: entry.updatedAt,
+          });
         }
       }
       const rank: Record<KeySource, number> = { env: 0, keyring: 1, file: 2 };
-      entries.sort((a, b) => a.provider.localeCompare(b.provider) || rank[a.source] - rank[b.source]);
+      entries.sort(
+        (a, b) => a.provider.localeCompare(b.provider) || rank[a.source] - rank[b.source],
+      );
       const seen = new Set<string>();
       const result = entries.map((entry) => {
         const active = !seen.has(entry.provider);
@@ -433,7 +546,8 @@ export class SecureKeyManager {
   /** Which backend is active and why, file locations and permissions: what `localagent doctor` prints. Never throws for an unusable keyring. */
   async status(): Promise<SecurityStatus> {
     const { backend, probe } = await this.#keyringState();
-    const activeBackend = backend !== undefined ? 'keyring' : this.#o.storage === 'keyring' ? 'none' : 'file';
+    const activeBackend =
+      backend !== undefined ? 'keyring' : this.#o.storage === 'keyring' ? 'none' : 'file';
     return {
       storage: this.#o.storage,
       activeBackend,
@@ -454,14 +568,22 @@ export class SecureKeyManager {
     this.#checked('change_password');
     return this.#audited('change_password', undefined, async () => {
       if (newPassword.length === 0) {
-        throw new ConfigurationError({ code: 'LA_MASTER_PASSWORD_REQUIRED', message: 'The new master password is empty.' });
+        throw new ConfigurationError({
+          code: 'LA_MASTER_PASSWORD_REQUIRED',
+          message: 'The new master password is empty.',
+        });
       }
-      const copy = typeof newPassword === 'string' ? Buffer.from(newPassword, 'utf8') : Buffer.from(newPassword);
+      const copy =
+        typeof newPassword === 'string'
+          ? Buffer.from(newPassword, 'utf8')
+          : Buffer.from(newPassword);
       const next = new EncryptionSession(this.#o.encryption, () => Promise.resolve(copy));
       let changed = false;
       try {
         changed = await this.#file.rekey(next);
-        return changed ? { result: true, event: { backend: 'file' } } : { result: false, event: { backend: 'none', outcome: 'not_found' } };
+        return changed
+          ? { result: true, event: { backend: 'file' } }
+          : { result: false, event: { backend: 'none', outcome: 'not_found' } };
       } finally {
         // the session copied the password into its own Buffer on first use; a session the store did not adopt is wiped
         copy.fill(0);

@@ -27,11 +27,15 @@ describe('loadSecurityConfig', () => {
   };
 
   it('embeds the schema shipped as config/security_schema.yaml', () => {
-    expect(SECURITY_SCHEMA).toEqual(parse(readFileSync(join(__dirname, '..', 'config', 'security_schema.yaml'), 'utf8')));
+    expect(SECURITY_SCHEMA).toEqual(
+      parse(readFileSync(join(__dirname, '..', 'config', 'security_schema.yaml'), 'utf8')),
+    );
   });
 
   it('applies the defaults to a missing or empty section', async () => {
-    await expect(loadSecurityConfig(write('logging:\n  level: debug\n'))).resolves.toEqual(DEFAULTS);
+    await expect(loadSecurityConfig(write('logging:\n  level: debug\n'))).resolves.toEqual(
+      DEFAULTS,
+    );
     await expect(loadSecurityConfig(write(''))).resolves.toEqual(DEFAULTS);
     await expect(loadSecurityConfig(write('security:\n'))).resolves.toEqual(DEFAULTS);
   });
@@ -46,10 +50,19 @@ describe('loadSecurityConfig', () => {
     my-llm: { env: [MY_LLM_TOKEN], key_pattern: '^ml-', base_url: 'http://127.0.0.1:9/v1', auth: x-api-key }
 `),
     );
-    expect(config.encryption).toEqual({ algorithm: 'AES-256-GCM', key_derivation: 'scrypt', iterations: 600_000 });
+    expect(config.encryption).toEqual({
+      algorithm: 'AES-256-GCM',
+      key_derivation: 'scrypt',
+      iterations: 600_000,
+    });
     expect(config.storage).toEqual({ primary: 'encrypted_file', fallback: 'none' });
     expect(config.keyring.driver).toBe('keytar');
-    expect(config.providers['my-llm']).toEqual({ env: ['MY_LLM_TOKEN'], key_pattern: '^ml-', base_url: 'http://127.0.0.1:9/v1', auth: 'x-api-key' });
+    expect(config.providers['my-llm']).toEqual({
+      env: ['MY_LLM_TOKEN'],
+      key_pattern: '^ml-',
+      base_url: 'http://127.0.0.1:9/v1',
+      auth: 'x-api-key',
+    });
   });
 
   it('names the path and the allowed values of every problem', async () => {
@@ -66,15 +79,21 @@ describe('loadSecurityConfig', () => {
     const message = (error as Error).message;
     expect(message).toContain('security.encryption.iterations must be >= 100000');
     expect(message).toContain('security.encryption.key_derivation must be one of: PBKDF2, scrypt');
-    expect(message).toContain('security.encryption.colour is not a known field; known fields: algorithm, key_derivation, iterations');
+    expect(message).toContain(
+      'security.encryption.colour is not a known field; known fields: algorithm, key_derivation, iterations',
+    );
     expect(message).toContain('security.storage.primary must be one of: keyring, encrypted_file');
     expect(message).toContain('security.providers has an invalid name "Bad Name"');
-    expect(message).toContain('security.providers.ok.auth must be one of: bearer, x-api-key, x-goog-api-key, api-key');
+    expect(message).toContain(
+      'security.providers.ok.auth must be one of: bearer, x-api-key, x-goog-api-key, api-key',
+    );
     expect((error as ConfigurationError).details['problems']).toHaveLength(6);
   });
 
   it('rejects YAML errors, a non-mapping document and a missing explicit file', async () => {
-    await expect(loadSecurityConfig(write('security: [unclosed'))).rejects.toThrow(/not valid YAML/);
+    await expect(loadSecurityConfig(write('security: [unclosed'))).rejects.toThrow(
+      /not valid YAML/,
+    );
     await expect(loadSecurityConfig(write('- a\n- b\n'))).rejects.toThrow(/mapping/);
     await expect(loadSecurityConfig(join(dir, 'missing.yaml'))).rejects.toThrow(/Cannot read/);
     expect(() => validateSecurityConfig('text')).toThrow(ConfigurationError);

@@ -14,10 +14,17 @@ export { SECURITY_SCHEMA, type SecurityConfig } from './config-section.js';
 export function validateSecurityConfig(section: unknown): SecurityConfig {
   const value: unknown = section === undefined || section === null ? {} : structuredClone(section);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError({ message: `Invalid configuration: security must be a mapping (got ${JSON.stringify(value)}).` });
+    throw new ConfigurationError({
+      message: `Invalid configuration: security must be a mapping (got ${JSON.stringify(value)}).`,
+    });
   }
   // through the one loader (no file): the same validation, defaults and messages as config.yaml's
-  return loadConfig({ file: undefined, document: { security: value }, env: {}, sections: { security: securityConfigSection } }).sections.security;
+  return loadConfig({
+    file: undefined,
+    document: { security: value },
+    env: {},
+    sections: { security: securityConfigSection },
+  }).sections.security;
 }
 
 /**
@@ -25,11 +32,22 @@ export function validateSecurityConfig(section: unknown): SecurityConfig {
  * and returns it validated, with defaults (and the overrides of `env`, when given). A missing
  * default file yields the defaults; a missing explicit path is an error.
  */
-export async function loadSecurityConfig(path?: string, options: { env?: Env } = {}): Promise<SecurityConfig> {
+export async function loadSecurityConfig(
+  path?: string,
+  options: { env?: Env } = {},
+): Promise<SecurityConfig> {
   const file = path ?? join(defaultConfigDir(environment(options.env)), CONFIG_FILE_NAME);
   return loadSecurityConfigSync(file, { optional: path === undefined, env: options.env ?? {} });
 }
 
-export function loadSecurityConfigSync(file: string, options: { optional?: boolean; env?: Env } = {}): SecurityConfig {
-  return loadConfig({ file, optional: options.optional ?? false, env: options.env ?? {}, sections: { security: securityConfigSection } }).sections.security;
+export function loadSecurityConfigSync(
+  file: string,
+  options: { optional?: boolean; env?: Env } = {},
+): SecurityConfig {
+  return loadConfig({
+    file,
+    optional: options.optional ?? false,
+    env: options.env ?? {},
+    sections: { security: securityConfigSection },
+  }).sections.security;
 }

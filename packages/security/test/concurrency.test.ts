@@ -24,16 +24,33 @@ describe('20 concurrent processes', () => {
          m.close();
        })().catch((error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });`,
     );
-    const keys = Array.from({ length: 20 }, (_, i) => [`p${String(i + 1).padStart(2, '0')}`, `key-${i}-${Math.random().toString(36).slice(2)}`] as const);
+    const keys = Array.from(
+      { length: 20 },
+      (_, i) =>
+        [
+          `p${String(i + 1).padStart(2, '0')}`,
+          `key-${i}-${Math.random().toString(36).slice(2)}`,
+        ] as const,
+    );
     const results = await Promise.all(keys.map(([provider, key]) => run(script, [provider, key])));
-    for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const r of results)
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
 
     const { SecureKeyManager, verifyAuditLog } = loadDist();
-    const m = await SecureKeyManager.create({ configDir, storage: 'file', masterPassword: 'pw', env: {}, audit: false });
+    const m = await SecureKeyManager.create({
+      configDir,
+      storage: 'file',
+      masterPassword: 'pw',
+      env: {},
+      audit: false,
+    });
     const listed = await m.listKeys();
     expect(listed.map((k) => k.provider)).toEqual(keys.map(([p]) => p));
     for (const [provider, key] of keys) await expect(m.retrieveKey(provider)).resolves.toBe(key);
     m.close();
-    await expect(verifyAuditLog(join(configDir, 'audit.log'))).resolves.toEqual({ ok: true, entries: 20 });
+    await expect(verifyAuditLog(join(configDir, 'audit.log'))).resolves.toEqual({
+      ok: true,
+      entries: 20,
+    });
   }, 120_000);
 });

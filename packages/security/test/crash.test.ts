@@ -20,7 +20,14 @@ describe('SIGKILL in the middle of writes', () => {
   it(`leaves a readable file with the old or the new key, ${ROUNDS} times in a row`, async () => {
     const { SecureKeyManager, verifyAuditLog } = loadDist();
     const configDir = join(dir, 'config');
-    const options = { configDir, storage: 'file' as const, masterPassword: 'pw', env: {}, audit: false, encryption: { iterations: 100_000 } };
+    const options = {
+      configDir,
+      storage: 'file' as const,
+      masterPassword: 'pw',
+      env: {},
+      audit: false,
+      encryption: { iterations: 100_000 },
+    };
     const setup = await SecureKeyManager.create(options);
     await setup.storeKey('stable', 'stable-key-value', { validate: 'none' });
     setup.close();
@@ -43,7 +50,9 @@ describe('SIGKILL in the middle of writes', () => {
 
     let previous: string | undefined;
     for (let round = 0; round < ROUNDS; round += 1) {
-      const child = spawn(process.execPath, [writer, String(round)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [writer, String(round)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       let killing = false;
@@ -60,11 +69,16 @@ describe('SIGKILL in the middle of writes', () => {
           }
         });
         // 'close', not 'exit': only then has every line the writer printed been read
-        child.on('close', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code}: ${err}`))));
+        child.on('close', (code, signal) =>
+          signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code}: ${err}`)),
+        );
       });
       const lines = out.trimEnd().split('\n');
       const stored = lines.filter((l) => l.startsWith('stored ')).map((l) => l.slice(7));
-      const inFlight = lines.filter((l) => l.startsWith('writing ')).map((l) => l.slice(8)).pop();
+      const inFlight = lines
+        .filter((l) => l.startsWith('writing '))
+        .map((l) => l.slice(8))
+        .pop();
       const old = stored[stored.length - 1] ?? previous;
 
       const reader = await SecureKeyManager.create(options);
@@ -76,7 +90,9 @@ describe('SIGKILL in the middle of writes', () => {
     }
     // leftover temp files of killed writers hold ciphertext only, and the next writer removes them
     const leftovers = ['keys.enc', 'keys.enc.lock', 'audit.log', 'audit.log.lock'];
-    expect(readdirSync(configDir).filter((f) => !leftovers.includes(f) && !/^keys\.enc\.\d+$/.test(f))).toEqual([]);
+    expect(
+      readdirSync(configDir).filter((f) => !leftovers.includes(f) && !/^keys\.enc\.\d+$/.test(f)),
+    ).toEqual([]);
     // the writers' audit lines survived the kills as one intact chain (a dead writer's audit lock is taken over)
     const audit = await verifyAuditLog(join(configDir, 'audit.log'));
     expect(audit.ok).toBe(true);

@@ -25,7 +25,16 @@ describe('the key file lock', () => {
   });
 
   async function manager(lockStaleMs: number): Promise<SecureKeyManager> {
-    const m = await SecureKeyManager.create({ configDir: dir, storage: 'file', env: {}, masterPassword: 'pw', logger: captureLogger(), audit: false, lockStaleMs, ...FAST });
+    const m = await SecureKeyManager.create({
+      configDir: dir,
+      storage: 'file',
+      env: {},
+      masterPassword: 'pw',
+      logger: captureLogger(),
+      audit: false,
+      lockStaleMs,
+      ...FAST,
+    });
     opened.push(m);
     return m;
   }
@@ -58,13 +67,19 @@ describe('the key file lock', () => {
     holder.release();
     expect(Date.now() - started).toBeGreaterThanOrEqual(6_000);
     expect(StorageError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'LA_STORAGE_FAILED', details: { path: lockPath, reasonCode: 'lock_timeout' } });
+    expect(error).toMatchObject({
+      code: 'LA_STORAGE_FAILED',
+      details: { path: lockPath, reasonCode: 'lock_timeout' },
+    });
     expect((error as StorageError).message).toContain(lockPath);
     expect(existsSync(path)).toBe(false);
   }, 20_000);
 
   it('writes nothing when its lock was taken over before the write', async () => {
-    const session = new EncryptionSession(new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }), async () => 'pw');
+    const session = new EncryptionSession(
+      new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }),
+      async () => 'pw',
+    );
     const store = new EncryptedFileStore({ path, session, logger: captureLogger() });
     await store.update((data) => {
       data.keys['a'] = { key: 'k', createdAt: '', updatedAt: '' };
@@ -80,7 +95,10 @@ describe('the key file lock', () => {
       })
       .catch((e: unknown) => e);
     expect(StorageError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ message: `Lost the lock on ${path} before writing; nothing was written.`, details: { reasonCode: 'lock_lost' } });
+    expect(error).toMatchObject({
+      message: `Lost the lock on ${path} before writing; nothing was written.`,
+      details: { reasonCode: 'lock_lost' },
+    });
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(readFileSync(lockPath, 'utf8')).toBe(theirs); // their lock stays
     store.close();

@@ -1,6 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -13,7 +24,8 @@ import * as ts from 'typescript';
  */
 
 /** The real-keyring tests run under scripts/with-keyring.sh (LA_TEST_KEYRING) and always in CI, where a missing Secret Service fails them. */
-export const REAL_KEYRING = process.env['LA_TEST_KEYRING'] === 'secret-service' || process.env['CI'] === 'true';
+export const REAL_KEYRING =
+  process.env['LA_TEST_KEYRING'] === 'secret-service' || process.env['CI'] === 'true';
 
 export const SKIP_NOTE =
   'real Secret Service tests skipped: run them with `LA_TEST_COMMAND="pnpm exec jest packages/security/test/keyring --selectProjects security" dbus-run-session -- bash scripts/with-keyring.sh` (CI always runs them)';
@@ -87,7 +99,11 @@ function readLine(child: ChildProcess): Promise<string> {
   });
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -99,7 +115,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
   });
 }
 
-const BARE_BUS_CONFIG = (dir: string): string => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+const BARE_BUS_CONFIG = (
+  dir: string,
+): string => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
@@ -130,21 +148,36 @@ export class PrivateBus {
   static async start(options: { keyring: boolean }): Promise<PrivateBus> {
     const bus = new PrivateBus(tempDir('la-kr-bus-'));
     writeFileSync(join(bus.dir, 'bus.conf'), BARE_BUS_CONFIG(bus.dir));
-    const daemon = spawn('dbus-daemon', [`--config-file=${join(bus.dir, 'bus.conf')}`, '--nofork', '--print-address=1'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const daemon = spawn(
+      'dbus-daemon',
+      [`--config-file=${join(bus.dir, 'bus.conf')}`, '--nofork', '--print-address=1'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     bus.#processes.push(daemon);
     const address = await readLine(daemon);
-    bus.env = { PATH: process.env['PATH'] ?? '', HOME: bus.dir, XDG_DATA_HOME: bus.dir, XDG_RUNTIME_DIR: bus.dir, DBUS_SESSION_BUS_ADDRESS: address };
+    bus.env = {
+      PATH: process.env['PATH'] ?? '',
+      HOME: bus.dir,
+      XDG_DATA_HOME: bus.dir,
+      XDG_RUNTIME_DIR: bus.dir,
+      DBUS_SESSION_BUS_ADDRESS: address,
+    };
     if (options.keyring) {
-      const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
-        env: bus.env,
-        stdio: ['pipe', 'ignore', 'ignore'],
-      });
+      const keyring = spawn(
+        'gnome-keyring-daemon',
+        ['--foreground', '--unlock', '--components=secrets'],
+        {
+          env: bus.env,
+          stdio: ['pipe', 'ignore', 'ignore'],
+        },
+      );
       bus.#processes.push(keyring);
       keyring.stdin?.end(randomBytes(12).toString('hex'));
       for (let attempt = 0; !(await bus.nameHasOwner('org.freedesktop.secrets')); attempt++) {
-        if (attempt > 100) throw new Error('gnome-keyring did not register org.freedesktop.secrets');
+        if (attempt > 100)
+          throw new Error('gnome-keyring did not register org.freedesktop.secrets');
         await new Promise((r) => setTimeout(r, 50));
       }
     }
@@ -152,7 +185,15 @@ export class PrivateBus {
   }
 
   async nameHasOwner(name: string): Promise<boolean> {
-    const result = await this.gdbus(['--dest', 'org.freedesktop.DBus', '--object-path', '/org/freedesktop/DBus', '--method', 'org.freedesktop.DBus.NameHasOwner', name]);
+    const result = await this.gdbus([
+      '--dest',
+      'org.freedesktop.DBus',
+      '--object-path',
+      '/org/freedesktop/DBus',
+      '--method',
+      'org.freedesktop.DBus.NameHasOwner',
+      name,
+    ]);
     return result.includes('true');
   }
 
@@ -170,7 +211,10 @@ export class PrivateBus {
   }
 
   async gdbus(args: string[]): Promise<string> {
-    const result = await run('gdbus', ['call', '--session', ...args], { ...process.env, ...this.env });
+    const result = await run('gdbus', ['call', '--session', ...args], {
+      ...process.env,
+      ...this.env,
+    });
     if (result.code !== 0) throw new Error(`gdbus ${args.join(' ')} failed: ${result.stderr}`);
     return result.stdout;
   }
@@ -182,7 +226,9 @@ export class PrivateBus {
 }
 
 /** A unix socket that accepts D-Bus connections and never answers: a hung Secret Service, at the transport level. */
-export async function hungBus(dir: string): Promise<{ address: string; connections: () => number; close: () => Promise<void> }> {
+export async function hungBus(
+  dir: string,
+): Promise<{ address: string; connections: () => number; close: () => Promise<void> }> {
   const path = join(dir, 'hung.sock');
   const sockets: Socket[] = [];
   const server: Server = createServer((socket) => {
@@ -212,9 +258,15 @@ export function compileKeyring(outDir: string, withDrivers: boolean): string {
   const srcDir = join(PACKAGE_DIR, 'src', 'keyring');
   const target = join(outDir, 'keyring');
   mkdirSync(target, { recursive: true });
-  for (const name of readdirSync(srcDir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))) {
+  for (const name of readdirSync(srcDir).filter(
+    (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'),
+  )) {
     const { outputText } = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
     });
     writeFileSync(join(target, name.replace(/\.ts$/, '.js')), outputText);
   }

@@ -1,7 +1,18 @@
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadKeyringBackend, type HostedKeyringBackend, type KeyringBackend } from '../src/keyring/index';
-import { DRIVERS, fakeSecret, filesContaining, REAL_KEYRING, SKIP_NOTE, testService } from './keyring-support';
+import {
+  loadKeyringBackend,
+  type HostedKeyringBackend,
+  type KeyringBackend,
+} from '../src/keyring/index';
+import {
+  DRIVERS,
+  fakeSecret,
+  filesContaining,
+  REAL_KEYRING,
+  SKIP_NOTE,
+  testService,
+} from './keyring-support';
 
 // Round trips through each driver in the real Secret Service of the D-Bus session
 // (scripts/with-keyring.sh starts an unlocked gnome-keyring). In CI a missing one fails here.
@@ -20,7 +31,8 @@ describeReal.each(DRIVERS)('%s driver against the session Secret Service', (driv
   });
 
   afterAll(async () => {
-    for (const account of await backend.list(service).catch(() => [])) await backend.delete(service, account).catch(() => false);
+    for (const account of await backend.list(service).catch(() => []))
+      await backend.delete(service, account).catch(() => false);
     (backend as HostedKeyringBackend).close();
   });
 
@@ -62,8 +74,16 @@ describeReal.each(DRIVERS)('%s driver against the session Secret Service', (driv
     const secret = fakeSecret();
     await backend.set(service, 'groq', secret);
     expect(await backend.get(service, 'groq')).toBe(secret);
-    const dataHome = process.env['LA_TEST_KEYRING_DATA_HOME'] ?? process.env['XDG_DATA_HOME'] ?? join(homedir(), '.local', 'share');
-    const roots = [tmpdir(), join(dataHome, 'keyrings'), join(homedir(), '.config'), join(homedir(), '.cache')];
+    const dataHome =
+      process.env['LA_TEST_KEYRING_DATA_HOME'] ??
+      process.env['XDG_DATA_HOME'] ??
+      join(homedir(), '.local', 'share');
+    const roots = [
+      tmpdir(),
+      join(dataHome, 'keyrings'),
+      join(homedir(), '.config'),
+      join(homedir(), '.cache'),
+    ];
     expect(filesContaining(roots, secret, started - 1000)).toEqual([]);
     expect(await backend.delete(service, 'groq')).toBe(true);
   });

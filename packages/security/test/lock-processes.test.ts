@@ -14,14 +14,23 @@ interface Worker {
   /** Resolves with the first stdout line that starts with `prefix`. */
   line(prefix: string): Promise<string>;
   /** Resolves with the exit code once stdout and stderr are closed. */
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  exit: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
 }
 
 function startWorker(args: string[]): Worker {
-  const child = spawn(process.execPath, ['-r', require.resolve('ts-node/register'), WORKER, ...args], {
-    env: { ...process.env, TS_NODE_PROJECT },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', require.resolve('ts-node/register'), WORKER, ...args],
+    {
+      env: { ...process.env, TS_NODE_PROJECT },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ prefix: string; resolve: (line: string) => void }> = [];
@@ -36,13 +45,21 @@ function startWorker(args: string[]): Worker {
     }
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<Awaited<Worker['exit']>>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const exit = new Promise<Awaited<Worker['exit']>>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   const line = (prefix: string): Promise<string> =>
     new Promise((resolve, reject) => {
       const found = stdout.split('\n').find((l) => l.startsWith(prefix));
       if (found !== undefined) return resolve(found);
       waiters.push({ prefix, resolve });
-      void exit.then((r) => reject(new Error(`worker exited (${r.code ?? r.signal}) before printing "${prefix}": ${r.stderr}`)));
+      void exit.then((r) =>
+        reject(
+          new Error(
+            `worker exited (${r.code ?? r.signal}) before printing "${prefix}": ${r.stderr}`,
+          ),
+        ),
+      );
     });
   return { child, line, exit };
 }
@@ -53,7 +70,8 @@ async function runTogether(argsList: string[][]): Promise<Array<Awaited<Worker['
   await Promise.all(workers.map((w) => w.line('ready')));
   for (const w of workers) w.child.stdin.write('go\n');
   const results = await Promise.all(workers.map((w) => w.exit));
-  for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  for (const r of results)
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
   return results;
 }
 
@@ -69,8 +87,12 @@ describe('the file lock between processes', () => {
     const counter = join(dir, 'counter');
     writeFileSync(counter, '0');
     const n = 40;
-    const results = await runTogether(['sync', 'sync', 'async', 'async'].map((mode) => ['count', mode, lock, counter, String(n)]));
-    expect(results.map((r) => r.stdout.trim().split('\n').pop())).toEqual(Array(4).fill('overlaps 0'));
+    const results = await runTogether(
+      ['sync', 'sync', 'async', 'async'].map((mode) => ['count', mode, lock, counter, String(n)]),
+    );
+    expect(results.map((r) => r.stdout.trim().split('\n').pop())).toEqual(
+      Array(4).fill('overlaps 0'),
+    );
     expect(readFileSync(counter, 'utf8')).toBe(String(4 * n));
   }, 60_000);
 

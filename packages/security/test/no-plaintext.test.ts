@@ -13,7 +13,12 @@ function files(root: string): string[] {
 
 /** The forms a key could take on disk: as is, UTF-16, base64, hex. */
 function forms(key: string): Buffer[] {
-  return [Buffer.from(key), Buffer.from(key, 'utf16le'), Buffer.from(Buffer.from(key).toString('base64')), Buffer.from(Buffer.from(key).toString('hex'))];
+  return [
+    Buffer.from(key),
+    Buffer.from(key, 'utf16le'),
+    Buffer.from(Buffer.from(key).toString('base64')),
+    Buffer.from(Buffer.from(key).toString('hex')),
+  ];
 }
 
 describe('no plaintext anywhere', () => {
@@ -30,7 +35,12 @@ describe('no plaintext anywhere', () => {
   });
 
   it('after a full store/rotate/delete session, no file in the config dir or the temp dir holds any key', async () => {
-    const keys = { openai: fakeKeys.openai(), anthropic: fakeKeys.anthropic(), gemini: fakeKeys.gemini(), rotated: fakeKeys.openai() };
+    const keys = {
+      openai: fakeKeys.openai(),
+      anthropic: fakeKeys.anthropic(),
+      gemini: fakeKeys.gemini(),
+      rotated: fakeKeys.openai(),
+    };
     const script = writeScript(
       scratch,
       'session.cjs',
@@ -57,14 +67,17 @@ describe('no plaintext anywhere', () => {
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
 
     const scanned = [...files(configDir), ...files(scratch)];
-    expect(scanned.map((f) => f.replace(configDir, '<config>')).filter((f) => f.startsWith('<config>')).sort()).toEqual([
-      '<config>/audit.log',
-      '<config>/keys.enc',
-    ]);
+    expect(
+      scanned
+        .map((f) => f.replace(configDir, '<config>'))
+        .filter((f) => f.startsWith('<config>'))
+        .sort(),
+    ).toEqual(['<config>/audit.log', '<config>/keys.enc']);
     for (const file of scanned) {
       const content = readFileSync(file);
       for (const key of Object.values(keys)) {
-        for (const form of forms(key)) expect({ file, found: content.includes(form) }).toEqual({ file, found: false });
+        for (const form of forms(key))
+          expect({ file, found: content.includes(form) }).toEqual({ file, found: false });
       }
     }
   }, 60_000);

@@ -34,7 +34,15 @@ describe('built @localagent/security', () => {
       console.log(JSON.stringify({ primary: config.storage.primary, same: back === key, audit, bad, wrong, env: fromEnv.slice(0, 6), providers: Object.keys(s.PROVIDERS).length }));
     })();`;
 
-  const expected = { primary: 'encrypted_file', same: true, audit: { ok: true, entries: 2 }, bad: 'LA_KEY_NOT_FOUND', wrong: 'LA_DECRYPTION_FAILED', env: 'gsk_EE', providers: 11 };
+  const expected = {
+    primary: 'encrypted_file',
+    same: true,
+    audit: { ok: true, entries: 2 },
+    bad: 'LA_KEY_NOT_FOUND',
+    wrong: 'LA_DECRYPTION_FAILED',
+    env: 'gsk_EE',
+    providers: 11,
+  };
 
   it('works when required from CJS', () => {
     const out = runNode(dir, 'cjs', session(`const s = require('@localagent/security');`));
@@ -42,7 +50,9 @@ describe('built @localagent/security', () => {
   });
 
   it('works when imported from ESM', () => {
-    const source = session(`import * as s from '@localagent/security'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);`);
+    const source = session(
+      `import * as s from '@localagent/security'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);`,
+    );
     const out = runNode(dir, 'esm', source);
     expect(JSON.parse(out)).toEqual(expected);
   });

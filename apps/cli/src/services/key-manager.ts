@@ -15,10 +15,16 @@ export interface KeyManagerOptions {
  * The run's key manager: the CLI's config dir, env, logger and master-password prompt; the live key
  * check's fetch is the resilience registry's, so its retries and breaker state carry over between runs.
  */
-export async function createKeyManager(ctx: CliContext, options: KeyManagerOptions): Promise<SecureKeyManager> {
+export async function createKeyManager(
+  ctx: CliContext,
+  options: KeyManagerOptions,
+): Promise<SecureKeyManager> {
   const logger = ctx.logger();
   const config = ctx.config().sections.security;
-  logger.debug('opening the key store', { configDir: ctx.paths.configDir, storage: options.storage ?? storageModeOf(config) });
+  logger.debug('opening the key store', {
+    configDir: ctx.paths.configDir,
+    storage: options.storage ?? storageModeOf(config),
+  });
   return SecureKeyManager.create({
     configDir: ctx.paths.configDir,
     config,
@@ -28,6 +34,11 @@ export async function createKeyManager(ctx: CliContext, options: KeyManagerOptio
     masterPassword: options.masterPassword,
     ...(options.liveCheckProvider === undefined
       ? {}
-      : { fetch: createResilientFetch({ registry: ctx.registry(), provider: options.liveCheckProvider }) }),
+      : {
+          fetch: createResilientFetch({
+            registry: ctx.registry(),
+            provider: options.liveCheckProvider,
+          }),
+        }),
   });
 }

@@ -2,7 +2,10 @@ import type { Logger, LogMeta } from '@localagent/logging';
 import { SEVERITY, type LogLevel } from '@localagent/logging/config';
 
 /** The part of a Logger the CLI and the packages it wires use. */
-export type CliLogger = Pick<Logger, 'debug' | 'info' | 'warning' | 'error' | 'critical' | 'isLevelEnabled' | 'close'>;
+export type CliLogger = Pick<
+  Logger,
+  'debug' | 'info' | 'warning' | 'error' | 'critical' | 'isLevelEnabled' | 'close'
+>;
 
 /**
  * A logger that builds the real one (winston and its transports) on the first line that will be

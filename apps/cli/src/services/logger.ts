@@ -13,13 +13,20 @@ export const CLI_DEFAULT_LOG_LEVEL: LogLevel = 'warning';
  * Logger options from the run's one config load (env + config.yaml, validated). `levelConfigured`
  * says whether the environment or the file chose a level (else the CLI's quieter default applies).
  */
-export function loggingOptions(ctx: Pick<CliContext, 'env' | 'config'>): { options: LoggerOptions; levelConfigured: boolean } {
+export function loggingOptions(ctx: Pick<CliContext, 'env' | 'config'>): {
+  options: LoggerOptions;
+  levelConfigured: boolean;
+} {
   const options = ctx.config().sections.logging;
   return { options: { ...options, env: ctx.env }, levelConfigured: options.level !== undefined };
 }
 
 /** --log-level, else --debug, else the configured level, else `error` with --quiet and `warning` otherwise. */
-export function cliLogLevel(ctx: Pick<CliContext, 'globals' | 'debug'>, options: LoggerOptions, levelConfigured: boolean): LogLevel {
+export function cliLogLevel(
+  ctx: Pick<CliContext, 'globals' | 'debug'>,
+  options: LoggerOptions,
+  levelConfigured: boolean,
+): LogLevel {
   return (
     ctx.globals.logLevel ??
     (ctx.debug ? 'debug' : undefined) ??
@@ -32,7 +39,9 @@ export function cliLogLevel(ctx: Pick<CliContext, 'globals' | 'debug'>, options:
  * The run's one logger: env + config.yaml (validated now), then flags; always on stderr, never
  * stdout. The logger itself is built on the first line at an enabled level.
  */
-export function createCliLogger(ctx: Pick<CliContext, 'env' | 'globals' | 'debug' | 'config' | 'io'>): LazyLogger {
+export function createCliLogger(
+  ctx: Pick<CliContext, 'env' | 'globals' | 'debug' | 'config' | 'io'>,
+): LazyLogger {
   const { options, levelConfigured } = loggingOptions(ctx);
   const level = cliLogLevel(ctx, options, levelConfigured);
   return new LazyLogger(level, () => {

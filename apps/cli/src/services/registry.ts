@@ -11,9 +11,15 @@ export function loadRegistry(statePath: string, logger: CliLogger): PolicyRegist
   const saved = readBreakerState(statePath);
   if (saved === undefined) return new PolicyRegistry(defaults);
   try {
-    return PolicyRegistry.fromJSON(saved as Parameters<typeof PolicyRegistry.fromJSON>[0], defaults);
+    return PolicyRegistry.fromJSON(
+      saved as Parameters<typeof PolicyRegistry.fromJSON>[0],
+      defaults,
+    );
   } catch (error) {
-    logger.warning('Ignoring unreadable circuit-breaker state', { path: statePath, error: error as Error });
+    logger.warning('Ignoring unreadable circuit-breaker state', {
+      path: statePath,
+      error: error as Error,
+    });
     return new PolicyRegistry(defaults);
   }
 }

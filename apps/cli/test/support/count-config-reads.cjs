@@ -7,7 +7,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 let reads = 0;
-const isConfig = (file) => (typeof file === 'string' || file instanceof URL) && path.basename(String(file)) === 'config.yaml';
+const isConfig = (file) =>
+  (typeof file === 'string' || file instanceof URL) &&
+  path.basename(String(file)) === 'config.yaml';
 const count = (target, name) => {
   const original = target[name];
   target[name] = function counted(file, ...rest) {
@@ -15,6 +17,7 @@ const count = (target, name) => {
     return original.call(this, file, ...rest);
   };
 };
-for (const name of ['readFileSync', 'openSync', 'readFile', 'open', 'createReadStream']) count(fs, name);
+for (const name of ['readFileSync', 'openSync', 'readFile', 'open', 'createReadStream'])
+  count(fs, name);
 for (const name of ['readFile', 'open']) count(fs.promises, name);
 process.on('exit', () => fs.writeFileSync(process.env.LA_COUNT_FILE, String(reads)));

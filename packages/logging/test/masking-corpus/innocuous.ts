@@ -35,14 +35,40 @@ const ALNUM = `ABCDEFGHIJKLMNOPQRSTUVWXYZ${LOWER}0123456789`;
 const BASE64 = `${ALNUM}+/`;
 
 const hex = (n: number) => chars(HEX, n);
-const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
+const uuid = () =>
+  `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
 const isoDate = () => {
-  const d = new Date(Date.UTC(int(2019, 2027), int(0, 11), int(1, 28), int(0, 23), int(0, 59), int(0, 59), int(0, 999)));
+  const d = new Date(
+    Date.UTC(
+      int(2019, 2027),
+      int(0, 11),
+      int(1, 28),
+      int(0, 23),
+      int(0, 59),
+      int(0, 59),
+      int(0, 999),
+    ),
+  );
   return d.toISOString();
 };
 const semver = () => `${int(0, 30)}.${int(0, 40)}.${int(0, 60)}`;
 const word = () =>
-  pick(['agent', 'router', 'planner', 'cache', 'embeddings', 'retriever', 'tool', 'session', 'worker', 'queue', 'index', 'prompt', 'model', 'memory']);
+  pick([
+    'agent',
+    'router',
+    'planner',
+    'cache',
+    'embeddings',
+    'retriever',
+    'tool',
+    'session',
+    'worker',
+    'queue',
+    'index',
+    'prompt',
+    'model',
+    'memory',
+  ]);
 
 function times(n: number, make: () => string): string[] {
   return Array.from({ length: n }, make);
@@ -90,15 +116,19 @@ const PROSE = [
 const PATHS = [
   () => `/home/${pick(['dev', 'ci', 'alice', 'bob'])}/.config/localagent/config.yaml`,
   () => `/var/log/localagent/agent-${isoDate().slice(0, 10)}.log`,
-  () => `packages/${pick(['errors', 'logging', 'resilience', 'security'])}/src/${word()}.ts:${int(1, 400)}:${int(1, 80)}`,
-  () => `C:\\Users\\${pick(['dev', 'runner'])}\\AppData\\Local\\localagent\\${word()}-${int(1, 99)}.json`,
-  () => `./node_modules/.pnpm/${pick(['winston', 'yaml', 'ajv', 'jest'])}@${semver()}/node_modules/${pick(['winston', 'yaml', 'ajv', 'jest'])}/package.json`,
+  () =>
+    `packages/${pick(['errors', 'logging', 'resilience', 'security'])}/src/${word()}.ts:${int(1, 400)}:${int(1, 80)}`,
+  () =>
+    `C:\\Users\\${pick(['dev', 'runner'])}\\AppData\\Local\\localagent\\${word()}-${int(1, 99)}.json`,
+  () =>
+    `./node_modules/.pnpm/${pick(['winston', 'yaml', 'ajv', 'jest'])}@${semver()}/node_modules/${pick(['winston', 'yaml', 'ajv', 'jest'])}/package.json`,
   () => `/tmp/la-${chars(ALNUM, 6)}/${word()}.ndjson`,
   () => `src/${word()}/${word()}-${word()}.test.ts`,
 ];
 
 const URLS = [
-  () => `https://registry.npmjs.org/${pick(['winston', 'yaml', 'ajv', 'undici'])}/-/${pick(['winston', 'yaml', 'ajv', 'undici'])}-${semver()}.tgz`,
+  () =>
+    `https://registry.npmjs.org/${pick(['winston', 'yaml', 'ajv', 'undici'])}/-/${pick(['winston', 'yaml', 'ajv', 'undici'])}-${semver()}.tgz`,
   () => `https://example.test/docs/${word()}?page=${int(1, 40)}&lang=${pick(['en', 'fr', 'de'])}`,
   () => `https://api.example.test/v1/${word()}s/${uuid()}`,
   () => `http://127.0.0.1:${int(1024, 65_000)}/health`,
@@ -117,11 +147,23 @@ export const PLAIN: string[] = distinct([
   ...times(24, () => `sha512-${base64Chunk(86)}==`), // npm integrity
   ...times(6, () => `sha1-${base64Chunk(27)}=`),
   ...times(20, () => `data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA${base64Chunk(int(40, 160))}`),
-  ...times(30, () => pick(['', 'v', '^', '~', '>=']) + semver() + pick(['', '', '-beta.1', '-rc.2', '+build.7'])),
+  ...times(
+    30,
+    () =>
+      pick(['', 'v', '^', '~', '>=']) + semver() + pick(['', '', '-beta.1', '-rc.2', '+build.7']),
+  ),
   ...times(30, () => pick(PATHS)()),
   ...times(30, () => pick(URLS)()),
   ...PROSE,
-  ...times(24, () => pick([String(int(0, 100_000)), `${int(0, 999)}.${int(0, 99_999)}`, `-${int(1, 9999)}`, `${int(1, 9)}e${int(3, 12)}`, String(int(1_000_000_000, 2_000_000_000))])),
+  ...times(24, () =>
+    pick([
+      String(int(0, 100_000)),
+      `${int(0, 999)}.${int(0, 99_999)}`,
+      `-${int(1, 9999)}`,
+      `${int(1, 9)}e${int(3, 12)}`,
+      String(int(1_000_000_000, 2_000_000_000)),
+    ]),
+  ),
   ...times(24, isoDate),
   ...times(20, () => `sha256:${hex(64)}`), // docker image digests
   ...times(10, () => `ghcr.io/${pick(['acme', 'localagent'])}/${word()}@sha256:${hex(64)}`),
@@ -136,9 +178,11 @@ const TRICKY_TEMPLATES: Array<() => string> = [
   () => `spawned task-sk-${int(1_000_000_000, 9_999_999_999)}`,
   () => `ask-${word()}-${int(1, 9999)} completed in ${int(5, 900)} ms`,
   () => `max_tokens=${pick([256, 1024, 2048, 4096, 8192])}`,
-  () => `model=${pick(['gpt-4o-mini', 'claude-3-5-haiku', 'llama-3.1-8b'])} max_tokens=${int(64, 8192)} temperature=0.${int(0, 9)}`,
+  () =>
+    `model=${pick(['gpt-4o-mini', 'claude-3-5-haiku', 'llama-3.1-8b'])} max_tokens=${int(64, 8192)} temperature=0.${int(0, 9)}`,
   () => `token count: ${int(1, 200_000)}`,
-  () => `prompt_tokens=${int(10, 9000)} completion_tokens=${int(1, 4000)} total_tokens=${int(20, 13_000)}`,
+  () =>
+    `prompt_tokens=${int(10, 9000)} completion_tokens=${int(1, 4000)} total_tokens=${int(20, 13_000)}`,
   () => `Generated ${int(1, 4000)} tokens in ${int(100, 90_000)}ms (${int(5, 200)} tokens/s)`,
   () => `tokenizer=${pick(['cl100k_base', 'o200k_base', 'p50k_base'])}`,
   () => `primary key=id on table ${word()}s`,

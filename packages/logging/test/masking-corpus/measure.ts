@@ -111,7 +111,10 @@ function contextText(context: Context, text: string): { kind: Case['kind']; text
     case 'json':
       return { kind: 'message', text: `request body {"api_key":"${text}"} sent` };
     case 'url':
-      return { kind: 'message', text: `https://api.example.test/v1?key=${encodeURIComponent(text)}` };
+      return {
+        kind: 'message',
+        text: `https://api.example.test/v1?key=${encodeURIComponent(text)}`,
+      };
     case 'error':
       return { kind: 'error', text: `upstream call failed: ${text}` };
     case 'meta':
@@ -124,8 +127,18 @@ function buildCases(samples: Sample[]): Case[] {
   samples.forEach((sample, i) => {
     for (const context of CONTEXTS) {
       const { kind, text } = contextText(context, sample.text);
-      const needles = context === 'url' ? [...sample.secrets, ...sample.secrets.map((s) => encodeURIComponent(s))] : [...sample.secrets];
-      cases.push({ id: `c${i}-${context}`, sample, context, kind, text, needles: [...new Set(needles)] });
+      const needles =
+        context === 'url'
+          ? [...sample.secrets, ...sample.secrets.map((s) => encodeURIComponent(s))]
+          : [...sample.secrets];
+      cases.push({
+        id: `c${i}-${context}`,
+        sample,
+        context,
+        kind,
+        text,
+        needles: [...new Set(needles)],
+      });
     }
   });
   return cases;
@@ -145,7 +158,8 @@ function windowsOf(needles: string[]): Set<string> {
 function leaks(output: string, needles: string[], windows: Set<string>): boolean {
   for (const n of needles) if (output.includes(n)) return true;
   if (windows.size === 0) return false;
-  for (let i = 0; i + WINDOW <= output.length; i++) if (windows.has(output.slice(i, i + WINDOW))) return true;
+  for (let i = 0; i + WINDOW <= output.length; i++)
+    if (windows.has(output.slice(i, i + WINDOW))) return true;
   return false;
 }
 
@@ -156,11 +170,13 @@ export function hideSecrets(output: string, needles: string[], around = 70): str
   const covered = new Uint8Array(output.length);
   const cover = (piece: string) => {
     if (piece.length === 0) return;
-    for (let at = output.indexOf(piece); at !== -1; at = output.indexOf(piece, at + 1)) covered.fill(1, at, at + piece.length);
+    for (let at = output.indexOf(piece); at !== -1; at = output.indexOf(piece, at + 1))
+      covered.fill(1, at, at + piece.length);
   };
   for (const n of forms) {
     cover(n);
-    if (n.length > PARTIAL_MIN_SECRET) for (let i = 0; i + WINDOW <= n.length; i++) cover(n.slice(i, i + WINDOW));
+    if (n.length > PARTIAL_MIN_SECRET)
+      for (let i = 0; i + WINDOW <= n.length; i++) cover(n.slice(i, i + WINDOW));
   }
   let hidden = '';
   let first = -1;
@@ -174,7 +190,11 @@ export function hideSecrets(output: string, needles: string[], around = 70): str
   }
   const start = Math.max(0, (first === -1 ? 0 : first) - around);
   const cut = hidden.slice(start, start + 2 * around + 8);
-  return (start > 0 ? '…' : '') + cut.replace(/\r?\n/g, '⏎') + (start + 2 * around + 8 < hidden.length ? '…' : '');
+  return (
+    (start > 0 ? '…' : '') +
+    cut.replace(/\r?\n/g, '⏎') +
+    (start + 2 * around + 8 < hidden.length ? '…' : '')
+  );
 }
 
 /** All strings (keys and values) of a parsed line, one per line: what a reader of the line sees. */
@@ -196,10 +216,16 @@ interface LoggedLine {
   text: string;
 }
 
-type LogEntry = { id: string; kind: 'message' | 'meta' | 'error'; text: string } | { id: string; kind: 'innocuous'; text: string };
+type LogEntry =
+  | { id: string; kind: 'message' | 'meta' | 'error'; text: string }
+  | { id: string; kind: 'innocuous'; text: string };
 
 /** Logs every entry with a real file logger, closes it, and reads the lines back by case id. */
-async function logToFile(dir: string, format: 'json' | 'ecs', entries: LogEntry[]): Promise<Map<string, LoggedLine>> {
+async function logToFile(
+  dir: string,
+  format: 'json' | 'ecs',
+  entries: LogEntry[],
+): Promise<Map<string, LoggedLine>> {
   const logger = createLogger({
     format,
     console: false,
@@ -229,7 +255,9 @@ async function logToFile(dir: string, format: 'json' | 'ecs', entries: LogEntry[
   }
   await logger.close();
   const lines = new Map<string, LoggedLine>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()) {
     for (const raw of readFileSync(join(dir, file), 'utf8').split('\n')) {
       if (raw === '') continue;
       let record: Record<string, unknown>;
@@ -260,7 +288,11 @@ export async function measure(options: MeasureOptions = {}): Promise<Report> {
 
   const root = mkdtempSync(join(tmpdir(), 'la-masking-corpus-'));
   try {
-    const dirs = { json: join(root, 'json'), ecs: join(root, 'ecs'), innocuous: join(root, 'innocuous') };
+    const dirs = {
+      json: join(root, 'json'),
+      ecs: join(root, 'ecs'),
+      innocuous: join(root, 'innocuous'),
+    };
     const innocuous = [
       ...PLAIN.map((text, i) => ({ group: 'plain' as const, id: `p${i}`, text })),
       ...TRICKY.map((text, i) => ({ group: 'tricky' as const, id: `t${i}`, text })),
@@ -269,20 +301,36 @@ export async function measure(options: MeasureOptions = {}): Promise<Report> {
     const [jsonLines, ecsLines, innocuousLines] = await Promise.all([
       logToFile(dirs.json, 'json', entries),
       logToFile(dirs.ecs, 'ecs', entries),
-      logToFile(dirs.innocuous, 'json', innocuous.map(({ id, text }) => ({ id, kind: 'innocuous' as const, text }))),
+      logToFile(
+        dirs.innocuous,
+        'json',
+        innocuous.map(({ id, text }) => ({ id, kind: 'innocuous' as const, text })),
+      ),
     ]);
 
     // catch rates
     const cells = new Map<string, Cell>();
-    const cellKey = (family: string, context: Context, channel: Channel) => `${family}\u0000${context}\u0000${channel}`;
+    const cellKey = (family: string, context: Context, channel: Channel) =>
+      `${family}\u0000${context}\u0000${channel}`;
     for (const family of FAMILY_NAMES) {
       for (const context of CONTEXTS) {
         for (const channel of CHANNELS) {
-          cells.set(cellKey(family, context, channel), { family, context, channel, total: 0, caught: 0, rate: 1, misses: [] });
+          cells.set(cellKey(family, context, channel), {
+            family,
+            context,
+            channel,
+            total: 0,
+            caught: 0,
+            rate: 1,
+            misses: [],
+          });
         }
       }
     }
-    const overall = Object.fromEntries(CHANNELS.map((c) => [c, { total: 0, caught: 0 }])) as Record<Channel, { total: number; caught: number }>;
+    const overall = Object.fromEntries(CHANNELS.map((c) => [c, { total: 0, caught: 0 }])) as Record<
+      Channel,
+      { total: number; caught: number }
+    >;
     for (const c of cases) {
       const windows = windowsOf(c.needles);
       for (const channel of CHANNELS) {
@@ -304,7 +352,13 @@ export async function measure(options: MeasureOptions = {}): Promise<Report> {
           cell.caught++;
           overall[channel].caught++;
         } else if (cell.misses.length < examplesPerCell) {
-          cell.misses.push({ family: c.sample.family, variant: c.sample.variant, context: c.context, channel, output: hideSecrets(shown, c.needles) });
+          cell.misses.push({
+            family: c.sample.family,
+            variant: c.sample.variant,
+            context: c.context,
+            channel,
+            output: hideSecrets(shown, c.needles),
+          });
         }
       }
     }
@@ -329,8 +383,17 @@ export async function measure(options: MeasureOptions = {}): Promise<Report> {
         changed[channel] = output;
       }
       // one example per shape of string (digits and hex runs blurred), so the list shows different cases
-      const shape = `${group}:${text.replace(/[0-9a-f]{4,}|\d+/g, '#').split(/\s+/).slice(0, 2).join(' ').replace(/[=:].*$/, '')}`;
-      if (Object.keys(changed).length > 0 && g.examples.length < MAX_FP_EXAMPLES && !shapes.has(shape)) {
+      const shape = `${group}:${text
+        .replace(/[0-9a-f]{4,}|\d+/g, '#')
+        .split(/\s+/)
+        .slice(0, 2)
+        .join(' ')
+        .replace(/[=:].*$/, '')}`;
+      if (
+        Object.keys(changed).length > 0 &&
+        g.examples.length < MAX_FP_EXAMPLES &&
+        !shapes.has(shape)
+      ) {
         shapes.add(shape);
         g.examples.push({ input: text, outputs: changed });
       }
@@ -353,9 +416,11 @@ export async function measure(options: MeasureOptions = {}): Promise<Report> {
   }
 }
 
-const pct = (caught: number, total: number): string => (total === 0 ? '-' : `${Math.floor((100 * caught) / total)}`);
+const pct = (caught: number, total: number): string =>
+  total === 0 ? '-' : `${Math.floor((100 * caught) / total)}`;
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const padLeft = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+const padLeft = (s: string, n: number): string =>
+  s.length >= n ? s : ' '.repeat(n - s.length) + s;
 const short = (s: string, n = 140): string => {
   const one = s.replace(/\r?\n/g, '⏎');
   return one.length > n ? `${one.slice(0, n)}…` : one;
@@ -370,8 +435,15 @@ export function formatReport(report: Report, examplesPerFamily = 4): string {
     `masking corpus: ${report.samples} samples (${report.perVariant} per variant) × ${CONTEXTS.length} contexts × ${CHANNELS.length} channels, ` +
       `${report.falsePositives.plain.total} plain + ${report.falsePositives.tricky.total} tricky innocuous strings, ${report.durationMs} ms`,
   );
-  out.push(`catch rate % (floored), each cell ${CHANNELS.join('/')}; target ≥ ${TARGET_CATCH_RATE * 100} % everywhere`);
-  out.push(pad('family', famWidth) + padLeft('n', 5) + ' ' + CONTEXTS.map((c) => padLeft(c, colWidth)).join(''));
+  out.push(
+    `catch rate % (floored), each cell ${CHANNELS.join('/')}; target ≥ ${TARGET_CATCH_RATE * 100} % everywhere`,
+  );
+  out.push(
+    pad('family', famWidth) +
+      padLeft('n', 5) +
+      ' ' +
+      CONTEXTS.map((c) => padLeft(c, colWidth)).join(''),
+  );
   const cell = (family: string, context: Context, channel: Channel) =>
     report.cells.find((c) => c.family === family && c.context === context && c.channel === channel);
   for (const family of FAMILY_NAMES) {
@@ -384,8 +456,15 @@ export function formatReport(report: Report, examplesPerFamily = 4): string {
         colWidth,
       ),
     );
-    const below = CONTEXTS.some((context) => CHANNELS.some((channel) => (cell(family, context, channel)?.rate ?? 1) < TARGET_CATCH_RATE));
-    out.push(pad((below ? '✗ ' : '  ') + family, famWidth) + padLeft(String(report.samplesPerFamily[family] ?? 0), 5) + ' ' + cols.join(''));
+    const below = CONTEXTS.some((context) =>
+      CHANNELS.some((channel) => (cell(family, context, channel)?.rate ?? 1) < TARGET_CATCH_RATE),
+    );
+    out.push(
+      pad((below ? '✗ ' : '  ') + family, famWidth) +
+        padLeft(String(report.samplesPerFamily[family] ?? 0), 5) +
+        ' ' +
+        cols.join(''),
+    );
   }
   const byContext = CONTEXTS.map((context) =>
     padLeft(
@@ -399,10 +478,15 @@ export function formatReport(report: Report, examplesPerFamily = 4): string {
       colWidth,
     ),
   );
-  out.push(pad('  all families', famWidth) + padLeft(String(report.samples), 5) + ' ' + byContext.join(''));
+  out.push(
+    pad('  all families', famWidth) + padLeft(String(report.samples), 5) + ' ' + byContext.join(''),
+  );
   out.push(
     'overall: ' +
-      CHANNELS.map((ch) => `${ch} ${report.overall[ch].caught}/${report.overall[ch].total} (${pct(report.overall[ch].caught, report.overall[ch].total)} %)`).join(', '),
+      CHANNELS.map(
+        (ch) =>
+          `${ch} ${report.overall[ch].caught}/${report.overall[ch].total} (${pct(report.overall[ch].caught, report.overall[ch].total)} %)`,
+      ).join(', '),
   );
   for (const [name, g] of [
     ['plain', report.falsePositives.plain],
@@ -418,11 +502,16 @@ export function formatReport(report: Report, examplesPerFamily = 4): string {
   if (failing.length > 0) {
     out.push('', `first misses (≤ ${examplesPerFamily} per family):`);
     for (const family of FAMILY_NAMES) {
-      const misses = failing.filter((c) => c.family === family).flatMap((c) => c.misses.slice(0, 1));
+      const misses = failing
+        .filter((c) => c.family === family)
+        .flatMap((c) => c.misses.slice(0, 1));
       // prefer one example per context
       const seen = new Set<string>();
-      const chosen = misses.filter((m) => (seen.has(m.context) ? false : (seen.add(m.context), true))).slice(0, examplesPerFamily);
-      for (const m of chosen) out.push(`  ${m.family}/${m.variant} [${m.context}, ${m.channel}]: ${m.output}`);
+      const chosen = misses
+        .filter((m) => (seen.has(m.context) ? false : (seen.add(m.context), true)))
+        .slice(0, examplesPerFamily);
+      for (const m of chosen)
+        out.push(`  ${m.family}/${m.variant} [${m.context}, ${m.channel}]: ${m.output}`);
     }
   }
   for (const [name, g] of [
@@ -437,7 +526,8 @@ export function formatReport(report: Report, examplesPerFamily = 4): string {
         const o = fp.outputs[ch];
         if (o !== undefined) byOutput.set(o, [...(byOutput.get(o) ?? []), ch]);
       }
-      for (const [o, chs] of byOutput) out.push(`  [${chs.join(', ')}] ${short(fp.input)}  →  ${short(o)}`);
+      for (const [o, chs] of byOutput)
+        out.push(`  [${chs.join(', ')}] ${short(fp.input)}  →  ${short(o)}`);
     }
   }
   return out.join('\n');

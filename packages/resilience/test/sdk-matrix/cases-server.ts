@@ -10,7 +10,12 @@ export interface CaseServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(text, 'utf8')) });
   res.end(text);
@@ -47,7 +52,12 @@ export async function startCaseServer(cases: readonly ErrorCase[]): Promise<Case
       const id = caseIdOf(req);
       const errorCase = byId.get(id);
       if (errorCase === undefined) {
-        send(res, 404, { 'content-type': 'application/json', 'x-unknown-case': '1' }, { error: 'unknown case' });
+        send(
+          res,
+          404,
+          { 'content-type': 'application/json', 'x-unknown-case': '1' },
+          { error: 'unknown case' },
+        );
         return;
       }
       hitCounts.set(id, (hitCounts.get(id) ?? 0) + 1);

@@ -36,7 +36,16 @@ export interface ExpectedError {
 export interface ErrorCase {
   /** unique, kebab-case, e.g. 'openai-429-rate-limit' */
   id: string;
-  provider: 'openai' | 'azure' | 'anthropic' | 'gemini' | 'mistral' | 'groq' | 'cohere' | 'openrouter' | 'ollama';
+  provider:
+    | 'openai'
+    | 'azure'
+    | 'anthropic'
+    | 'gemini'
+    | 'mistral'
+    | 'groq'
+    | 'cohere'
+    | 'openrouter'
+    | 'ollama';
   /** The wire protocol: which SDKs can call this endpoint. OpenAI, Azure (v1 API), Groq, OpenRouter and Ollama's /v1 speak 'openai'; Ollama's /api/chat is 'ollama'. */
   protocol: Protocol;
   /** same as the comment: where the body comes from */
@@ -50,7 +59,13 @@ export interface ErrorCase {
 }
 
 const E = {
-  auth: (): ExpectedError => ({ className: 'AuthenticationError', code: 'LA_AUTH_FAILED', category: 'user', retryable: false, retryAfterMs: undefined }),
+  auth: (): ExpectedError => ({
+    className: 'AuthenticationError',
+    code: 'LA_AUTH_FAILED',
+    category: 'user',
+    retryable: false,
+    retryAfterMs: undefined,
+  }),
   rateLimit: (retryAfterMs?: number): ExpectedError => ({
     className: 'RateLimitError',
     code: 'LA_RATE_LIMITED',
@@ -72,8 +87,20 @@ const E = {
     retryable: true,
     retryAfterMs,
   }),
-  invalid: (): ExpectedError => ({ className: 'InvalidRequestError', code: 'LA_INVALID_REQUEST', category: 'permanent', retryable: false, retryAfterMs: undefined }),
-  filtered: (): ExpectedError => ({ className: 'ContentFilteredError', code: 'LA_CONTENT_FILTERED', category: 'user', retryable: false, retryAfterMs: undefined }),
+  invalid: (): ExpectedError => ({
+    className: 'InvalidRequestError',
+    code: 'LA_INVALID_REQUEST',
+    category: 'permanent',
+    retryable: false,
+    retryAfterMs: undefined,
+  }),
+  filtered: (): ExpectedError => ({
+    className: 'ContentFilteredError',
+    code: 'LA_CONTENT_FILTERED',
+    category: 'user',
+    retryable: false,
+    retryAfterMs: undefined,
+  }),
 };
 
 const OPENAI_JSON = { 'content-type': 'application/json' };
@@ -110,7 +137,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'openai-401-invalid-api-key',
     provider: 'openai',
     protocol: 'openai',
-    source: 'issue thread chatanywhere/GPT_API_free#62 (body); the key fragment is generated at run time.',
+    source:
+      'issue thread chatanywhere/GPT_API_free#62 (body); the key fragment is generated at run time.',
     status: 401,
     headers: { ...OPENAI_JSON, 'x-request-id': 'req_6a8f0c1d2e3b4a5968778695a4b3c2d1' },
     body: {
@@ -151,7 +179,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     headers: { ...OPENAI_JSON },
     body: {
       error: {
-        message: 'The model `computer-use-preview-2025-03-11` does not exist or you do not have access to it.',
+        message:
+          'The model `computer-use-preview-2025-03-11` does not exist or you do not have access to it.',
         type: 'invalid_request_error',
         param: null,
         code: 'model_not_found',
@@ -169,7 +198,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     headers: { ...OPENAI_JSON },
     body: {
       error: {
-        message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 8227 tokens. Please reduce the length of the messages.",
+        message:
+          "This model's maximum context length is 8192 tokens. However, your messages resulted in 8227 tokens. Please reduce the length of the messages.",
         type: 'invalid_request_error',
         param: 'messages',
         code: 'context_length_exceeded',
@@ -182,13 +212,15 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'openai-400-content-policy-violation',
     provider: 'openai',
     protocol: 'openai',
-    source: 'issue thread songquanpeng/one-api#737 (OpenAI images endpoint, code content_policy_violation)',
+    source:
+      'issue thread songquanpeng/one-api#737 (OpenAI images endpoint, code content_policy_violation)',
     status: 400,
     headers: { ...OPENAI_JSON },
     body: {
       error: {
         code: 'content_policy_violation',
-        message: 'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.',
+        message:
+          'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.',
         param: null,
         type: 'invalid_request_error',
       },
@@ -206,7 +238,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     body: {
       error: {
         code: null,
-        message: 'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.',
+        message:
+          'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.',
         param: null,
         type: 'invalid_request_error',
       },
@@ -296,7 +329,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'openai-503-model-overloaded',
     provider: 'openai',
     protocol: 'openai',
-    source: 'issue thread ikechan8370/chatgpt-plugin#125 (OpenAI 503 "That model is currently overloaded")',
+    source:
+      'issue thread ikechan8370/chatgpt-plugin#125 (OpenAI 503 "That model is currently overloaded")',
     status: 503,
     headers: { ...OPENAI_JSON },
     body: {
@@ -315,7 +349,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'openai-502-proxy-html',
     provider: 'openai',
     protocol: 'openai',
-    source: 'issue thread n3d1117/chatgpt-telegram-bot#637 (Cloudflare/nginx HTML in front of api.openai.com)',
+    source:
+      'issue thread n3d1117/chatgpt-telegram-bot#637 (Cloudflare/nginx HTML in front of api.openai.com)',
     status: 502,
     headers: { 'content-type': 'text/html' },
     body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n',
@@ -356,7 +391,11 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     source:
       'https://learn.microsoft.com/azure/ai-services/openai/concepts/content-filter (prompt filtered, HTTP 400); as in packages/errors/src/__fixtures__/provider-responses.ts',
     status: 400,
-    headers: { 'content-type': 'application/json', 'apim-request-id': '5e1f0c3a-7b2d-4e8f-9a6b-1c2d3e4f5a6b', 'x-ms-region': 'East US' },
+    headers: {
+      'content-type': 'application/json',
+      'apim-request-id': '5e1f0c3a-7b2d-4e8f-9a6b-1c2d3e4f5a6b',
+      'x-ms-region': 'East US',
+    },
     body: {
       error: {
         message:
@@ -391,7 +430,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
         message:
           "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
         code: 'content_filter',
-        innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { jailbreak: { detected: true, filtered: true } } },
+        innererror: {
+          code: 'ResponsibleAIPolicyViolation',
+          content_filter_result: { jailbreak: { detected: true, filtered: true } },
+        },
       },
     },
     expected: E.filtered(),
@@ -440,7 +482,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     protocol: 'openai',
     source: 'issue thread SciSharp/BotSharp#386 (also microsoft/semantic-kernel#10337)',
     status: 401,
-    headers: { 'content-type': 'application/json', 'apim-request-id': '7c0e5a7b-1b8e-4b8f-9d47-3a8c2f6e1d90' },
+    headers: {
+      'content-type': 'application/json',
+      'apim-request-id': '7c0e5a7b-1b8e-4b8f-9d47-3a8c2f6e1d90',
+    },
     body: {
       error: {
         code: '401',
@@ -455,13 +500,15 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'azure-404-deployment-not-found',
     provider: 'azure',
     protocol: 'openai',
-    source: 'issue thread chatboxai/chatbox#861 (also MicrosoftDocs/azure-docs#114013: "Status: 404 (Not Found) ErrorCode: DeploymentNotFound")',
+    source:
+      'issue thread chatboxai/chatbox#861 (also MicrosoftDocs/azure-docs#114013: "Status: 404 (Not Found) ErrorCode: DeploymentNotFound")',
     status: 404,
     headers: { 'content-type': 'application/json' },
     body: {
       error: {
         code: 'DeploymentNotFound',
-        message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+        message:
+          'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
       },
     },
     expected: E.invalid(),
@@ -490,7 +537,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'azure-408-timeout',
     provider: 'azure',
     protocol: 'openai',
-    source: 'issue thread langgenius/dify-official-plugins#2199 (Azure OpenAI 408 "The operation was timeout.")',
+    source:
+      'issue thread langgenius/dify-official-plugins#2199 (Azure OpenAI 408 "The operation was timeout.")',
     status: 408,
     headers: { 'content-type': 'application/json' },
     body: { error: { code: 'Timeout', message: 'The operation was timeout.' } },
@@ -524,7 +572,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     headers: { ...ANTHROPIC_JSON, 'request-id': 'req_011CVjxiYzEFcAQC4Fk87zw2' },
     body: {
       type: 'error',
-      error: { type: 'invalid_request_error', message: 'prompt is too long: 219898 tokens > 200000 maximum' },
+      error: {
+        type: 'invalid_request_error',
+        message: 'prompt is too long: 219898 tokens > 200000 maximum',
+      },
       request_id: 'req_011CVjxiYzEFcAQC4Fk87zw2',
     },
     expected: E.invalid(),
@@ -542,7 +593,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
       type: 'error',
       error: {
         type: 'invalid_request_error',
-        message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+        message:
+          'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
       },
       request_id: 'req_011CbrFTcXhtiMzr3s6EocF7',
     },
@@ -610,12 +662,16 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'anthropic-413-context-window',
     provider: 'anthropic',
     protocol: 'anthropic',
-    source: 'issue thread anthropics/claude-code#6380 (413 with invalid_request_error: context window)',
+    source:
+      'issue thread anthropics/claude-code#6380 (413 with invalid_request_error: context window)',
     status: 413,
     headers: { ...ANTHROPIC_JSON, 'request-id': 'req_011CSPcw1jaHBKxvgq8Kga6G' },
     body: {
       type: 'error',
-      error: { type: 'invalid_request_error', message: 'Request size exceeds model context window' },
+      error: {
+        type: 'invalid_request_error',
+        message: 'Request size exceeds model context window',
+      },
       request_id: 'req_011CSPcw1jaHBKxvgq8Kga6G',
     },
     expected: E.invalid(),
@@ -625,7 +681,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'anthropic-429-rate-limit',
     provider: 'anthropic',
     protocol: 'anthropic',
-    source: 'body from issue thread anthropics/claude-code#71279; headers from issue thread whoz-oss/coday#110',
+    source:
+      'body from issue thread anthropics/claude-code#71279; headers from issue thread whoz-oss/coday#110',
     status: 429,
     headers: {
       ...ANTHROPIC_JSON,
@@ -647,7 +704,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     },
     body: {
       type: 'error',
-      error: { type: 'rate_limit_error', message: "This request would exceed your account's rate limit. Please try again later." },
+      error: {
+        type: 'rate_limit_error',
+        message: "This request would exceed your account's rate limit. Please try again later.",
+      },
       request_id: 'req_011CcP6KcSLvjgfSVB7CthT6',
     },
     expected: E.rateLimit(16000),
@@ -672,9 +732,15 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'anthropic-529-overloaded',
     provider: 'anthropic',
     protocol: 'anthropic',
-    source: 'issue thread anthropics/anthropic-sdk-typescript#616 (status, headers and body as logged)',
+    source:
+      'issue thread anthropics/anthropic-sdk-typescript#616 (status, headers and body as logged)',
     status: 529,
-    headers: { ...ANTHROPIC_JSON, 'request-id': 'req_01RCc7MbLyQNtGKzBTv8VCep', 'x-should-retry': 'true', 'cache-control': 'no-store, no-cache' },
+    headers: {
+      ...ANTHROPIC_JSON,
+      'request-id': 'req_01RCc7MbLyQNtGKzBTv8VCep',
+      'x-should-retry': 'true',
+      'cache-control': 'no-store, no-cache',
+    },
     body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
     expected: E.unavailable(),
   },
@@ -701,7 +767,11 @@ export const ERROR_CASES: readonly ErrorCase[] = [
             domain: 'googleapis.com',
             metadata: { service: 'generativelanguage.googleapis.com' },
           },
-          { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: 'API key not valid. Please pass a valid API key.' },
+          {
+            '@type': 'type.googleapis.com/google.rpc.LocalizedMessage',
+            locale: 'en-US',
+            message: 'API key not valid. Please pass a valid API key.',
+          },
         ],
       },
     },
@@ -716,7 +786,13 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     source: 'issue thread gemini-api-php/client#32 (also google-gemini/gemini-cli#1614)',
     status: 400,
     headers: { ...GOOGLE_JSON },
-    body: { error: { code: 400, message: 'User location is not supported for the API use.', status: 'FAILED_PRECONDITION' } },
+    body: {
+      error: {
+        code: 400,
+        message: 'User location is not supported for the API use.',
+        status: 'FAILED_PRECONDITION',
+      },
+    },
     expected: E.auth(),
   },
   // Source: issue thread iBUHub/AIStudioToAPI#109
@@ -727,7 +803,13 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     source: 'issue thread iBUHub/AIStudioToAPI#109',
     status: 403,
     headers: { ...GOOGLE_JSON },
-    body: { error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' } },
+    body: {
+      error: {
+        code: 403,
+        message: 'The caller does not have permission',
+        status: 'PERMISSION_DENIED',
+      },
+    },
     expected: E.auth(),
   },
   // Source: issue thread wwardaww/gnome-gemini-ai#21
@@ -767,7 +849,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
             '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
             violations: [
               {
-                quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_input_token_count',
+                quotaMetric:
+                  'generativelanguage.googleapis.com/generate_content_free_tier_input_token_count',
                 quotaId: 'GenerateContentInputTokensPerModelPerMinute-FreeTier',
                 quotaDimensions: { location: 'global', model: 'gemini-2.5-flash' },
                 quotaValue: '250000',
@@ -776,7 +859,12 @@ export const ERROR_CASES: readonly ErrorCase[] = [
           },
           {
             '@type': 'type.googleapis.com/google.rpc.Help',
-            links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+            links: [
+              {
+                description: 'Learn more about Gemini API quotas',
+                url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
+              },
+            ],
           },
           { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '26s' },
         ],
@@ -806,7 +894,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
             '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
             violations: [
               {
-                quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+                quotaMetric:
+                  'generativelanguage.googleapis.com/generate_content_free_tier_requests',
                 quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
                 quotaDimensions: { location: 'global', model: 'gemini-3.6-flash' },
                 quotaValue: '20',
@@ -824,10 +913,17 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'gemini-429-resource-exhausted-bare',
     provider: 'gemini',
     protocol: 'gemini',
-    source: 'issue thread google-gemini/gemini-cli#2020 (429 without details: no quota id, no RetryInfo)',
+    source:
+      'issue thread google-gemini/gemini-cli#2020 (429 without details: no quota id, no RetryInfo)',
     status: 429,
     headers: { ...GOOGLE_JSON },
-    body: { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } },
+    body: {
+      error: {
+        code: 429,
+        message: 'Resource has been exhausted (e.g. check quota).',
+        status: 'RESOURCE_EXHAUSTED',
+      },
+    },
     expected: E.rateLimit(),
   },
   // Source: issue thread google-gemini/gemini-cli#14811 (Vertex AI 429 "Resource exhausted", error-code-429 doc link)
@@ -835,7 +931,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'gemini-vertex-429-resource-exhausted',
     provider: 'gemini',
     protocol: 'gemini',
-    source: 'issue thread google-gemini/gemini-cli#14811 (Vertex AI 429 "Resource exhausted", error-code-429 doc link)',
+    source:
+      'issue thread google-gemini/gemini-cli#14811 (Vertex AI 429 "Resource exhausted", error-code-429 doc link)',
     status: 429,
     headers: { ...GOOGLE_JSON },
     body: {
@@ -859,7 +956,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     body: {
       error: {
         code: 500,
-        message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+        message:
+          'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
         status: 'INTERNAL',
       },
     },
@@ -873,7 +971,13 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     source: 'issue thread google-gemini/cookbook#425 (also google-gemini/gemini-cli#12831)',
     status: 503,
     headers: { ...GOOGLE_JSON },
-    body: { error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } },
+    body: {
+      error: {
+        code: 503,
+        message: 'The model is overloaded. Please try again later.',
+        status: 'UNAVAILABLE',
+      },
+    },
     expected: E.unavailable(),
   },
   // Source: https://ai.google.dev/gemini-api/docs/troubleshooting (504 DEADLINE_EXCEEDED); message as Vertex/Gemini
@@ -886,7 +990,13 @@ export const ERROR_CASES: readonly ErrorCase[] = [
       'https://ai.google.dev/gemini-api/docs/troubleshooting (504 DEADLINE_EXCEEDED); message as Vertex/Gemini return it for a request past its deadline (google.rpc.Code DEADLINE_EXCEEDED wording)',
     status: 504,
     headers: { ...GOOGLE_JSON },
-    body: { error: { code: 504, message: 'Deadline expired before operation could complete.', status: 'DEADLINE_EXCEEDED' } },
+    body: {
+      error: {
+        code: 504,
+        message: 'Deadline expired before operation could complete.',
+        status: 'DEADLINE_EXCEEDED',
+      },
+    },
     expected: E.unavailable(),
   },
 
@@ -924,7 +1034,16 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     headers: { ...MISTRAL_JSON },
     body: {
       object: 'error',
-      message: { detail: [{ type: 'extra_forbidden', loc: ['body', 'max_completion_tokens'], msg: 'Extra inputs are not permitted', input: 32000 }] },
+      message: {
+        detail: [
+          {
+            type: 'extra_forbidden',
+            loc: ['body', 'max_completion_tokens'],
+            msg: 'Extra inputs are not permitted',
+            input: 32000,
+          },
+        ],
+      },
       type: 'invalid_request_error',
       param: null,
       code: null,
@@ -941,8 +1060,18 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     headers: { 'content-type': 'application/json' },
     body: {
       detail: [
-        { type: 'extra_forbidden', loc: ['body', 'store'], msg: 'Extra inputs are not permitted', input: false },
-        { type: 'extra_forbidden', loc: ['body', 'max_completion_tokens'], msg: 'Extra inputs are not permitted', input: 8192 },
+        {
+          type: 'extra_forbidden',
+          loc: ['body', 'store'],
+          msg: 'Extra inputs are not permitted',
+          input: false,
+        },
+        {
+          type: 'extra_forbidden',
+          loc: ['body', 'max_completion_tokens'],
+          msg: 'Extra inputs are not permitted',
+          input: 8192,
+        },
       ],
     },
     expected: E.invalid(),
@@ -974,7 +1103,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     status: 400,
     headers: { ...MISTRAL_JSON },
     body: {
-      message: 'Prompt contains 40687 tokens and 0 draft tokens, too large for model with 32768 maximum context length',
+      message:
+        'Prompt contains 40687 tokens and 0 draft tokens, too large for model with 32768 maximum context length',
       type: 'invalid_request_error',
     },
     expected: E.invalid(),
@@ -998,7 +1128,13 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     source: 'issue thread cline/cline#9085 (also raycast/extensions#31107)',
     status: 429,
     headers: { 'content-type': 'application/json' },
-    body: { object: 'error', message: 'Rate limit exceeded', type: 'rate_limited', param: null, code: '1300' },
+    body: {
+      object: 'error',
+      message: 'Rate limit exceeded',
+      type: 'rate_limited',
+      param: null,
+      code: '1300',
+    },
     expected: E.rateLimit(),
   },
   // Source: body from issue thread continuedev/continue#6185; status 503 per pull request thread BerriAI/litellm#25078
@@ -1006,10 +1142,17 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'mistral-503-service-tier-capacity',
     provider: 'mistral',
     protocol: 'mistral',
-    source: 'body from issue thread continuedev/continue#6185; status 503 per pull request thread BerriAI/litellm#25078',
+    source:
+      'body from issue thread continuedev/continue#6185; status 503 per pull request thread BerriAI/litellm#25078',
     status: 503,
     headers: { 'content-type': 'application/json' },
-    body: { object: 'error', message: 'Service tier capacity exceeded for this model.', type: 'invalid_request_error', param: null, code: null },
+    body: {
+      object: 'error',
+      message: 'Service tier capacity exceeded for this model.',
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    },
     expected: E.unavailable(),
   },
 
@@ -1022,8 +1165,14 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     protocol: 'openai',
     source: 'issue thread ag5826000/resume-commentor#4 (status, headers and body as logged)',
     status: 401,
-    headers: { ...GROQ_JSON, 'x-groq-region': 'us-west-1', 'x-request-id': 'req_01jngbvsctfy0bmjw87yea904b' },
-    body: { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } },
+    headers: {
+      ...GROQ_JSON,
+      'x-groq-region': 'us-west-1',
+      'x-request-id': 'req_01jngbvsctfy0bmjw87yea904b',
+    },
+    body: {
+      error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' },
+    },
     expected: E.auth(),
   },
   // Source: issue thread lobehub/lobehub#3367
@@ -1036,7 +1185,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     headers: { ...GROQ_JSON },
     body: {
       error: {
-        message: 'The model `llama-3.1-405b-reasoning` does not exist or you do not have access to it.',
+        message:
+          'The model `llama-3.1-405b-reasoning` does not exist or you do not have access to it.',
         type: 'invalid_request_error',
         code: 'model_not_found',
       },
@@ -1158,7 +1308,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     headers: { ...GROQ_JSON },
     body: {
       error: {
-        message: "Flex Tier Capacity Exceeded: the flex tier is at capacity and the request won't be processed. You can try again later.",
+        message:
+          "Flex Tier Capacity Exceeded: the flex tier is at capacity and the request won't be processed. You can try again later.",
         type: 'capacity_exceeded',
       },
     },
@@ -1222,7 +1373,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     source: 'https://docs.cohere.com/reference/errors (402 Payment Required example)',
     status: 402,
     headers: { ...COHERE_JSON },
-    body: { message: 'Please add or update your payment method at https://dashboard.cohere.com/billing?tab=payment to continue' },
+    body: {
+      message:
+        'Please add or update your payment method at https://dashboard.cohere.com/billing?tab=payment to continue',
+    },
     expected: E.quota(),
   },
   // Source: https://docs.cohere.com/reference/errors (404 example)
@@ -1233,7 +1387,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     source: 'https://docs.cohere.com/reference/errors (404 example)',
     status: 404,
     headers: { ...COHERE_JSON },
-    body: { message: "model 'xyz' not found, make sure the correct model ID was used and that you have access to the model." },
+    body: {
+      message:
+        "model 'xyz' not found, make sure the correct model ID was used and that you have access to the model.",
+    },
     expected: E.invalid(),
   },
   // Source: issue thread cohere-ai/notebooks#237 (also langchain-ai/langchain-cohere#105)
@@ -1272,7 +1429,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
       'Trial monthly cap per pull request thread cohere-ai/cohere-developer-experience#199 (1,000 calls/month); verbatim 429 body with "id" as captured in public SDK-client test fixtures',
     status: 429,
     headers: { ...COHERE_JSON },
-    body: { id: '24e32f6d-b372-4853-85f2-11e65134f032', message: 'You are using a Trial key, which is limited to 1000 API calls / month.' },
+    body: {
+      id: '24e32f6d-b372-4853-85f2-11e65134f032',
+      message: 'You are using a Trial key, which is limited to 1000 API calls / month.',
+    },
     expected: E.quota(),
   },
   // Source: https://docs.cohere.com/reference/errors (499 Request Cancelled: "try the request again")
@@ -1281,7 +1441,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'cohere-499-request-cancelled',
     provider: 'cohere',
     protocol: 'cohere',
-    source: 'https://docs.cohere.com/reference/errors (499 Request Cancelled: "try the request again")',
+    source:
+      'https://docs.cohere.com/reference/errors (499 Request Cancelled: "try the request again")',
     status: 499,
     headers: { ...COHERE_JSON },
     body: { message: 'request cancelled' },
@@ -1295,7 +1456,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     source: 'issue thread cohere-ai/cohere-python#476 (also cohere-ai/cohere-python#563)',
     status: 500,
     headers: { ...COHERE_JSON },
-    body: { message: 'internal server error, this has been reported to our developers. id 4a71da75-7a5d-433d-adc8-3b46fdbafafe' },
+    body: {
+      message:
+        'internal server error, this has been reported to our developers. id 4a71da75-7a5d-433d-adc8-3b46fdbafafe',
+    },
     expected: E.unavailable(),
   },
 
@@ -1309,7 +1473,9 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     source: 'issue thread RightNow-AI/openfang#100',
     status: 400,
     headers: { ...OPENROUTER_JSON },
-    body: { error: { message: 'openrouter/google/gemini-2.5-flash is not a valid model ID', code: 400 } },
+    body: {
+      error: { message: 'openrouter/google/gemini-2.5-flash is not a valid model ID', code: 400 },
+    },
     expected: E.invalid(),
   },
   // Source: pull request thread reVrost/go-openrouter#21 (400 "Provider returned error" with metadata.raw)
@@ -1317,7 +1483,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'openrouter-400-provider-returned-error',
     provider: 'openrouter',
     protocol: 'openai',
-    source: 'pull request thread reVrost/go-openrouter#21 (400 "Provider returned error" with metadata.raw)',
+    source:
+      'pull request thread reVrost/go-openrouter#21 (400 "Provider returned error" with metadata.raw)',
     status: 400,
     headers: { ...OPENROUTER_JSON },
     body: {
@@ -1369,7 +1536,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
         code: 402,
         metadata: {
           limit_source: 'openrouter_credits',
-          remedy_hint: 'Add credits at https://openrouter.ai/settings/credits, or lower max_tokens / prompt size to fit your remaining balance.',
+          remedy_hint:
+            'Add credits at https://openrouter.ai/settings/credits, or lower max_tokens / prompt size to fit your remaining balance.',
         },
       },
     },
@@ -1440,7 +1608,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'openrouter-408-timeout',
     provider: 'openrouter',
     protocol: 'openai',
-    source: 'https://openrouter.ai/docs/api/reference/errors-and-debugging (ErrorResponse shape; "408: Your request timed out")',
+    source:
+      'https://openrouter.ai/docs/api/reference/errors-and-debugging (ErrorResponse shape; "408: Your request timed out")',
     status: 408,
     headers: { ...OPENROUTER_JSON },
     body: { error: { code: 408, message: 'Your request timed out' } },
@@ -1473,15 +1642,23 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'openrouter-502-provider-error',
     provider: 'openrouter',
     protocol: 'openai',
-    source: 'issue thread cline/cline#5449 (error object with code 502, metadata.raw and metadata.provider_name)',
+    source:
+      'issue thread cline/cline#5449 (error object with code 502, metadata.raw and metadata.provider_name)',
     status: 502,
     headers: { ...OPENROUTER_JSON },
     body: {
       error: {
-        message: 'Upstream error from AtlasCloud: Unexpected token 173781 while expecting start token 200006',
+        message:
+          'Upstream error from AtlasCloud: Unexpected token 173781 while expecting start token 200006',
         code: 502,
         metadata: {
-          raw: { object: 'error', message: 'Unexpected token 173781 while expecting start token 200006', type: 'BadRequestError', param: null, code: 400 },
+          raw: {
+            object: 'error',
+            message: 'Unexpected token 173781 while expecting start token 200006',
+            type: 'BadRequestError',
+            param: null,
+            code: 400,
+          },
           provider_name: 'AtlasCloud',
         },
       },
@@ -1503,7 +1680,13 @@ export const ERROR_CASES: readonly ErrorCase[] = [
         message: 'Provider returned error',
         code: 503,
         metadata: {
-          raw: { error: { type: 'Service Unavailable', code: 'no_available_workers', message: 'No available workers (all circuits open or unhealthy)' } },
+          raw: {
+            error: {
+              type: 'Service Unavailable',
+              code: 'no_available_workers',
+              message: 'No available workers (all circuits open or unhealthy)',
+            },
+          },
           provider_name: 'Morph',
           is_byok: false,
         },
@@ -1519,7 +1702,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'ollama-404-model-not-found-native',
     provider: 'ollama',
     protocol: 'ollama',
-    source: 'ollama/ollama server/routes.go (c.JSON(404, gin.H{"error": fmt.Sprintf("model %q not found, try pulling it first", name)}))',
+    source:
+      'ollama/ollama server/routes.go (c.JSON(404, gin.H{"error": fmt.Sprintf("model %q not found, try pulling it first", name)}))',
     status: 404,
     headers: { ...OLLAMA_NATIVE_JSON },
     body: { error: 'model "llama9" not found, try pulling it first' },
@@ -1535,7 +1719,14 @@ export const ERROR_CASES: readonly ErrorCase[] = [
       'ollama/ollama openai/openai.go (NewError: 404 -> type "not_found_error", param/code null); body as returned by /v1/chat/completions in public transcripts',
     status: 404,
     headers: { ...OLLAMA_V1_JSON },
-    body: { error: { message: "model 'llama9' not found", type: 'not_found_error', param: null, code: null } },
+    body: {
+      error: {
+        message: "model 'llama9' not found",
+        type: 'not_found_error',
+        param: null,
+        code: null,
+      },
+    },
     expected: E.invalid(),
   },
   // Source: issue thread ollama/ollama#14795
@@ -1554,11 +1745,17 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'ollama-400-does-not-support-tools-v1',
     provider: 'ollama',
     protocol: 'openai',
-    source: 'issue thread tinyhumansai/openhuman#2787 (/v1 400, type invalid_request_error per openai/openai.go NewError)',
+    source:
+      'issue thread tinyhumansai/openhuman#2787 (/v1 400, type invalid_request_error per openai/openai.go NewError)',
     status: 400,
     headers: { ...OLLAMA_V1_JSON },
     body: {
-      error: { message: 'registry.ollama.ai/library/gemma3:1b-it-qat does not support tools', type: 'invalid_request_error', param: null, code: null },
+      error: {
+        message: 'registry.ollama.ai/library/gemma3:1b-it-qat does not support tools',
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
     },
     expected: E.invalid(),
   },
@@ -1567,7 +1764,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'ollama-500-out-of-memory',
     provider: 'ollama',
     protocol: 'ollama',
-    source: 'issue thread continuedev/continue#12689 (also continuedev/continue#11478); 500 from the native API',
+    source:
+      'issue thread continuedev/continue#12689 (also continuedev/continue#11478); 500 from the native API',
     status: 500,
     headers: { ...OLLAMA_NATIVE_JSON },
     body: { error: 'model requires more system memory (5.3 GiB) than is available (4.4 GiB)' },
@@ -1578,7 +1776,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'ollama-500-runner-terminated',
     provider: 'ollama',
     protocol: 'ollama',
-    source: 'issue thread ollama/ollama#8770 (also ollama/ollama#11713: "500 Internal Server Error: llama runner process has terminated")',
+    source:
+      'issue thread ollama/ollama#8770 (also ollama/ollama#11713: "500 Internal Server Error: llama runner process has terminated")',
     status: 500,
     headers: { ...OLLAMA_NATIVE_JSON },
     body: { error: 'llama runner process has terminated: exit status 2' },
@@ -1589,10 +1788,13 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     id: 'ollama-503-server-overloaded',
     provider: 'ollama',
     protocol: 'ollama',
-    source: 'issue thread ollama/ollama#15934 (503 from an Ollama cloud model through the local server)',
+    source:
+      'issue thread ollama/ollama#15934 (503 from an Ollama cloud model through the local server)',
     status: 503,
     headers: { ...OLLAMA_NATIVE_JSON },
-    body: { error: 'Server overloaded, please retry shortly (ref: aaa65c70-cfa0-446b-86f1-4ab0e2deb9e4)' },
+    body: {
+      error: 'Server overloaded, please retry shortly (ref: aaa65c70-cfa0-446b-86f1-4ab0e2deb9e4)',
+    },
     expected: E.unavailable(),
   },
 ];

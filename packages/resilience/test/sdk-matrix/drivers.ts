@@ -38,9 +38,18 @@ const MESSAGES = [{ role: 'user' as const, content: PROMPT }];
 
 const RAW_REQUESTS: Readonly<Record<Protocol, { path: string; body: unknown }>> = {
   openai: { path: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: MESSAGES } },
-  anthropic: { path: '/v1/messages', body: { model: 'claude-sonnet-4-5', max_tokens: 16, messages: MESSAGES } },
-  gemini: { path: '/v1beta/models/gemini-2.0-flash:generateContent', body: { contents: [{ parts: [{ text: PROMPT }] }] } },
-  mistral: { path: '/v1/chat/completions', body: { model: 'mistral-small-latest', messages: MESSAGES } },
+  anthropic: {
+    path: '/v1/messages',
+    body: { model: 'claude-sonnet-4-5', max_tokens: 16, messages: MESSAGES },
+  },
+  gemini: {
+    path: '/v1beta/models/gemini-2.0-flash:generateContent',
+    body: { contents: [{ parts: [{ text: PROMPT }] }] },
+  },
+  mistral: {
+    path: '/v1/chat/completions',
+    body: { model: 'mistral-small-latest', messages: MESSAGES },
+  },
   cohere: { path: '/v2/chat', body: { model: 'command-r-plus', messages: MESSAGES } },
   ollama: { path: '/api/chat', body: { model: 'llama3.2', messages: MESSAGES, stream: false } },
 };
@@ -59,7 +68,13 @@ async function drain(stream: AsyncIterable<unknown>): Promise<void> {
 
 /** The AI SDK hands a stream's error to `fullStream` as an `error` part (not thrown); a user rethrows it. */
 async function aiSdkCall(model: LanguageModel, o: CallOptions): Promise<unknown> {
-  const settings = { model, prompt: PROMPT, maxRetries: o.maxRetries ?? 0, ...opt('abortSignal', o.signal), ...opt('timeout', o.timeoutMs) };
+  const settings = {
+    model,
+    prompt: PROMPT,
+    maxRetries: o.maxRetries ?? 0,
+    ...opt('abortSignal', o.signal),
+    ...opt('timeout', o.timeoutMs),
+  };
   if (o.stream !== true) return generateText(settings);
   const result = streamText({ ...settings, onError: () => undefined });
   for await (const part of result.fullStream) {
@@ -70,48 +85,149 @@ async function aiSdkCall(model: LanguageModel, o: CallOptions): Promise<unknown>
 
 const DRIVERS: Readonly<Record<ClientName, (o: CallOptions) => Promise<unknown>>> = {
   openai: async (o) => {
-    const client = new OpenAI({ apiKey: FAKE_KEY, baseURL: `${o.baseUrl}/v1`, maxRetries: o.maxRetries ?? 0, timeout: o.timeoutMs ?? 60_000, ...opt('fetch', o.fetch) });
-    if (o.stream === true) return drain(await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, stream: true }, { signal: o.signal }));
-    return client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES }, { signal: o.signal });
+    const client = new OpenAI({
+      apiKey: FAKE_KEY,
+      baseURL: `${o.baseUrl}/v1`,
+      maxRetries: o.maxRetries ?? 0,
+      timeout: o.timeoutMs ?? 60_000,
+      ...opt('fetch', o.fetch),
+    });
+    if (o.stream === true)
+      return drain(
+        await client.chat.completions.create(
+          { model: 'gpt-4o-mini', messages: MESSAGES, stream: true },
+          { signal: o.signal },
+        ),
+      );
+    return client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages: MESSAGES },
+      { signal: o.signal },
+    );
   },
   'groq-sdk': async (o) => {
-    const client = new Groq({ apiKey: FAKE_KEY, baseURL: o.baseUrl, maxRetries: o.maxRetries ?? 0, timeout: o.timeoutMs ?? 60_000, ...opt('fetch', o.fetch) });
-    if (o.stream === true) return drain(await client.chat.completions.create({ model: 'llama-3.3-70b-versatile', messages: MESSAGES, stream: true }, { signal: o.signal }));
-    return client.chat.completions.create({ model: 'llama-3.3-70b-versatile', messages: MESSAGES }, { signal: o.signal });
+    const client = new Groq({
+      apiKey: FAKE_KEY,
+      baseURL: o.baseUrl,
+      maxRetries: o.maxRetries ?? 0,
+      timeout: o.timeoutMs ?? 60_000,
+      ...opt('fetch', o.fetch),
+    });
+    if (o.stream === true)
+      return drain(
+        await client.chat.completions.create(
+          { model: 'llama-3.3-70b-versatile', messages: MESSAGES, stream: true },
+          { signal: o.signal },
+        ),
+      );
+    return client.chat.completions.create(
+      { model: 'llama-3.3-70b-versatile', messages: MESSAGES },
+      { signal: o.signal },
+    );
   },
-  'ai-sdk-openai': (o) => aiSdkCall(createOpenAI({ apiKey: FAKE_KEY, baseURL: `${o.baseUrl}/v1`, ...opt('fetch', o.fetch) }).chat('gpt-4o-mini'), o),
+  'ai-sdk-openai': (o) =>
+    aiSdkCall(
+      createOpenAI({ apiKey: FAKE_KEY, baseURL: `${o.baseUrl}/v1`, ...opt('fetch', o.fetch) }).chat(
+        'gpt-4o-mini',
+      ),
+      o,
+    ),
   anthropic: async (o) => {
-    const client = new Anthropic({ apiKey: FAKE_KEY, baseURL: o.baseUrl, maxRetries: o.maxRetries ?? 0, timeout: o.timeoutMs ?? 60_000, ...opt('fetch', o.fetch) });
+    const client = new Anthropic({
+      apiKey: FAKE_KEY,
+      baseURL: o.baseUrl,
+      maxRetries: o.maxRetries ?? 0,
+      timeout: o.timeoutMs ?? 60_000,
+      ...opt('fetch', o.fetch),
+    });
     const request = { model: 'claude-sonnet-4-5', max_tokens: 16, messages: MESSAGES };
-    if (o.stream === true) return drain(await client.messages.create({ ...request, stream: true }, { signal: o.signal }));
+    if (o.stream === true)
+      return drain(
+        await client.messages.create({ ...request, stream: true }, { signal: o.signal }),
+      );
     return client.messages.create(request, { signal: o.signal });
   },
-  'ai-sdk-anthropic': (o) => aiSdkCall(createAnthropic({ apiKey: FAKE_KEY, baseURL: `${o.baseUrl}/v1`, ...opt('fetch', o.fetch) })('claude-sonnet-4-5'), o),
+  'ai-sdk-anthropic': (o) =>
+    aiSdkCall(
+      createAnthropic({ apiKey: FAKE_KEY, baseURL: `${o.baseUrl}/v1`, ...opt('fetch', o.fetch) })(
+        'claude-sonnet-4-5',
+      ),
+      o,
+    ),
   'google-genai': (o) => {
-    const client = new GoogleGenAI({ apiKey: FAKE_KEY, httpOptions: { baseUrl: o.baseUrl, ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }) } });
-    return client.models.generateContent({ model: 'gemini-2.0-flash', contents: PROMPT, config: { ...opt('abortSignal', o.signal) } });
+    const client = new GoogleGenAI({
+      apiKey: FAKE_KEY,
+      httpOptions: {
+        baseUrl: o.baseUrl,
+        ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }),
+      },
+    });
+    return client.models.generateContent({
+      model: 'gemini-2.0-flash',
+      contents: PROMPT,
+      config: { ...opt('abortSignal', o.signal) },
+    });
   },
-  'ai-sdk-google': (o) => aiSdkCall(createGoogleGenerativeAI({ apiKey: FAKE_KEY, baseURL: `${o.baseUrl}/v1beta`, ...opt('fetch', o.fetch) })('gemini-2.0-flash'), o),
+  'ai-sdk-google': (o) =>
+    aiSdkCall(
+      createGoogleGenerativeAI({
+        apiKey: FAKE_KEY,
+        baseURL: `${o.baseUrl}/v1beta`,
+        ...opt('fetch', o.fetch),
+      })('gemini-2.0-flash'),
+      o,
+    ),
   mistral: (o) => {
-    const client = new Mistral({ apiKey: FAKE_KEY, serverURL: o.baseUrl, ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }) });
-    return client.chat.complete({ model: 'mistral-small-latest', messages: MESSAGES }, { fetchOptions: { signal: o.signal ?? null } });
+    const client = new Mistral({
+      apiKey: FAKE_KEY,
+      serverURL: o.baseUrl,
+      ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+    });
+    return client.chat.complete(
+      { model: 'mistral-small-latest', messages: MESSAGES },
+      { fetchOptions: { signal: o.signal ?? null } },
+    );
   },
   cohere: (o) => {
-    const client = new CohereClientV2({ token: FAKE_KEY, environment: o.baseUrl, maxRetries: o.maxRetries ?? 0, ...(o.fetch === undefined ? {} : { ...opt('fetch', o.fetch) }) });
-    const timeout = opt('timeoutInSeconds', o.timeoutMs === undefined ? undefined : o.timeoutMs / 1000);
-    return client.chat({ model: 'command-r-plus', messages: MESSAGES }, { ...opt('abortSignal', o.signal), maxRetries: o.maxRetries ?? 0, ...timeout });
+    const client = new CohereClientV2({
+      token: FAKE_KEY,
+      environment: o.baseUrl,
+      maxRetries: o.maxRetries ?? 0,
+      ...(o.fetch === undefined ? {} : { ...opt('fetch', o.fetch) }),
+    });
+    const timeout = opt(
+      'timeoutInSeconds',
+      o.timeoutMs === undefined ? undefined : o.timeoutMs / 1000,
+    );
+    return client.chat(
+      { model: 'command-r-plus', messages: MESSAGES },
+      { ...opt('abortSignal', o.signal), maxRetries: o.maxRetries ?? 0, ...timeout },
+    );
   },
   fetch: async (o) => {
     const { path, body } = RAW_REQUESTS[o.protocol];
-    const init = { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${FAKE_KEY}` }, body: JSON.stringify(body) };
-    const signal = o.timeoutMs === undefined ? o.signal : AbortSignal.any([AbortSignal.timeout(o.timeoutMs), ...(o.signal ? [o.signal] : [])]);
-    const response = await (o.fetch ?? fetch)(`${o.baseUrl}${path}`, { ...init, ...opt('signal', signal) });
+    const init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${FAKE_KEY}` },
+      body: JSON.stringify(body),
+    };
+    const signal =
+      o.timeoutMs === undefined
+        ? o.signal
+        : AbortSignal.any([AbortSignal.timeout(o.timeoutMs), ...(o.signal ? [o.signal] : [])]);
+    const response = await (o.fetch ?? fetch)(`${o.baseUrl}${path}`, {
+      ...init,
+      ...opt('signal', signal),
+    });
     // a user reads the body of a success (a body that breaks off throws there); an error Response is classified
     return response.ok ? response.json() : response;
   },
   axios: (o) => {
     const { path, body } = RAW_REQUESTS[o.protocol];
-    return axios.post(`${o.baseUrl}${path}`, body, { headers: { authorization: `Bearer ${FAKE_KEY}` }, ...opt('signal', o.signal), timeout: o.timeoutMs ?? 0 });
+    return axios.post(`${o.baseUrl}${path}`, body, {
+      headers: { authorization: `Bearer ${FAKE_KEY}` },
+      ...opt('signal', o.signal),
+      timeout: o.timeoutMs ?? 0,
+    });
   },
 };
 

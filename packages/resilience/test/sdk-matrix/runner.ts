@@ -8,8 +8,18 @@
 import dns from 'node:dns';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { classifyError, fromResponse, LocalAgentError, type ClassifyContext } from '@localagent/errors';
-import { createPolicy, createResilientFetch, executeWithFallback, PolicyRegistry } from '../../dist/index.js';
+import {
+  classifyError,
+  fromResponse,
+  LocalAgentError,
+  type ClassifyContext,
+} from '@localagent/errors';
+import {
+  createPolicy,
+  createResilientFetch,
+  executeWithFallback,
+  PolicyRegistry,
+} from '../../dist/index.js';
 import selfsigned from 'selfsigned';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { ERROR_CASES, type ErrorCase, type Protocol } from './cases';
@@ -29,21 +39,35 @@ function describeThrown(value: unknown): string {
 
 function summary(error: LocalAgentError, thrown: unknown): Classified {
   const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
-  return { className: error.name, code: error.code, category: error.category, retryable: error.retryable, retryAfterMs, thrown: describeThrown(thrown), message: error.message };
+  return {
+    className: error.name,
+    code: error.code,
+    category: error.category,
+    retryable: error.retryable,
+    retryAfterMs,
+    thrown: describeThrown(thrown),
+    message: error.message,
+  };
 }
 
 /** Calls a client and classifies what it threw (a fetch `Response` that is not ok: with its body). */
-async function outcome(client: ClientName, options: CallOptions, context: ClassifyContext): Promise<Classified | { error: string }> {
+async function outcome(
+  client: ClientName,
+  options: CallOptions,
+  context: ClassifyContext,
+): Promise<Classified | { error: string }> {
   try {
     const value = await callClient(client, options);
-    if (value instanceof Response && !value.ok) return summary(await fromResponse(value, { provider: context.provider ?? 'unknown' }), value);
+    if (value instanceof Response && !value.ok)
+      return summary(await fromResponse(value, { provider: context.provider ?? 'unknown' }), value);
     return { error: `no error: the call succeeded (${describeThrown(value)})` };
   } catch (thrown) {
     return summary(classifyError(thrown, context), thrown);
   }
 }
 
-const clientsFor = (protocol: Protocol, from: readonly ClientInfo[] = CLIENTS): ClientInfo[] => from.filter((c) => c.protocols.includes(protocol));
+const clientsFor = (protocol: Protocol, from: readonly ClientInfo[] = CLIENTS): ClientInfo[] =>
+  from.filter((c) => c.protocols.includes(protocol));
 
 async function runCases(): Promise<Results> {
   const server = await startCaseServer(ERROR_CASES);
@@ -51,7 +75,11 @@ async function runCases(): Promise<Results> {
   try {
     for (const c of ERROR_CASES) {
       for (const client of clientsFor(c.protocol)) {
-        results[`${c.id}|${client.name}`] = await outcome(client.name, { baseUrl: `${server.url}/${c.id}`, protocol: c.protocol }, { provider: c.provider });
+        results[`${c.id}|${client.name}`] = await outcome(
+          client.name,
+          { baseUrl: `${server.url}/${c.id}`, protocol: c.protocol },
+          { provider: c.provider },
+        );
       }
     }
   } finally {
@@ -59,7 +87,6 @@ async function runCases(): Promise<Results> {
   }
   return results;
 }
-
 
 /** The resolver, replaced: `*.invalid` fails as an unknown host would, without any DNS traffic. */
 function failInvalidHosts(): void {
@@ -70,19 +97,31 @@ function failInvalidHosts(): void {
       (original as (...args: unknown[]) => void)(hostname, ...rest);
       return;
     }
-    const error: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname });
+    const error: NodeJS.ErrnoException = Object.assign(
+      new Error(`getaddrinfo ENOTFOUND ${hostname}`),
+      { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname },
+    );
     process.nextTick(() => callback(error));
   };
   (dns as { lookup: unknown }).lookup = replaced;
 }
 
 async function selfSignedServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const pems = selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], { days: 1, keySize: 2048 });
-  const server = createHttpsServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.end('{}'));
+  const pems = selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    days: 1,
+    keySize: 2048,
+  });
+  const server = createHttpsServer({ key: pems.private, cert: pems.cert }, (_req, res) =>
+    res.end('{}'),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -100,14 +139,31 @@ async function runFailures(): Promise<Results> {
       const protocol = client.protocols[0] ?? 'openai';
       const provider = protocol;
       const live = (): AbortSignal => new AbortController().signal;
-      const record = async (scenario: string, options: Partial<CallOptions> & { baseUrl: string }, reply?: Reply, context: ClassifyContext = { provider }): Promise<void> => {
+      const record = async (
+        scenario: string,
+        options: Partial<CallOptions> & { baseUrl: string },
+        reply?: Reply,
+        context: ClassifyContext = { provider },
+      ): Promise<void> => {
         flaky.clear();
         if (reply !== undefined) flaky.script(reply);
-        results[`${scenario}|${client.name}`] = await outcome(client.name, { protocol, ...options }, context);
+        results[`${scenario}|${client.name}`] = await outcome(
+          client.name,
+          { protocol, ...options },
+          context,
+        );
       };
       await record('connection-refused', { baseUrl: refused });
       await record('connection-reset', { baseUrl: flaky.url }, { destroy: 'before-headers' });
-      await record('closed-mid-body', { baseUrl: flaky.url }, { status: 200, body: '{"id":"chatcmpl-1","choices":[{"index":0,"mess', destroy: 'mid-body' });
+      await record(
+        'closed-mid-body',
+        { baseUrl: flaky.url },
+        {
+          status: 200,
+          body: '{"id":"chatcmpl-1","choices":[{"index":0,"mess',
+          destroy: 'mid-body',
+        },
+      );
       await record('dns-failure', { baseUrl: 'http://api.provider.invalid' });
       await record('tls-self-signed', { baseUrl: tls.url });
       // plain HTTP spoken to an https:// URL: OpenSSL's "wrong version number"
@@ -121,14 +177,23 @@ async function runFailures(): Promise<Results> {
         setGlobalDispatcher(previous);
       }
       // the policy passes the caller's (live) signal: an abort it did not cause is the SDK's timer
-      await record('sdk-timeout', { baseUrl: flaky.url, timeoutMs: 300 }, HANG, { provider, signal: live() });
+      await record('sdk-timeout', { baseUrl: flaky.url, timeoutMs: 300 }, HANG, {
+        provider,
+        signal: live(),
+      });
       await record('sdk-timeout-no-context', { baseUrl: flaky.url, timeoutMs: 300 }, HANG);
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 200);
-      await record('caller-abort', { baseUrl: flaky.url, signal: controller.signal }, HANG, { provider, signal: controller.signal });
+      await record('caller-abort', { baseUrl: flaky.url, signal: controller.signal }, HANG, {
+        provider,
+        signal: controller.signal,
+      });
       await record('caller-abort-no-context', { baseUrl: flaky.url, signal: abortSoon() }, HANG);
       const timeoutSignal = AbortSignal.timeout(200);
-      await record('abort-signal-timeout', { baseUrl: flaky.url, signal: timeoutSignal }, HANG, { provider, signal: timeoutSignal });
+      await record('abort-signal-timeout', { baseUrl: flaky.url, signal: timeoutSignal }, HANG, {
+        provider,
+        signal: timeoutSignal,
+      });
     }
   } finally {
     await flaky.close();
@@ -181,8 +246,16 @@ async function runStreams(): Promise<Results> {
     for (const stream of STREAMS) {
       for (const client of clientsFor(stream.protocol, SDK_CLIENTS)) {
         flaky.clear();
-        flaky.script({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: stream.sse });
-        results[`${stream.id}|${client.name}`] = await outcome(client.name, { baseUrl: flaky.url, protocol: stream.protocol, stream: true }, { provider: stream.provider });
+        flaky.script({
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+          body: stream.sse,
+        });
+        results[`${stream.id}|${client.name}`] = await outcome(
+          client.name,
+          { baseUrl: flaky.url, protocol: stream.protocol, stream: true },
+          { provider: stream.provider },
+        );
       }
     }
   } finally {
@@ -193,28 +266,122 @@ async function runStreams(): Promise<Results> {
 
 /** A success each SDK parses, per protocol. */
 const SUCCESS: Readonly<Record<Protocol, unknown>> = {
-  openai: { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop', logprobs: null }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } },
-  mistral: { id: 'cmpl-1', object: 'chat.completion', created: 1, model: 'mistral-small-latest', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } },
-  anthropic: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'hi' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 3, output_tokens: 1 } },
-  gemini: { candidates: [{ content: { role: 'model', parts: [{ text: 'hi' }] }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 }, modelVersion: 'gemini-2.0-flash' },
-  cohere: { id: 'c-1', finish_reason: 'COMPLETE', message: { role: 'assistant', content: [{ type: 'text', text: 'hi' }] }, usage: { billed_units: { input_tokens: 3, output_tokens: 1 }, tokens: { input_tokens: 3, output_tokens: 1 } } },
-  ollama: { model: 'llama3.2', created_at: '2026-01-01T00:00:00Z', message: { role: 'assistant', content: 'hi' }, done: true },
+  openai: {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-4o-mini',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'hi' },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+  },
+  mistral: {
+    id: 'cmpl-1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'mistral-small-latest',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+  },
+  anthropic: {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5',
+    content: [{ type: 'text', text: 'hi' }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 3, output_tokens: 1 },
+  },
+  gemini: {
+    candidates: [
+      { content: { role: 'model', parts: [{ text: 'hi' }] }, finishReason: 'STOP', index: 0 },
+    ],
+    usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
+    modelVersion: 'gemini-2.0-flash',
+  },
+  cohere: {
+    id: 'c-1',
+    finish_reason: 'COMPLETE',
+    message: { role: 'assistant', content: [{ type: 'text', text: 'hi' }] },
+    usage: {
+      billed_units: { input_tokens: 3, output_tokens: 1 },
+      tokens: { input_tokens: 3, output_tokens: 1 },
+    },
+  },
+  ollama: {
+    model: 'llama3.2',
+    created_at: '2026-01-01T00:00:00Z',
+    message: { role: 'assistant', content: 'hi' },
+    done: true,
+  },
 };
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({ status, headers, body: JSON.stringify(body) });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({
+  status,
+  headers,
+  body: JSON.stringify(body),
+});
 
 /** A 429 each protocol's SDK can read a wait from: retry-after for all, and Gemini's RetryInfo in the body (google-genai drops headers). */
 function rateLimited(protocol: Protocol): Reply {
   if (protocol === 'gemini') {
-    return json(429, { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' }] } }, { 'retry-after': '1' });
+    return json(
+      429,
+      {
+        error: {
+          code: 429,
+          message: 'Resource has been exhausted (e.g. check quota).',
+          status: 'RESOURCE_EXHAUSTED',
+          details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' }],
+        },
+      },
+      { 'retry-after': '1' },
+    );
   }
-  return json(429, { error: { message: 'Rate limit reached for requests', type: 'rate_limit_error', code: 'rate_limit_exceeded' } }, { 'retry-after': '1' });
+  return json(
+    429,
+    {
+      error: {
+        message: 'Rate limit reached for requests',
+        type: 'rate_limit_error',
+        code: 'rate_limit_exceeded',
+      },
+    },
+    { 'retry-after': '1' },
+  );
 }
 
-const unavailable = json(503, { error: { message: 'The server is overloaded or not ready yet.', type: 'server_error', code: 503, status: 'UNAVAILABLE' } });
-const unauthorized = json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key', status: 'UNAUTHENTICATED' } });
+const unavailable = json(503, {
+  error: {
+    message: 'The server is overloaded or not ready yet.',
+    type: 'server_error',
+    code: 503,
+    status: 'UNAVAILABLE',
+  },
+});
+const unauthorized = json(401, {
+  error: {
+    message: 'Incorrect API key provided',
+    type: 'invalid_request_error',
+    code: 'invalid_api_key',
+    status: 'UNAUTHENTICATED',
+  },
+});
 const contextTooLong = json(400, {
-  error: { message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded', status: 'INVALID_ARGUMENT' },
+  error: {
+    message:
+      "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+    type: 'invalid_request_error',
+    code: 'context_length_exceeded',
+    status: 'INVALID_ARGUMENT',
+  },
 });
 
 interface PolicyReport {
@@ -223,18 +390,33 @@ interface PolicyReport {
   sleeps: number[];
 }
 
-async function withPolicy(client: ClientInfo, flaky: FlakyServer, replies: Reply[]): Promise<PolicyReport> {
+async function withPolicy(
+  client: ClientInfo,
+  flaky: FlakyServer,
+  replies: Reply[],
+): Promise<PolicyReport> {
   const protocol = client.protocols[0] ?? 'openai';
   flaky.hits.length = 0;
   flaky.clear();
   flaky.script(...replies);
   const sleeps: number[] = [];
-  const policy = createPolicy({ provider: protocol, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 5_000, jitter: false }, circuitBreaker: false, sleep: async (ms) => void sleeps.push(ms) });
+  const policy = createPolicy({
+    provider: protocol,
+    retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 5_000, jitter: false },
+    circuitBreaker: false,
+    sleep: async (ms) => void sleeps.push(ms),
+  });
   try {
-    await policy.execute(({ signal }) => callClient(client.name, { baseUrl: flaky.url, protocol, signal }));
+    await policy.execute(({ signal }) =>
+      callClient(client.name, { baseUrl: flaky.url, protocol, signal }),
+    );
     return { outcome: 'ok', requests: flaky.hits.length, sleeps };
   } catch (error) {
-    return { outcome: LocalAgentError.isInstance(error) ? error.code : String(error), requests: flaky.hits.length, sleeps };
+    return {
+      outcome: LocalAgentError.isInstance(error) ? error.code : String(error),
+      requests: flaky.hits.length,
+      sleeps,
+    };
   }
 }
 
@@ -247,15 +429,24 @@ async function runPolicy(): Promise<Record<string, PolicyReport>> {
       const protocol = client.protocols[0] ?? 'openai';
       const ok = json(200, SUCCESS[protocol]);
       results[`503-then-200|${client.name}`] = await withPolicy(client, flaky, [unavailable, ok]);
-      results[`429-retry-after|${client.name}`] = await withPolicy(client, flaky, [rateLimited(protocol), ok]);
+      results[`429-retry-after|${client.name}`] = await withPolicy(client, flaky, [
+        rateLimited(protocol),
+        ok,
+      ]);
       results[`401-once|${client.name}`] = await withPolicy(client, flaky, [unauthorized, ok]);
       // failover stops at the request's own fault: the backup provider is never asked
       flaky.hits.length = 0;
       backup.hits.length = 0;
       flaky.clear();
       flaky.script(contextTooLong);
-      const registry = new PolicyRegistry({ retry: { maxAttempts: 3, baseDelayMs: 1 }, sleep: async () => undefined });
-      const call = (url: string) => ({ signal }: { signal: AbortSignal }) => callClient(client.name, { baseUrl: url, protocol, signal });
+      const registry = new PolicyRegistry({
+        retry: { maxAttempts: 3, baseDelayMs: 1 },
+        sleep: async () => undefined,
+      });
+      const call =
+        (url: string) =>
+        ({ signal }: { signal: AbortSignal }) =>
+          callClient(client.name, { baseUrl: url, protocol, signal });
       let outcomeCode = 'ok';
       try {
         await executeWithFallback(registry, [
@@ -265,7 +456,11 @@ async function runPolicy(): Promise<Record<string, PolicyReport>> {
       } catch (error) {
         outcomeCode = LocalAgentError.isInstance(error) ? error.code : String(error);
       }
-      results[`fallback-context-length|${client.name}`] = { outcome: outcomeCode, requests: flaky.hits.length + backup.hits.length, sleeps: [backup.hits.length] };
+      results[`fallback-context-length|${client.name}`] = {
+        outcome: outcomeCode,
+        requests: flaky.hits.length + backup.hits.length,
+        sleeps: [backup.hits.length],
+      };
     }
   } finally {
     await flaky.close();
@@ -275,7 +470,13 @@ async function runPolicy(): Promise<Record<string, PolicyReport>> {
 }
 
 /** The clients whose driver passes a custom fetch to the SDK. */
-const FETCH_CLIENTS: readonly ClientName[] = ['openai', 'groq-sdk', 'anthropic', 'ai-sdk-openai', 'cohere'];
+const FETCH_CLIENTS: readonly ClientName[] = [
+  'openai',
+  'groq-sdk',
+  'anthropic',
+  'ai-sdk-openai',
+  'cohere',
+];
 
 /**
  * createResilientFetch given to each SDK, with the SDK's own retries at its default (2) and at 0:
@@ -292,18 +493,34 @@ async function runResilientFetch(): Promise<Record<string, PolicyReport>> {
       // the SDKs that retry by status alone (the AI SDK, cohere-ai) are measured once each way, the
       // Stainless SDKs (openai, anthropic, groq) always: their retries must not add requests
       const stainless = ['openai', 'groq-sdk', 'anthropic'].includes(client.name);
-      if (!stainless && (scenario !== 'always-503' || !['ai-sdk-openai', 'cohere'].includes(client.name))) continue;
+      if (
+        !stainless &&
+        (scenario !== 'always-503' || !['ai-sdk-openai', 'cohere'].includes(client.name))
+      )
+        continue;
       for (const sdkRetries of [2, 0]) {
         const flaky = await startFlakyServer(fallback);
-        const registry = new PolicyRegistry({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10 }, circuitBreaker: false });
+        const registry = new PolicyRegistry({
+          retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10 },
+          circuitBreaker: false,
+        });
         const resilientFetch = createResilientFetch({ registry, provider: protocol });
         let code = 'ok';
         try {
-          await callClient(client.name, { baseUrl: flaky.url, protocol, fetch: resilientFetch, maxRetries: sdkRetries });
+          await callClient(client.name, {
+            baseUrl: flaky.url,
+            protocol,
+            fetch: resilientFetch,
+            maxRetries: sdkRetries,
+          });
         } catch (error) {
           code = classifyError(error, { provider: protocol }).code;
         }
-        results[`${scenario}|sdk-retries-${sdkRetries}|${client.name}`] = { outcome: code, requests: flaky.hits.length, sleeps: [] };
+        results[`${scenario}|sdk-retries-${sdkRetries}|${client.name}`] = {
+          outcome: code,
+          requests: flaky.hits.length,
+          sleeps: [],
+        };
         await flaky.close();
       }
     }
@@ -329,7 +546,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -42,7 +42,9 @@ export const CLIENTS: readonly ClientInfo[] = [
 ];
 
 /** The SDK clients (not fetch/axios), for the scenarios every SDK goes through. */
-export const SDK_CLIENTS: readonly ClientInfo[] = CLIENTS.filter((c) => c.name !== 'fetch' && c.name !== 'axios');
+export const SDK_CLIENTS: readonly ClientInfo[] = CLIENTS.filter(
+  (c) => c.name !== 'fetch' && c.name !== 'axios',
+);
 
 /** What one classification came out as, reported by the runner. */
 export interface Classified {

@@ -31,21 +31,31 @@ export interface FlakyServer {
 }
 
 /** A real HTTP server on 127.0.0.1 (port 0) answering from a script: 429s, 503s, 529s, dropped sockets. */
-export async function startFlakyServer(fallback: Reply = { status: 200, body: '{"ok":true}' }): Promise<FlakyServer> {
+export async function startFlakyServer(
+  fallback: Reply = { status: 200, body: '{"ok":true}' },
+): Promise<FlakyServer> {
   const queue: Reply[] = [];
   const hits: Hit[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      hits.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      hits.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const reply = queue.shift() ?? fallback;
       const send = (): void => {
         if (reply.destroy === 'before-headers') {
           res.socket?.destroy();
           return;
         }
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+        res.writeHead(reply.status ?? 200, {
+          'content-type': 'application/json',
+          ...reply.headers,
+        });
         if (reply.destroy === 'mid-body') {
           res.write(reply.body ?? '');
           setTimeout(() => res.socket?.destroy(), 20);
@@ -80,5 +90,7 @@ export async function startFlakyServer(fallback: Reply = { status: 200, body: '{
 
 /** A fake key built at run time, so nothing that looks like a credential is committed. */
 export function fakeKey(): string {
-  return ['sk', 'proj', 'A'.repeat(20) + Math.random().toString(16).slice(2).padEnd(12, '0')].join('-');
+  return ['sk', 'proj', 'A'.repeat(20) + Math.random().toString(16).slice(2).padEnd(12, '0')].join(
+    '-',
+  );
 }

@@ -1,4 +1,9 @@
-import type { KeyringBackend, KeyringBackendOptions, KeyringDriverName, KeyringProbeResult } from './backend.js';
+import type {
+  KeyringBackend,
+  KeyringBackendOptions,
+  KeyringDriverName,
+  KeyringProbeResult,
+} from './backend.js';
 import { HELPER_EXITED, KeyringHost, type HostOperation } from './keyring-host.js';
 import { ownLocation, resolveModule } from './module-location.js';
 import { keyringError, keyringErrorReason, moduleName, reasonText } from './reasons.js';
@@ -20,7 +25,9 @@ export interface HostedKeyringBackendOptions extends KeyringBackendOptions {
 }
 
 function validTimeout(value: number | undefined): number {
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : DEFAULT_KEYRING_TIMEOUT_MS;
+  return value !== undefined && Number.isFinite(value) && value > 0
+    ? value
+    : DEFAULT_KEYRING_TIMEOUT_MS;
 }
 
 /**
@@ -43,7 +50,8 @@ export class HostedKeyringBackend implements KeyringBackend {
       driver,
       env: options.env ?? process.env,
       timeoutMs: this.timeoutMs,
-      resolveModule: () => modulePath ?? resolveModule(moduleName(driver), resolveFrom ?? ownLocation()),
+      resolveModule: () =>
+        modulePath ?? resolveModule(moduleName(driver), resolveFrom ?? ownLocation()),
     });
   }
 
@@ -53,8 +61,14 @@ export class HostedKeyringBackend implements KeyringBackend {
       return { usable: true, driver: this.driver };
     } catch (error) {
       const { reasonCode, driverMessage } = keyringErrorReason(error);
-      const detail = driverMessage !== undefined && driverMessage !== '' ? ` (${driverMessage})` : '';
-      return { usable: false, driver: this.driver, reasonCode, reason: `${reasonText(reasonCode, this.driver).reason}${detail}` };
+      const detail =
+        driverMessage !== undefined && driverMessage !== '' ? ` (${driverMessage})` : '';
+      return {
+        usable: false,
+        driver: this.driver,
+        reasonCode,
+        reason: `${reasonText(reasonCode, this.driver).reason}${detail}`,
+      };
     }
   }
 
@@ -70,12 +84,15 @@ export class HostedKeyringBackend implements KeyringBackend {
   }
 
   async delete(service: string, account: string): Promise<boolean> {
-    return (await this.#host.call('delete', { service: this.#itemService(service), account })) === true;
+    return (
+      (await this.#host.call('delete', { service: this.#itemService(service), account })) === true
+    );
   }
 
   async list(service: string): Promise<string[]> {
     const value = await this.#read('list', { service: this.#itemService(service) });
-    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw this.#unexpected('list');
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+      throw this.#unexpected('list');
     return [...new Set(value)].sort();
   }
 
@@ -94,19 +111,31 @@ export class HostedKeyringBackend implements KeyringBackend {
    * timeout: keytar 7.9.0's findCredentials dies with SIGSEGV on items it cannot read (see
    * KEYTAR_SERVICE_SUFFIX for the cause we avoid; a third party's item could still trigger it).
    */
-  async #read(operation: HostOperation, args: { service: string; account?: string }): Promise<unknown> {
+  async #read(
+    operation: HostOperation,
+    args: { service: string; account?: string },
+  ): Promise<unknown> {
     const started = Date.now();
     try {
       return await this.#host.call(operation, args);
     } catch (error) {
       const remaining = this.timeoutMs - (Date.now() - started);
-      if (remaining <= 0 || !(keyringErrorReason(error).driverMessage ?? '').startsWith(HELPER_EXITED)) throw error;
+      if (
+        remaining <= 0 ||
+        !(keyringErrorReason(error).driverMessage ?? '').startsWith(HELPER_EXITED)
+      )
+        throw error;
       return this.#host.call(operation, args, remaining);
     }
   }
 
   #unexpected(operation: string): Error {
-    return keyringError({ driver: this.driver, reasonCode: 'error', operation, detail: 'the driver returned an unexpected value' });
+    return keyringError({
+      driver: this.driver,
+      reasonCode: 'error',
+      operation,
+      detail: 'the driver returned an unexpected value',
+    });
   }
 }
 

@@ -2,7 +2,12 @@ import type { KeyringBackend, KeyringDriverName, KeyringProbeResult } from './ba
 import { HostedKeyringBackend, type HostedKeyringBackendOptions } from './hosted-backend.js';
 import { keyringError } from './reasons.js';
 
-export type { KeyringBackend, KeyringBackendOptions, KeyringDriverName, KeyringProbeResult } from './backend.js';
+export type {
+  KeyringBackend,
+  KeyringBackendOptions,
+  KeyringDriverName,
+  KeyringProbeResult,
+} from './backend.js';
 export {
   HostedKeyringBackend,
   NapiKeyringBackend,
@@ -20,14 +25,32 @@ const DRIVERS: readonly KeyringDriverName[] = ['napi', 'keytar'];
  * helper process, on the first call; a missing or failing module is a backend whose probe()
  * reports `usable: false` with reasonCode 'module-missing'. Probe before trusting it.
  */
-export async function loadKeyringBackend(driver: KeyringDriverName, options: HostedKeyringBackendOptions = {}): Promise<KeyringBackend> {
+export async function loadKeyringBackend(
+  driver: KeyringDriverName,
+  options: HostedKeyringBackendOptions = {},
+): Promise<KeyringBackend> {
   if (!DRIVERS.includes(driver)) return unknownDriver(driver);
   return new HostedKeyringBackend(driver, options);
 }
 
 function unknownDriver(driver: string): KeyringBackend {
   const name = 'napi' as const;
-  const result: KeyringProbeResult = { usable: false, driver: name, reasonCode: 'error', reason: `unknown keyring driver "${driver}" (use napi or keytar)` };
-  const fail = (): Promise<never> => Promise.reject(keyringError({ driver: name, reasonCode: 'error', operation: 'load', detail: result.reason }));
-  return { driver: name, probe: () => Promise.resolve(result), get: fail, set: fail, delete: fail, list: fail };
+  const result: KeyringProbeResult = {
+    usable: false,
+    driver: name,
+    reasonCode: 'error',
+    reason: `unknown keyring driver "${driver}" (use napi or keytar)`,
+  };
+  const fail = (): Promise<never> =>
+    Promise.reject(
+      keyringError({ driver: name, reasonCode: 'error', operation: 'load', detail: result.reason }),
+    );
+  return {
+    driver: name,
+    probe: () => Promise.resolve(result),
+    get: fail,
+    set: fail,
+    delete: fail,
+    list: fail,
+  };
 }

@@ -57,12 +57,19 @@ export class KeyringHost {
     return new Promise<unknown>((resolve, reject) => {
       const id = this.#nextId++;
       const timer = setTimeout(() => this.#timedOut(id), timeoutMs);
-      const settle = <T>(fn: (value: T) => void) => (value: T): void => {
-        clearTimeout(timer);
-        this.#pending.delete(id);
-        fn(value);
-      };
-      this.#pending.set(id, { operation, timeoutMs, resolve: settle(resolve), reject: settle(reject) });
+      const settle =
+        <T>(fn: (value: T) => void) =>
+        (value: T): void => {
+          clearTimeout(timer);
+          this.#pending.delete(id);
+          fn(value);
+        };
+      this.#pending.set(id, {
+        operation,
+        timeoutMs,
+        resolve: settle(resolve),
+        reject: settle(reject),
+      });
       this.#start()
         .then(() => {
           // the call may have timed out or failed while the helper was starting
@@ -71,7 +78,9 @@ export class KeyringHost {
         })
         .catch((error: unknown) => {
           // a helper that died between 'ready' and send() makes send throw a plain error
-          const reason = KeyringUnavailableError.isInstance(error) ? error : this.#error(operation, 'error', (error as Error).message, error);
+          const reason = KeyringUnavailableError.isInstance(error)
+            ? error
+            : this.#error(operation, 'error', (error as Error).message, error);
           this.#pending.get(id)?.reject(reason);
         });
     });
@@ -96,7 +105,10 @@ export class KeyringHost {
     try {
       modulePath = this.#o.resolveModule();
     } catch (error) {
-      this.#loadError = { reasonCode: 'module-missing', message: (error as Error).message.split('\n')[0] ?? '' };
+      this.#loadError = {
+        reasonCode: 'module-missing',
+        message: (error as Error).message.split('\n')[0] ?? '',
+      };
       return this.#start();
     }
     const child = spawn(process.execPath, ['-e', HOST_SOURCE, this.#o.driver, modulePath], {
@@ -113,7 +125,10 @@ export class KeyringHost {
           if (message.type === 'ready') resolve();
           else {
             // a native module that fails to load will fail again: remember it, do not respawn
-            this.#loadError = { reasonCode: 'module-missing', message: message.message.split('\n')[0] ?? '' };
+            this.#loadError = {
+              reasonCode: 'module-missing',
+              message: message.message.split('\n')[0] ?? '',
+            };
             reject(this.#error('load', 'module-missing', this.#loadError.message));
           }
           return;
@@ -121,14 +136,34 @@ export class KeyringHost {
         const pending = this.#pending.get(message.id);
         if (pending === undefined) return;
         if (message.ok) pending.resolve(message.value);
-        else pending.reject(this.#error(pending.operation, classifyKeyringMessage(message.message), message.message));
+        else
+          pending.reject(
+            this.#error(
+              pending.operation,
+              classifyKeyringMessage(message.message),
+              message.message,
+            ),
+          );
       });
       child.on('error', (error) => {
-        reject(this.#error('start', 'error', `the keyring helper could not start: ${error.message}`, error));
+        reject(
+          this.#error(
+            'start',
+            'error',
+            `the keyring helper could not start: ${error.message}`,
+            error,
+          ),
+        );
         this.#stop('error', `the keyring helper failed: ${error.message}`, child);
       });
       child.on('exit', (code, signal) => {
-        reject(this.#error('start', 'error', `the keyring helper exited before it was ready (code ${code}, signal ${signal})`));
+        reject(
+          this.#error(
+            'start',
+            'error',
+            `the keyring helper exited before it was ready (code ${code}, signal ${signal})`,
+          ),
+        );
         this.#stop('error', `${HELPER_EXITED} (code ${code}, signal ${signal})`, child);
       });
     });
@@ -138,7 +173,9 @@ export class KeyringHost {
   #timedOut(id: number): void {
     const pending = this.#pending.get(id);
     if (pending === undefined) return;
-    pending.reject(this.#error(pending.operation, 'timeout', `no answer within ${pending.timeoutMs} ms`));
+    pending.reject(
+      this.#error(pending.operation, 'timeout', `no answer within ${pending.timeoutMs} ms`),
+    );
     // the helper is stuck in a native call: kill it, and every call queued behind it times out too
     this.#stop('timeout', `no answer within ${pending.timeoutMs} ms`);
   }
@@ -149,7 +186,9 @@ export class KeyringHost {
     const child = this.#child;
     this.#child = undefined;
     this.#ready = undefined;
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    for (const pending of [...this.#pending.values()]) pending.reject(this.#error(pending.operation, reasonCode, detail));
+    if (child !== undefined && child.exitCode === null && child.signalCode === null)
+      child.kill('SIGKILL');
+    for (const pending of [...this.#pending.values()])
+      pending.reject(this.#error(pending.operation, reasonCode, detail));
   }
 }

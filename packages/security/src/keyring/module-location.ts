@@ -19,8 +19,11 @@ function fileFromStack(): string {
   try {
     Error.prepareStackTrace = (_error, frames) => frames;
     const frames = new Error().stack as unknown as NodeJS.CallSite[];
-    const file = frames.map((frame) => frame.getFileName()).find((name) => name !== undefined && name !== null && name !== '');
-    if (file === undefined || file === null) throw new Error('cannot tell where @localagent/security is installed');
+    const file = frames
+      .map((frame) => frame.getFileName())
+      .find((name) => name !== undefined && name !== null && name !== '');
+    if (file === undefined || file === null)
+      throw new Error('cannot tell where @localagent/security is installed');
     return file.startsWith('file:') ? fileURLToPath(file) : file;
   } finally {
     Error.prepareStackTrace = original;

@@ -2,7 +2,8 @@ import { KeyringUnavailableError } from '@localagent/errors';
 import type { KeyringDriverName } from './backend.js';
 
 /** Why a keyring is not usable, machine-readable; `KeyringProbeResult.reasonCode` carries one. */
-export type KeyringReasonCode = 'module-missing' | 'no-dbus' | 'no-secret-service' | 'locked' | 'timeout' | 'error';
+export type KeyringReasonCode =
+  'module-missing' | 'no-dbus' | 'no-secret-service' | 'locked' | 'timeout' | 'error';
 
 interface ReasonText {
   reason: string;
@@ -21,7 +22,8 @@ const TEXTS: Record<KeyringReasonCode, (driver: KeyringDriverName) => ReasonText
     suggestion: `Run inside a desktop session or under \`dbus-run-session -- <command>\` with a Secret Service started, ${FILE_HINT}`,
   }),
   'no-secret-service': () => ({
-    reason: 'no Secret Service provider (gnome-keyring, KWallet, KeePassXC) answers on the D-Bus session',
+    reason:
+      'no Secret Service provider (gnome-keyring, KWallet, KeePassXC) answers on the D-Bus session',
     suggestion: `Install and start one, e.g. \`gnome-keyring-daemon --start --components=secrets\`, ${FILE_HINT}`,
   }),
   locked: () => ({
@@ -29,7 +31,8 @@ const TEXTS: Record<KeyringReasonCode, (driver: KeyringDriverName) => ReasonText
     suggestion: `Unlock it (log in to the desktop session, or \`gnome-keyring-daemon --unlock\` with its password on stdin), ${FILE_HINT}`,
   }),
   timeout: () => ({
-    reason: 'the keyring did not answer in time (a hung Secret Service or an unanswered unlock prompt)',
+    reason:
+      'the keyring did not answer in time (a hung Secret Service or an unanswered unlock prompt)',
     suggestion: `Unlock the keyring or restart the Secret Service and retry, ${FILE_HINT}`,
   }),
   error: () => ({
@@ -51,7 +54,10 @@ export function reasonText(code: KeyringReasonCode, driver: KeyringDriverName): 
 // collection's message can also mention the Secret Service.
 const PATTERNS: ReadonlyArray<[KeyringReasonCode, RegExp]> = [
   ['locked', /locked|IsLocked|unlock prompt|prompt was dismissed/i],
-  ['no-secret-service', /not provided by any \.service files|ServiceUnknown|org\.freedesktop\.secrets/i],
+  [
+    'no-secret-service',
+    /not provided by any \.service files|ServiceUnknown|org\.freedesktop\.secrets/i,
+  ],
   [
     'no-dbus',
     /DBUS_SESSION_BUS_ADDRESS|autolaunch|Failed to connect to (socket|address)|Could not connect|Connection refused|No such file or directory|dbus-daemon/i,
@@ -92,12 +98,28 @@ export function keyringError(input: KeyringErrorInput): KeyringUnavailableError 
 }
 
 /** The reason code and the driver's own message carried by an error from `keyringError`. */
-export function keyringErrorReason(error: unknown): { reasonCode: KeyringReasonCode; driverMessage?: string } {
-  if (KeyringUnavailableError.isInstance(error) && typeof error.details === 'object' && error.details !== null) {
-    const { reasonCode, driverMessage } = error.details as { reasonCode?: unknown; driverMessage?: unknown };
+export function keyringErrorReason(error: unknown): {
+  reasonCode: KeyringReasonCode;
+  driverMessage?: string;
+} {
+  if (
+    KeyringUnavailableError.isInstance(error) &&
+    typeof error.details === 'object' &&
+    error.details !== null
+  ) {
+    const { reasonCode, driverMessage } = error.details as {
+      reasonCode?: unknown;
+      driverMessage?: unknown;
+    };
     if (typeof reasonCode === 'string' && reasonCode in TEXTS) {
-      return { reasonCode: reasonCode as KeyringReasonCode, ...(typeof driverMessage === 'string' ? { driverMessage } : {}) };
+      return {
+        reasonCode: reasonCode as KeyringReasonCode,
+        ...(typeof driverMessage === 'string' ? { driverMessage } : {}),
+      };
     }
   }
-  return { reasonCode: 'error', driverMessage: error instanceof Error ? error.message : String(error) };
+  return {
+    reasonCode: 'error',
+    driverMessage: error instanceof Error ? error.message : String(error),
+  };
 }

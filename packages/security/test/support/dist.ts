@@ -7,7 +7,8 @@ import { join } from 'node:path';
 export const DIST = join(__dirname, '..', '..', 'dist', 'index.js');
 
 export function assertBuilt(): void {
-  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`pnpm --filter @localagent/security build\` first`);
+  if (!existsSync(DIST))
+    throw new Error(`${DIST} is missing: run \`pnpm --filter @localagent/security build\` first`);
 }
 
 /** Writes a CommonJS script into `dir` that has `DIST` bound to the built package path. */
@@ -24,9 +25,16 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+export function run(
+  script: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

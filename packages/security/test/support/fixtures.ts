@@ -7,7 +7,8 @@ import type { SecurityLogger } from '../../src/logger';
 /** Fake keys built at run time (nothing that looks like a credential is committed). */
 export const fakeKeys = {
   openai: (): string => ['sk', 'proj', 'A'.repeat(20) + randomBytes(8).toString('hex')].join('-'),
-  anthropic: (): string => ['sk', 'ant', 'api03', 'B'.repeat(20) + randomBytes(8).toString('hex')].join('-'),
+  anthropic: (): string =>
+    ['sk', 'ant', 'api03', 'B'.repeat(20) + randomBytes(8).toString('hex')].join('-'),
   gemini: (): string => 'AIza' + 'C'.repeat(19) + randomBytes(8).toString('hex'),
   groq: (): string => 'gsk_' + 'D'.repeat(20) + randomBytes(8).toString('hex'),
   generic: (): string => 'k' + randomBytes(20).toString('hex'),

@@ -19,11 +19,17 @@ const lines = createInterface({ input: process.stdin });
 const nextLine = (): Promise<string> => new Promise((resolve) => lines.once('line', resolve));
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-async function count(mode: string, lockPath: string, counterPath: string, n: number): Promise<void> {
+async function count(
+  mode: string,
+  lockPath: string,
+  counterPath: string,
+  n: number,
+): Promise<void> {
   let overlaps = 0;
   const inside = `${lockPath}.inside`;
   for (let i = 0; i < n; i += 1) {
-    const release = mode === 'sync' ? acquireLockSync(lockPath) : (await acquireLock(lockPath)).release;
+    const release =
+      mode === 'sync' ? acquireLockSync(lockPath) : (await acquireLock(lockPath)).release;
     let marker: number | undefined;
     try {
       marker = openSync(inside, 'wx');

@@ -39,7 +39,9 @@ export class MemoryKeyring implements KeyringBackend {
 
   async list(service: string): Promise<string[]> {
     this.#check();
-    return [...this.items.keys()].filter((k) => k.startsWith(`${service}/`)).map((k) => k.slice(service.length + 1));
+    return [...this.items.keys()]
+      .filter((k) => k.startsWith(`${service}/`))
+      .map((k) => k.slice(service.length + 1));
   }
 }
 

@@ -8,7 +8,9 @@ export function registerAuditCommands(program: Command, open: OpenContext): void
 
   audit
     .command('verify')
-    .description("check the audit log's hash chain (exit 6 when a line was edited, removed or reordered)")
+    .description(
+      "check the audit log's hash chain (exit 6 when a line was edited, removed or reordered)",
+    )
     .action(async (_options: unknown, command: Command) => {
       const { verifyAudit } = require('./verify.js') as typeof import('./verify.js');
       await verifyAudit(open(command));

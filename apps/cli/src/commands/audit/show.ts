@@ -11,7 +11,9 @@ export interface ShowAuditArgs {
 export function parseTail(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^[0-9]+$/.test(value) || Number(value) === 0) {
-    throw new UsageError({ message: `Invalid value for --tail: "${value}". Expected a positive whole number.` });
+    throw new UsageError({
+      message: `Invalid value for --tail: "${value}". Expected a positive whole number.`,
+    });
   }
   return Number(value);
 }
@@ -27,13 +29,18 @@ function parseLine(line: string): Entry {
   }
 }
 
-const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+const text = (value: unknown): string =>
+  value === undefined || value === null ? '' : String(value);
 
 /** `localagent audit show [--tail N]`: the entries (which never contain key material). */
 export async function showAudit(ctx: CliContext, args: ShowAuditArgs): Promise<void> {
   const tail = parseTail(args.tail);
   const path = ctx.paths.auditLog;
-  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '') : [];
+  const lines = existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+    : [];
   const shown = (tail === undefined ? lines : lines.slice(-tail)).map(parseLine);
   const human =
     shown.length === 0
@@ -43,7 +50,14 @@ export async function showAudit(ctx: CliContext, args: ShowAuditArgs): Promise<v
           shown.map((e) =>
             e['unparsed'] !== undefined
               ? ['(unparsable line)', '', '', '', '', '']
-              : [text(e['ts'] ?? e['timestamp']), text(e['action']), text(e['provider']), text(e['backend'] ?? e['source']), text(e['outcome']) + (e['errorCode'] ? ` ${text(e['errorCode'])}` : ''), text(e['fingerprint'])],
+              : [
+                  text(e['ts'] ?? e['timestamp']),
+                  text(e['action']),
+                  text(e['provider']),
+                  text(e['backend'] ?? e['source']),
+                  text(e['outcome']) + (e['errorCode'] ? ` ${text(e['errorCode'])}` : ''),
+                  text(e['fingerprint']),
+                ],
           ),
         );
   ctx.output.result(human, { path, total: lines.length, entries: shown });

@@ -7,10 +7,23 @@ import type { CliContext } from '../../context.js';
 export async function verifyAudit(ctx: CliContext): Promise<void> {
   const path = ctx.paths.auditLog;
   if (!existsSync(path)) {
-    ctx.output.result(`No audit log yet at ${path} (it is written on the first key operation).`, { path, ok: true, entries: 0 });
+    ctx.output.result(`No audit log yet at ${path} (it is written on the first key operation).`, {
+      path,
+      ok: true,
+      entries: 0,
+    });
     return;
   }
   const result = await verifyAuditLog(path);
-  if (!result.ok) throw new AuditTamperedError({ path, firstBadLine: result.firstBadLine, entries: result.entries });
-  ctx.output.result(`Audit log intact: ${result.entries} entries, hash chain verified (${path}).`, { path, ok: true, entries: result.entries });
+  if (!result.ok)
+    throw new AuditTamperedError({
+      path,
+      firstBadLine: result.firstBadLine,
+      entries: result.entries,
+    });
+  ctx.output.result(`Audit log intact: ${result.entries} entries, hash chain verified (${path}).`, {
+    path,
+    ok: true,
+    entries: result.entries,
+  });
 }

@@ -24,6 +24,13 @@ export async function deleteKey(ctx: CliContext, args: DeleteKeyArgs): Promise<v
   }
   const manager = await ctx.keyManager();
   const deleted = await manager.deleteKey(args.provider);
-  if (!deleted) throw new KeyNotFoundError({ message: `No key stored for ${args.provider}; nothing to delete.`, provider: args.provider });
-  ctx.output.result(`Deleted the ${args.provider} key.`, { provider: args.provider, deleted: true });
+  if (!deleted)
+    throw new KeyNotFoundError({
+      message: `No key stored for ${args.provider}; nothing to delete.`,
+      provider: args.provider,
+    });
+  ctx.output.result(`Deleted the ${args.provider} key.`, {
+    provider: args.provider,
+    deleted: true,
+  });
 }

@@ -12,20 +12,29 @@ export interface GetKeyArgs {
 export async function getKey(ctx: CliContext, args: GetKeyArgs): Promise<void> {
   const manager = await ctx.keyManager();
   const key = await manager.retrieveKey(args.provider);
-  if (key === undefined) throw new KeyNotFoundError({ message: `No key stored for ${args.provider}.`, provider: args.provider });
+  if (key === undefined)
+    throw new KeyNotFoundError({
+      message: `No key stored for ${args.provider}.`,
+      provider: args.provider,
+    });
   const info = await keyInfo(manager, args.provider);
   const source = info?.source ?? 'unknown';
   const fingerprint = info?.fingerprint ?? null;
   if (!args.reveal) {
-    ctx.output.result(`${args.provider}: ${fingerprint ?? '(no fingerprint)'} (${describeSource(source)})`, {
-      provider: args.provider,
-      source,
-      fingerprint,
-    });
+    ctx.output.result(
+      `${args.provider}: ${fingerprint ?? '(no fingerprint)'} (${describeSource(source)})`,
+      {
+        provider: args.provider,
+        source,
+        fingerprint,
+      },
+    );
     return;
   }
   if (ctx.io.stdout.isTTY === true) {
-    ctx.output.warn('The key is printed on your terminal: it may stay in the scrollback. Clear the screen when done.');
+    ctx.output.warn(
+      'The key is printed on your terminal: it may stay in the scrollback. Clear the screen when done.',
+    );
   }
   ctx.output.result(key, { provider: args.provider, source, fingerprint, key });
 }

@@ -1,30 +1,58 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each command's implementation is required only when it runs: esbuild keeps a required module unevaluated until then, so `--help` never loads winston, cockatiel or the key store. */
 import { Option, type Command } from 'commander';
 import type { OpenContext } from '../../context.js';
-import { STORAGE_MODES, VALIDATION_MODES, checkProviderName, oneOf, refuseExtraArguments } from '../../global-options.js';
+import {
+  STORAGE_MODES,
+  VALIDATION_MODES,
+  checkProviderName,
+  oneOf,
+  refuseExtraArguments,
+} from '../../global-options.js';
 
 /** `localagent config …`: set-key, get-key, rotate-key, delete-key, list-keys, validate. */
 export function registerConfigCommands(program: Command, open: OpenContext): void {
-  const config = program.command('config').description('store, show, rotate, delete and list provider API keys; check config.yaml');
+  const config = program
+    .command('config')
+    .description('store, show, rotate, delete and list provider API keys; check config.yaml');
 
   config
     .command('set-key')
-    .description('store a key (from a masked prompt, or from standard input with --stdin; never as an argument)')
+    .description(
+      'store a key (from a masked prompt, or from standard input with --stdin; never as an argument)',
+    )
     .argument('<provider>', 'provider name, e.g. openai, anthropic, gemini')
     .option('--stdin', 'read the key from standard input (one trailing newline is stripped)')
-    .addOption(new Option('--validate <mode>', 'check before storing').choices(VALIDATION_MODES).default('format'))
-    .addOption(new Option('--storage <kind>', 'where to store it (default: LOCALAGENT_STORAGE or auto)').choices(STORAGE_MODES))
+    .addOption(
+      new Option('--validate <mode>', 'check before storing')
+        .choices(VALIDATION_MODES)
+        .default('format'),
+    )
+    .addOption(
+      new Option(
+        '--storage <kind>',
+        'where to store it (default: LOCALAGENT_STORAGE or auto)',
+      ).choices(STORAGE_MODES),
+    )
     .allowExcessArguments()
-    .action(async (provider: string, options: { stdin?: boolean; validate: string; storage?: string }, command: Command) => {
-      refuseExtraArguments(provider, command.args.slice(1));
-      const { setKey } = require('./set-key.js') as typeof import('./set-key.js');
-      await setKey(open(command), {
-        provider: checkProviderName(provider),
-        stdin: options.stdin === true,
-        validate: oneOf('--validate', options.validate, VALIDATION_MODES),
-        storage: options.storage === undefined ? undefined : oneOf('--storage', options.storage, STORAGE_MODES),
-      });
-    });
+    .action(
+      async (
+        provider: string,
+        options: { stdin?: boolean; validate: string; storage?: string },
+        command: Command,
+      ) => {
+        refuseExtraArguments(provider, command.args.slice(1));
+        const { setKey } = require('./set-key.js') as typeof import('./set-key.js');
+        await setKey(open(command), {
+          provider: checkProviderName(provider),
+          stdin: options.stdin === true,
+          validate: oneOf('--validate', options.validate, VALIDATION_MODES),
+          storage:
+            options.storage === undefined
+              ? undefined
+              : oneOf('--storage', options.storage, STORAGE_MODES),
+        });
+      },
+    );
 
   config
     .command('get-key')
@@ -33,25 +61,40 @@ export function registerConfigCommands(program: Command, open: OpenContext): voi
     .option('--reveal', 'print the key itself')
     .action(async (provider: string, options: { reveal?: boolean }, command: Command) => {
       const { getKey } = require('./get-key.js') as typeof import('./get-key.js');
-      await getKey(open(command), { provider: checkProviderName(provider), reveal: options.reveal === true });
+      await getKey(open(command), {
+        provider: checkProviderName(provider),
+        reveal: options.reveal === true,
+      });
     });
 
   config
     .command('rotate-key')
-    .description('replace a stored key with a new one (validated first; the old one is gone everywhere)')
+    .description(
+      'replace a stored key with a new one (validated first; the old one is gone everywhere)',
+    )
     .argument('<provider>', 'provider name')
     .option('--stdin', 'read the new key from standard input (one trailing newline is stripped)')
-    .addOption(new Option('--validate <mode>', 'check before storing').choices(VALIDATION_MODES).default('format'))
+    .addOption(
+      new Option('--validate <mode>', 'check before storing')
+        .choices(VALIDATION_MODES)
+        .default('format'),
+    )
     .allowExcessArguments()
-    .action(async (provider: string, options: { stdin?: boolean; validate: string }, command: Command) => {
-      refuseExtraArguments(provider, command.args.slice(1));
-      const { rotateKey } = require('./rotate-key.js') as typeof import('./rotate-key.js');
-      await rotateKey(open(command), {
-        provider: checkProviderName(provider),
-        stdin: options.stdin === true,
-        validate: oneOf('--validate', options.validate, VALIDATION_MODES),
-      });
-    });
+    .action(
+      async (
+        provider: string,
+        options: { stdin?: boolean; validate: string },
+        command: Command,
+      ) => {
+        refuseExtraArguments(provider, command.args.slice(1));
+        const { rotateKey } = require('./rotate-key.js') as typeof import('./rotate-key.js');
+        await rotateKey(open(command), {
+          provider: checkProviderName(provider),
+          stdin: options.stdin === true,
+          validate: oneOf('--validate', options.validate, VALIDATION_MODES),
+        });
+      },
+    );
 
   config
     .command('delete-key')
@@ -60,7 +103,10 @@ export function registerConfigCommands(program: Command, open: OpenContext): voi
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (provider: string, options: { yes?: boolean }, command: Command) => {
       const { deleteKey } = require('./delete-key.js') as typeof import('./delete-key.js');
-      await deleteKey(open(command), { provider: checkProviderName(provider), yes: options.yes === true });
+      await deleteKey(open(command), {
+        provider: checkProviderName(provider),
+        yes: options.yes === true,
+      });
     });
 
   config

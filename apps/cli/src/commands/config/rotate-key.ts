@@ -12,10 +12,17 @@ export interface RotateKeyArgs {
 
 /** `localagent config rotate-key <provider>`: the new key is validated first, then replaces the old one everywhere. */
 export async function rotateKey(ctx: CliContext, args: RotateKeyArgs): Promise<void> {
-  const key = await readKey(ctx.io, { stdin: args.stdin, provider: args.provider, command: 'rotate-key' });
-  const manager = await ctx.keyManager({ liveCheckProvider: args.validate === 'live' ? args.provider : undefined });
+  const key = await readKey(ctx.io, {
+    stdin: args.stdin,
+    provider: args.provider,
+    command: 'rotate-key',
+  });
+  const manager = await ctx.keyManager({
+    liveCheckProvider: args.validate === 'live' ? args.provider : undefined,
+  });
   const before = await storedKeyInfo(manager, args.provider).catch(() => undefined);
-  if (args.validate === 'live') ctx.output.notice(`Checking the new key with ${args.provider} before replacing the old one…`);
+  if (args.validate === 'live')
+    ctx.output.notice(`Checking the new key with ${args.provider} before replacing the old one…`);
   await manager.rotateKey(args.provider, key, { validate: args.validate });
   const info = await storedKeyInfo(manager, args.provider);
   ctx.output.result(

@@ -21,9 +21,17 @@ export function checkConfig(ctx: Pick<CliContext, 'config' | 'paths'>): ConfigCh
   } catch (error) {
     const details = LocalAgentError.isInstance(error) ? error.details : undefined;
     const listed = (details?.['problems'] as Array<string | { message: string }> | undefined) ?? [];
-    const problems = listed.length > 0 ? listed.map((p) => (typeof p === 'string' ? p : p.message)) : [error instanceof Error ? error.message : String(error)];
+    const problems =
+      listed.length > 0
+        ? listed.map((p) => (typeof p === 'string' ? p : p.message))
+        : [error instanceof Error ? error.message : String(error)];
     const syntax = ConfigurationError.isInstance(error) && error.message.includes('not valid YAML');
-    return { file, exists: existsSync(file), problems: syntax ? problems.map((p) => `YAML syntax: ${p}`) : problems, warnings: [] };
+    return {
+      file,
+      exists: existsSync(file),
+      problems: syntax ? problems.map((p) => `YAML syntax: ${p}`) : problems,
+      warnings: [],
+    };
   }
 }
 
@@ -33,10 +41,19 @@ export async function validateConfig(ctx: CliContext): Promise<void> {
   if (check.problems.length > 0) {
     throw new ConfigurationError({
       message: `${check.file} is invalid:\n  - ${check.problems.join('\n  - ')}`,
-      suggestion: 'Fix the values named above (the allowed values are listed with each); see the README of @localagent/logging and @localagent/security for the schema.',
+      suggestion:
+        'Fix the values named above (the allowed values are listed with each); see the README of @localagent/logging and @localagent/security for the schema.',
       details: { file: check.file, problems: check.problems },
     });
   }
-  const human = check.exists ? `${check.file} is valid (logging and security sections).` : `No config file at ${check.file}; the defaults apply.`;
-  ctx.output.result(human, { file: check.file, exists: check.exists, valid: true, problems: [], warnings: check.warnings });
+  const human = check.exists
+    ? `${check.file} is valid (logging and security sections).`
+    : `No config file at ${check.file}; the defaults apply.`;
+  ctx.output.result(human, {
+    file: check.file,
+    exists: check.exists,
+    valid: true,
+    problems: [],
+    warnings: check.warnings,
+  });
 }

@@ -13,23 +13,39 @@ export interface Check {
   detail: string;
 }
 
-const message = (error: unknown): string => (LocalAgentError.isInstance(error) || error instanceof Error ? error.message : String(error));
+const message = (error: unknown): string =>
+  LocalAgentError.isInstance(error) || error instanceof Error ? error.message : String(error);
 
-function pathCheck(name: string, report: SecurityStatus['configDir'], expected: string, missing: CheckStatus, missingText: string): Check {
+function pathCheck(
+  name: string,
+  report: SecurityStatus['configDir'],
+  expected: string,
+  missing: CheckStatus,
+  missingText: string,
+): Check {
   if (!report.exists) return { name, status: missing, detail: `${report.path}: ${missingText}` };
   const mode = report.mode === undefined ? '' : ` (mode ${report.mode})`;
   return report.ok
     ? { name, status: 'ok', detail: `${report.path}${mode}` }
-    : { name, status: 'fail', detail: `${report.path}${mode}: accessible to other users; expected ${expected} (chmod ${expected.slice(1)})` };
+    : {
+        name,
+        status: 'fail',
+        detail: `${report.path}${mode}: accessible to other users; expected ${expected} (chmod ${expected.slice(1)})`,
+      };
 }
 
 /** What the security package reports: backends, keyring reachability, file permissions. */
-async function securityChecks(ctx: CliContext): Promise<{ checks: Check[]; status: SecurityStatus | undefined }> {
+async function securityChecks(
+  ctx: CliContext,
+): Promise<{ checks: Check[]; status: SecurityStatus | undefined }> {
   let status: SecurityStatus;
   try {
     status = await (await ctx.keyManager()).status();
   } catch (error) {
-    return { checks: [{ name: 'key store', status: 'fail', detail: message(error) }], status: undefined };
+    return {
+      checks: [{ name: 'key store', status: 'fail', detail: message(error) }],
+      status: undefined,
+    };
   }
   const keyring = status.keyring;
   const checks: Check[] = [
@@ -41,9 +57,17 @@ async function securityChecks(ctx: CliContext): Promise<{ checks: Check[]; statu
     {
       name: 'keyring',
       status: keyring.usable ? 'ok' : status.storage === 'file' ? 'ok' : 'warn',
-      detail: keyring.usable ? `${keyring.driver} driver usable` : `not used (${keyring.driver}): ${keyring.reason ?? 'unavailable'}`,
+      detail: keyring.usable
+        ? `${keyring.driver} driver usable`
+        : `not used (${keyring.driver}): ${keyring.reason ?? 'unavailable'}`,
     },
-    pathCheck('config dir', status.configDir, '0700', 'warn', 'does not exist yet (created on the first stored key)'),
+    pathCheck(
+      'config dir',
+      status.configDir,
+      '0700',
+      'warn',
+      'does not exist yet (created on the first stored key)',
+    ),
     pathCheck('key file', status.keyFile, '0600', 'ok', 'none yet'),
     { name: 'key derivation', status: 'ok', detail: JSON.stringify(status.kdf) },
   ];
@@ -52,11 +76,21 @@ async function securityChecks(ctx: CliContext): Promise<{ checks: Check[]; statu
 
 async function auditCheck(ctx: CliContext, enabled: boolean | undefined): Promise<Check> {
   const path = ctx.paths.auditLog;
-  if (enabled === false) return { name: 'audit log', status: 'warn', detail: `disabled in config.yaml (${path})` };
+  if (enabled === false)
+    return { name: 'audit log', status: 'warn', detail: `disabled in config.yaml (${path})` };
   try {
     const result = await verifyAuditLog(path);
-    if (!result.ok) return { name: 'audit log', status: 'fail', detail: `${path}: hash chain broken at line ${result.firstBadLine ?? '?'} (run \`localagent audit verify\`)` };
-    return { name: 'audit log', status: 'ok', detail: `${path}: ${result.entries} entries, chain intact` };
+    if (!result.ok)
+      return {
+        name: 'audit log',
+        status: 'fail',
+        detail: `${path}: hash chain broken at line ${result.firstBadLine ?? '?'} (run \`localagent audit verify\`)`,
+      };
+    return {
+      name: 'audit log',
+      status: 'ok',
+      detail: `${path}: ${result.entries} entries, chain intact`,
+    };
   } catch (error) {
     return { name: 'audit log', status: 'fail', detail: `${path}: ${message(error)}` };
   }
@@ -66,8 +100,13 @@ function loggingCheck(ctx: CliContext): Check {
   try {
     const { options, levelConfigured } = loggingOptions(ctx);
     const file = options.file === undefined ? 'no log file' : `file ${options.file.path}`;
-    const format = ctx.globals.logFormat ?? options.format ?? 'pretty on a terminal, json otherwise';
-    return { name: 'logging', status: 'ok', detail: `level ${cliLogLevel(ctx, options, levelConfigured)}; stderr (${format}); ${file}` };
+    const format =
+      ctx.globals.logFormat ?? options.format ?? 'pretty on a terminal, json otherwise';
+    return {
+      name: 'logging',
+      status: 'ok',
+      detail: `level ${cliLogLevel(ctx, options, levelConfigured)}; stderr (${format}); ${file}`,
+    };
   } catch (error) {
     return { name: 'logging', status: 'fail', detail: message(error) };
   }
@@ -77,18 +116,26 @@ function overridesCheck(ctx: CliContext): Check {
   const set = Object.values(PROVIDERS)
     .flatMap((p) => p.envVars)
     .filter((name) => (ctx.env[name] ?? '') !== '');
-  return { name: 'env overrides', status: 'ok', detail: set.length === 0 ? 'none' : `${set.join(', ')} (override stored keys)` };
+  return {
+    name: 'env overrides',
+    status: 'ok',
+    detail: set.length === 0 ? 'none' : `${set.join(', ')} (override stored keys)`,
+  };
 }
 
 function breakerCheck(ctx: CliContext): Check {
-  const state = readBreakerState(ctx.paths.breakerState) as { providers?: Record<string, { state?: string }> } | undefined;
+  const state = readBreakerState(ctx.paths.breakerState) as
+    { providers?: Record<string, { state?: string }> } | undefined;
   const open = Object.entries(state?.providers ?? {})
     .filter(([, snapshot]) => snapshot.state === 'open')
     .map(([provider]) => provider);
   return {
     name: 'circuit breakers',
     status: open.length === 0 ? 'ok' : 'warn',
-    detail: open.length === 0 ? `all closed (${ctx.paths.breakerState})` : `open for ${open.join(', ')} (calls fail fast until the recovery time passes)`,
+    detail:
+      open.length === 0
+        ? `all closed (${ctx.paths.breakerState})`
+        : `open for ${open.join(', ')} (calls fail fast until the recovery time passes)`,
   };
 }
 
@@ -100,20 +147,41 @@ export async function doctor(ctx: CliContext): Promise<void> {
     {
       name: 'config file',
       status: config.problems.length > 0 ? 'fail' : 'ok',
-      detail: config.problems.length > 0 ? `${config.file}: ${config.problems.join('; ')}` : config.exists ? `${config.file}: valid` : `${config.file}: none (defaults apply)`,
+      detail:
+        config.problems.length > 0
+          ? `${config.file}: ${config.problems.join('; ')}`
+          : config.exists
+            ? `${config.file}: valid`
+            : `${config.file}: none (defaults apply)`,
     },
     loggingCheck(ctx),
   ];
   const security =
     config.problems.length > 0
-      ? { checks: [{ name: 'key store', status: 'fail' as const, detail: 'not opened: the configuration above is invalid' }], status: undefined }
+      ? {
+          checks: [
+            {
+              name: 'key store',
+              status: 'fail' as const,
+              detail: 'not opened: the configuration above is invalid',
+            },
+          ],
+          status: undefined,
+        }
       : await securityChecks(ctx);
-  checks.push(...security.checks, await auditCheck(ctx, security.status?.auditLog.enabled), overridesCheck(ctx), breakerCheck(ctx));
+  checks.push(
+    ...security.checks,
+    await auditCheck(ctx, security.status?.auditLog.enabled),
+    overridesCheck(ctx),
+    breakerCheck(ctx),
+  );
   const ok = checks.every((check) => check.status !== 'fail');
   const width = Math.max(...checks.map((check) => check.name.length));
   const mark = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
   const human = [
-    ...checks.map((check) => `[${mark[check.status]}] ${check.name.padEnd(width)}  ${check.detail}`),
+    ...checks.map(
+      (check) => `[${mark[check.status]}] ${check.name.padEnd(width)}  ${check.detail}`,
+    ),
     ok ? 'No problems found.' : 'Problems found: see the FAIL lines above.',
   ];
   ctx.output.result(human, { ok, checks, security: security.status ?? null });

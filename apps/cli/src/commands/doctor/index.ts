@@ -6,7 +6,9 @@ import type { OpenContext } from '../../context.js';
 export function registerDoctorCommand(program: Command, open: OpenContext): void {
   program
     .command('doctor')
-    .description('check backends, keyring reachability, file permissions, configuration and log destination')
+    .description(
+      'check backends, keyring reachability, file permissions, configuration and log destination',
+    )
     .action(async (_options: unknown, command: Command) => {
       const { doctor } = require('./doctor.js') as typeof import('./doctor.js');
       await doctor(open(command));
