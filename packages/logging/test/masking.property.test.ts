@@ -32,12 +32,10 @@ const credentials: fc.Arbitrary<Credential> = fc.oneof(
     .tuple(chars(URL_SAFE, 10, 40), chars(URL_SAFE, 10, 40), chars(URL_SAFE, 10, 40))
     .map(([a, b, c]) => whole(`ey${'J'}${a}.${b}.${c}`)),
   chars(`${ALNUM}._~+/=-`, 16, 60).map((s) => ({ text: `Bearer ${s}`, secret: s })),
-  fc
-    .tuple(chars(ALNUM, 3, 10), chars(ALNUM, 8, 20))
-    .map(([user, pass]) => ({
-      text: `https://${user}:${pass}@example.test/v1`,
-      secret: `${user}:${pass}`,
-    })),
+  fc.tuple(chars(ALNUM, 3, 10), chars(ALNUM, 8, 20)).map(([user, pass]) => ({
+    text: `https://${user}:${pass}@example.test/v1`,
+    secret: `${user}:${pass}`,
+  })),
 );
 
 const separators = fc.constantFrom(
