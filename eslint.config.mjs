@@ -33,6 +33,29 @@ export default tseslint.config(
     },
   },
   {
+    // configuration is resolved once: the environment is read where a public entry resolves its
+    // options (an `env` option defaulting to process.env), nowhere deeper
+    files: ['packages/*/src/**/*.ts', 'apps/cli/src/**/*.ts'],
+    ignores: [
+      '**/*.test.ts',
+      'packages/errors/src/format-error.ts',
+      'packages/logging/src/logger.ts',
+      'packages/logging/src/config.ts',
+      'packages/security/src/environment.ts',
+      'apps/cli/src/io.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Take an `env` option, resolved where the options are.',
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/cli/src/output.ts', 'scripts/**', '**/bench/**'],
     rules: { 'no-console': 'off' },
   },

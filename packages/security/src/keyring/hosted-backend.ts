@@ -7,6 +7,7 @@ import type {
 import { HELPER_EXITED, KeyringHost, type HostOperation } from './keyring-host.js';
 import { ownLocation, resolveModule } from './module-location.js';
 import { keyringError, keyringErrorReason, moduleName, reasonText } from './reasons.js';
+import { environment } from '../environment.js';
 
 export const DEFAULT_KEYRING_TIMEOUT_MS = 3000;
 
@@ -48,7 +49,7 @@ export class HostedKeyringBackend implements KeyringBackend {
     const { modulePath, resolveFrom } = options;
     this.#host = new KeyringHost({
       driver,
-      env: options.env ?? process.env,
+      env: environment(options.env),
       timeoutMs: this.timeoutMs,
       resolveModule: () =>
         modulePath ?? resolveModule(moduleName(driver), resolveFrom ?? ownLocation()),
