@@ -510,16 +510,15 @@ export class SecureKeyManager {
             });
         }
       }
-      if (this.#o.storage !== 'keyring' && (await this.#file.exists())) {
-        const data = await this.#file.read();
-        for (const [name, entry] of Object.entries(data?.keys ?? {})) {
-          entries.push({
-            provider: name,
-            source: 'file',
-            fingerprint: this.#fingerprintFor(name, entry.key),
-            updatedAt: entry.updatedAt,
-          });
-        }
+      // one read of the file (read() is undefined when there is none)
+      const data = this.#o.storage === 'keyring' ? undefined : await this.#file.read();
+      for (const [name, entry] of Object.entries(data?.keys ?? {})) {
+        entries.push({
+          provider: name,
+          source: 'file',
+          fingerprint: this.#fingerprintFor(name, entry.key),
+          updatedAt: entry.updatedAt,
+        });
       }
       const rank: Record<KeySource, number> = { env: 0, keyring: 1, file: 2 };
       entries.sort(

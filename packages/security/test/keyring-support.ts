@@ -258,18 +258,23 @@ export function compileKeyring(outDir: string, withDrivers: boolean): string {
   const srcDir = join(PACKAGE_DIR, 'src', 'keyring');
   const target = join(outDir, 'keyring');
   mkdirSync(target, { recursive: true });
-  for (const name of readdirSync(srcDir).filter(
-    (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'),
-  )) {
-    const { outputText } = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
+  const compile = (from: string, to: string): void => {
+    const { outputText } = ts.transpileModule(readFileSync(from, 'utf8'), {
       compilerOptions: {
         module: ts.ModuleKind.CommonJS,
         target: ts.ScriptTarget.ES2022,
         esModuleInterop: true,
       },
     });
-    writeFileSync(join(target, name.replace(/\.ts$/, '.js')), outputText);
+    writeFileSync(to, outputText);
+  };
+  for (const name of readdirSync(srcDir).filter(
+    (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'),
+  )) {
+    compile(join(srcDir, name), join(target, name.replace(/\.ts$/, '.js')));
   }
+  // the one module outside keyring/ that it imports: where the package reads process.env
+  compile(join(PACKAGE_DIR, 'src', 'environment.ts'), join(outDir, 'environment.js'));
   const link = (specifier: string): void => {
     const from = join(outDir, 'node_modules', specifier);
     mkdirSync(dirname(from), { recursive: true });
