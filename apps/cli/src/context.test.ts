@@ -82,3 +82,31 @@ describe('CliContext.close', () => {
     await expect(ctx.close()).rejects.toThrow('flush failed');
   });
 });
+
+describe('CliContext.config', () => {
+  it('loads config.yaml once, and its warnings go through the one logger, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'la-cli-config-'));
+    writeFileSync(join(dir, 'config.yaml'), 'logging:\n  maxQueuedLines: 50\n');
+    const memory = memoryIo({ env: { LOCALAGENT_CONFIG_DIR: dir, LOCALAGENT_LOG_FORMAT: 'json' } });
+    const ctx = new CliContext(memory.io, { json: false, debug: false, quiet: false });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module the context requires lazily
+    const loggerModule = require('./services/logger') as typeof import('./services/logger');
+    const created = jest.spyOn(loggerModule, 'createCliLogger');
+    let calls: number;
+    try {
+      const logger = ctx.logger(); // the first call loads the configuration, which has a warning
+      expect(ctx.logger()).toBe(logger);
+      expect(ctx.config()).toBe(ctx.config());
+      await ctx.close();
+    } finally {
+      calls = created.mock.calls.length;
+      created.mockRestore();
+    }
+    expect(calls).toBe(1);
+    const lines = memory
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('maxQueuedLines is now spelled'));
+    expect(lines).toHaveLength(1);
+  });
+});

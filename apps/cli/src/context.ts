@@ -99,9 +99,6 @@ export class CliContext {
       } catch (error) {
         this.loaded = { error };
       }
-      // after `loaded` is set: the logger is built from it
-      if ('config' in this.loaded)
-        for (const warning of this.loaded.config.warnings) this.logger().warning(warning);
     }
     if ('error' in this.loaded) throw this.loaded.error;
     return this.loaded.config;
@@ -112,7 +109,13 @@ export class CliContext {
     if (this.loggerInstance === undefined) {
       const { createCliLogger } =
         require('./services/logger.js') as typeof import('./services/logger.js');
-      this.loggerInstance = createCliLogger(this);
+      const logger = createCliLogger(this); // loads the configuration first
+      this.loggerInstance = logger;
+      // the configuration's warnings (old field names, unknown sections), once, through the one logger
+      const loaded = this.loaded;
+      if (loaded !== undefined && 'config' in loaded) {
+        for (const warning of loaded.config.warnings) logger.warning(warning.message);
+      }
     }
     return this.loggerInstance;
   }
