@@ -1,6 +1,7 @@
 import { maskSecrets } from '@localagent/errors';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '@localagent/logging/config';
 import {
+  BUILT_IN_PROVIDERS,
   PROVIDER_NAME_PATTERN,
   STORAGE_MODES,
   VALIDATION_MODES,
@@ -54,7 +55,7 @@ export function checkProviderName(provider: string): string {
   throw new UsageError({
     message: `Invalid provider name "${provider.length > 24 ? `${provider.slice(0, 4)}…` : provider}": use lowercase letters, digits, "-" and "_" (at most 64 characters).`,
     suggestion:
-      'Built-in names include openai, anthropic, gemini, azure-openai, mistral, groq, openrouter; run `localagent config list-keys` to see yours.',
+      `Built-in names: ${BUILT_IN_PROVIDERS.join(', ')}; run \`localagent config list-keys\` to see yours.`,
   });
 }
 

@@ -5,8 +5,8 @@ import type {
   SectionValidator,
 } from '@localagent/config';
 import { schema, validate } from './generated/config-validator.js';
-import { STORAGE_MODES, type StorageMode } from './option-names.js';
-import type { CustomProviderConfig } from './providers.js';
+import type { StorageMode } from './option-names.js';
+import { PROVIDERS, type CustomProviderConfig } from './providers.js';
 
 export {
   AUDIT_FILE_NAME,
@@ -17,6 +17,9 @@ export {
   type ValidationMode,
 } from './option-names.js';
 export { PROVIDER_NAME_PATTERN, isValidProviderName } from './provider-name.js';
+
+/** The providers known without any configuration (`openai`, `anthropic`, …). */
+export const BUILT_IN_PROVIDERS: readonly string[] = Object.keys(PROVIDERS);
 
 /** The validated `security:` section of config.yaml, defaults applied. */
 export interface SecurityConfig {
@@ -33,37 +36,19 @@ export interface SecurityConfig {
  */
 export const SECURITY_SCHEMA: Readonly<Record<string, unknown>> = schema as Record<string, unknown>;
 
-const STORAGE_SECTION: Readonly<Record<StorageMode, SecurityConfig['storage']>> = {
-  auto: { primary: 'keyring', fallback: 'encrypted_file' },
-  keyring: { primary: 'keyring', fallback: 'none' },
-  file: { primary: 'encrypted_file', fallback: 'encrypted_file' },
-};
-
-/** The security section's reading of a storage mode (the inverse of STORAGE_SECTION). */
+/** The storage mode `security.storage` describes (LOCALAGENT_STORAGE and the `storage` option win over it). */
 export function storageModeOf(config: SecurityConfig): StorageMode {
   if (config.storage.primary === 'encrypted_file') return 'file';
   return config.storage.fallback === 'none' ? 'keyring' : 'auto';
 }
 
-/** LOCALAGENT_STORAGE (auto, keyring, file) wins over `security.storage`. */
-const SECURITY_ENV: readonly EnvOverride[] = [
-  {
-    variable: 'LOCALAGENT_STORAGE',
-    allowed: STORAGE_MODES,
-    apply: (section, value) => {
-      section['storage'] = { ...STORAGE_SECTION[value as StorageMode] };
-      return 'storage';
-    },
-  },
-];
-
 /** The `security:` section of config.yaml, for `loadConfig` from @localagent/config. */
 export const securityConfigSection: ConfigSection<SecurityConfig> = {
   schema: schema as SectionSchema,
   validate: validate as SectionValidator,
+  keyNames: { providers: 'provider name' },
   allowed: {
     providers: "custom providers keyed by name: lower-case letters, digits, '-' and '_'",
   },
-  env: SECURITY_ENV,
   resolve: (section) => section as unknown as SecurityConfig,
 };

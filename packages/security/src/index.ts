@@ -28,7 +28,9 @@ export type { AuditVerification, AuditAction, AuditOutcome } from './audit-log.j
 export { loadSecurityConfig, SECURITY_SCHEMA } from './security-config.js';
 export type { SecurityConfig } from './security-config.js';
 export {
+  BUILT_IN_PROVIDERS,
   securityConfigSection,
+  storageModeOf,
   STORAGE_MODES,
   VALIDATION_MODES,
   KEY_FILE_NAME,

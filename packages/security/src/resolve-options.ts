@@ -63,11 +63,20 @@ export interface ResolvedOptions {
   now: () => Date;
 }
 
+function storageFromEnv(value: string | undefined): StorageMode | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((STORAGE_MODES as readonly string[]).includes(value)) return value as StorageMode;
+  throw new ConfigurationError({
+    message: `LOCALAGENT_STORAGE must be one of: ${STORAGE_MODES.join(', ')} (got ${JSON.stringify(value)}).`,
+    details: { variable: 'LOCALAGENT_STORAGE', allowed: [...STORAGE_MODES] },
+  });
+}
+
 /**
  * The `security:` section the options select, loaded once: the one given (`config`, already loaded
  * by the caller with the other sections), else `configFile` (which must exist), else
  * `<configDir>/config.yaml` when it exists, else the defaults; with `configFile: false` no file is
- * read. The environment's overrides (LOCALAGENT_STORAGE) apply in every case but the first.
+ * read.
  */
 export function securityConfigFor(
   options: SecureKeyManagerOptions,
@@ -85,7 +94,9 @@ export function securityConfigFor(
     env,
     sections: { security: securityConfigSection },
   });
-  for (const warning of loaded.warnings) logger?.debug?.(warning);
+  // old field names are worth a warning; an unknown section may be another program's (a shared file)
+  for (const { kind, message } of loaded.warnings)
+    if (kind === 'renamed_field') logger?.warning(message);
   return loaded.sections.security;
 }
 
@@ -98,7 +109,9 @@ export function resolveOptions(options: SecureKeyManagerOptions): ResolvedOption
   const configDir = options.configDir ?? defaultConfigDir(env);
   const logger = options.logger ?? stderrLogger;
   const config = securityConfigFor(options, configDir, env, logger);
-  const storage = options.storage ?? storageModeOf(config);
+  // an explicit option wins, so a bad LOCALAGENT_STORAGE only matters when it is used
+  const storage =
+    options.storage ?? storageFromEnv(env['LOCALAGENT_STORAGE']) ?? storageModeOf(config);
   if (!STORAGE_MODES.includes(storage)) {
     throw new ConfigurationError({
       message: `storage must be one of: ${STORAGE_MODES.join(', ')}.`,

@@ -83,7 +83,7 @@ describe('loadSecurityConfig', () => {
       'security.encryption.colour is not a known field; known fields: algorithm, key_derivation, iterations',
     );
     expect(message).toContain('security.storage.primary must be one of: keyring, encrypted_file');
-    expect(message).toContain('security.providers has an invalid name "Bad Name"');
+    expect(message).toContain('security.providers has an invalid provider name "Bad Name"');
     expect(message).toContain(
       'security.providers.ok.auth must be one of: bearer, x-api-key, x-goog-api-key, api-key',
     );

@@ -23,7 +23,7 @@ export async function createKeyManager(
   const config = ctx.config().sections.security;
   logger.debug('opening the key store', {
     configDir: ctx.paths.configDir,
-    storage: options.storage ?? storageModeOf(config),
+    storage: options.storage ?? ctx.env['LOCALAGENT_STORAGE'] ?? storageModeOf(config),
   });
   return SecureKeyManager.create({
     configDir: ctx.paths.configDir,
