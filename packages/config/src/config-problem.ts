@@ -12,6 +12,8 @@ export interface DescribeContext {
   schema: SectionSchema;
   value: unknown;
   allowed: Readonly<Record<string, string>>;
+  /** What the keys of a map are called, by dotted path. */
+  keyNames?: Readonly<Record<string, string>> | undefined;
   /** Top-level field → where it was set. */
   sources: ReadonlyMap<string, string>;
   /** Dotted path (new names) → the path as the user spelled it (old names), for fields written under an old name. */
@@ -86,7 +88,7 @@ function describe(error: SchemaError, context: DescribeContext): ConfigProblem {
       break;
     }
     case 'propertyNames':
-      sentence = `${at(segments)} has an invalid name "${String(params['propertyName'])}"${hint === undefined ? '' : `; allowed: ${hint}`}`;
+      sentence = `${at(segments)} has an invalid ${context.keyNames?.[segments.join('.')] ?? 'name'} "${String(params['propertyName'])}"${hint === undefined ? '' : `; allowed: ${hint}`}`;
       break;
     case 'enum':
       sentence = `${at(segments)} must be one of: ${(params['allowedValues'] as unknown[]).map(String).join(', ')} (got ${got})`;

@@ -52,6 +52,8 @@ export interface ConfigSection<T> {
   readonly validate: SectionValidator;
   /** What each field accepts, in words, keyed by dotted path inside the section (`file.max_size`). */
   readonly allowed: Readonly<Record<string, string>>;
+  /** What the keys of a map are called, by dotted path (`providers` → `provider name`); default "name". */
+  readonly keyNames?: Readonly<Record<string, string>> | undefined;
   /** Old dotted path → new name of its last segment (`file.maxSize` → `max_size`); old names still work, with a warning. */
   readonly renamed?: Readonly<Record<string, string>> | undefined;
   readonly env?: readonly EnvOverride[] | undefined;

@@ -1,5 +1,6 @@
 export { loadConfig, CONFIG_SECTIONS } from './load-config.js';
 export type {
+  ConfigWarning,
   LoadConfigOptions,
   LoadedConfig,
   LoadedSections,

@@ -161,7 +161,12 @@ describe('loadConfig', () => {
     const loaded = load(file('logging:\n  file: { path: a.log, maxSize: 10 }\n'));
     expect(loaded.sections.logging.file).toEqual({ path: 'a.log', max_size: 10 });
     expect(loaded.warnings).toEqual([
-      expect.stringContaining('logging.file.maxSize is now spelled logging.file.max_size'),
+      {
+        kind: 'renamed_field',
+        message: expect.stringContaining(
+          'logging.file.maxSize is now spelled logging.file.max_size',
+        ),
+      },
     ]);
     const wrong = failure(() => load(file('logging:\n  file: { path: a.log, maxSize: -1 }\n')));
     expect(wrong.message).toContain('logging.file.maxSize is invalid (got -1)');
@@ -174,10 +179,10 @@ describe('loadConfig', () => {
   it('warns about unknown top-level sections instead of failing (a newer file read by an older version)', () => {
     const loaded = load(file('logging:\n  level: low\nresilience: {}\nloging: {}\n'));
     expect(loaded.warnings).toEqual([
-      expect.stringContaining('unknown section "resilience"'),
-      expect.stringContaining('unknown section "loging"'),
+      { kind: 'unknown_section', message: expect.stringContaining('unknown section "resilience"') },
+      { kind: 'unknown_section', message: expect.stringContaining('unknown section "loging"') },
     ]);
-    expect(loaded.warnings[0]).toContain(`known sections: ${CONFIG_SECTIONS.join(', ')}`);
+    expect(loaded.warnings[0]?.message).toContain(`known sections: ${CONFIG_SECTIONS.join(', ')}`);
   });
 
   it('rejects a section that is not a mapping, a top level that is not one, and every YAML syntax error', () => {

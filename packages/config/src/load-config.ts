@@ -31,13 +31,19 @@ export interface LoadConfigOptions<S extends Sections> {
   sections: S;
 }
 
+/** Worth telling the user, not worth failing: a field under its old name, a section no package reads. */
+export interface ConfigWarning {
+  kind: 'renamed_field' | 'unknown_section';
+  message: string;
+}
+
 export interface LoadedConfig<S extends Sections> {
   file: string | undefined;
   exists: boolean;
   /** Each requested section, validated, defaults and environment overrides applied, as its package's options. */
   sections: LoadedSections<S>;
-  /** Old field names still accepted, unknown top-level sections: worth telling the user, not worth failing. */
-  warnings: string[];
+  /** Old field names still accepted, unknown top-level sections. */
+  warnings: ConfigWarning[];
 }
 
 /**
@@ -54,12 +60,13 @@ export function loadConfig<S extends Sections>(options: LoadConfigOptions<S>): L
       : options.file === undefined
         ? { file: undefined, exists: false, value: {} }
         : readConfigFile(options.file, options.optional ?? true);
-  const warnings: string[] = [];
+  const warnings: ConfigWarning[] = [];
   for (const key of Object.keys(document.value)) {
     if (!(CONFIG_SECTIONS as readonly string[]).includes(key)) {
-      warnings.push(
-        `${document.file ?? CONFIG_FILE_NAME}: unknown section "${key}" is ignored (known sections: ${CONFIG_SECTIONS.join(', ')})`,
-      );
+      warnings.push({
+        kind: 'unknown_section',
+        message: `${document.file ?? CONFIG_FILE_NAME}: unknown section "${key}" is ignored (known sections: ${CONFIG_SECTIONS.join(', ')})`,
+      });
     }
   }
   const problems: ConfigProblem[] = [];
@@ -85,7 +92,7 @@ function loadSection(
   document: ConfigDocument,
   env: Env,
   problems: ConfigProblem[],
-  warnings: string[],
+  warnings: ConfigWarning[],
 ): unknown {
   const raw = document.value[name];
   const file = document.file ?? 'config.yaml';
@@ -124,6 +131,7 @@ function loadSection(
       schema: section.schema,
       value,
       allowed: section.allowed,
+      keyNames: section.keyNames,
       sources,
       spelled,
       fallbackSource: fileSource,
@@ -151,7 +159,7 @@ function renameOldFields(
   section: ConfigSection<unknown>,
   value: Record<string, unknown>,
   file: string,
-  warnings: string[],
+  warnings: ConfigWarning[],
   problems: ConfigProblem[],
 ): Map<string, string> {
   const spelled = new Map<string, string>();
@@ -189,9 +197,10 @@ function renameOldFields(
     holder[newName] = holder[oldName];
     delete holder[oldName];
     spelled.set(newPath, oldName);
-    warnings.push(
-      `${file}: ${name}.${oldPath} is now spelled ${name}.${newPath} (the old name still works for now)`,
-    );
+    warnings.push({
+      kind: 'renamed_field',
+      message: `${file}: ${name}.${oldPath} is now spelled ${name}.${newPath} (the old name still works for now)`,
+    });
   }
   return spelled;
 }

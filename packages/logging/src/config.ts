@@ -24,10 +24,12 @@ export function loadLoggingConfig(options: LoadLoggingConfigOptions = {}): Logge
     env,
     sections: { logging: loggingConfigSection },
   });
-  for (const warning of loaded.warnings) {
-    if (reported.has(warning)) continue;
-    reported.add(warning);
-    process.emitWarning(warning, { code: 'LOCALAGENT_CONFIG' });
+  // old field names are deprecations, told once per process; an unknown section may be another
+  // program's (a shared config.yaml), so only a loader of every section reports those
+  for (const { kind, message } of loaded.warnings) {
+    if (kind !== 'renamed_field' || reported.has(message)) continue;
+    reported.add(message);
+    process.emitWarning(message, { type: 'DeprecationWarning', code: 'LOCALAGENT_CONFIG_RENAMED' });
   }
   return withEnv(loaded.sections.logging, options.env);
 }
