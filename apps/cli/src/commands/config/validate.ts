@@ -6,6 +6,8 @@ export interface ConfigCheck {
   file: string;
   exists: boolean;
   problems: string[];
+  /** True when at least one problem is in the file (the others come from environment variables). */
+  inFile: boolean;
   warnings: string[];
 }
 
@@ -17,10 +19,22 @@ export function checkConfig(ctx: Pick<CliContext, 'config' | 'paths'>): ConfigCh
   const file = ctx.paths.configFile;
   try {
     const loaded = ctx.config();
-    return { file, exists: loaded.exists, problems: [], warnings: loaded.warnings };
+    return {
+      file,
+      exists: loaded.exists,
+      problems: [],
+      inFile: false,
+      warnings: loaded.warnings.map((w) => w.message),
+    };
   } catch (error) {
     const details = LocalAgentError.isInstance(error) ? error.details : undefined;
-    const listed = (details?.['problems'] as Array<string | { message: string }> | undefined) ?? [];
+    const listed =
+      (details?.['problems'] as Array<string | { message: string; source?: string }> | undefined) ??
+      [];
+    // a problem's source is an environment variable (NAME) or the file
+    const inFile =
+      listed.length === 0 ||
+      listed.some((p) => typeof p === 'string' || !/^[A-Z][A-Z0-9_]*$/.test(p.source ?? ''));
     const problems =
       listed.length > 0
         ? listed.map((p) => (typeof p === 'string' ? p : p.message))
@@ -30,6 +44,7 @@ export function checkConfig(ctx: Pick<CliContext, 'config' | 'paths'>): ConfigCh
       file,
       exists: existsSync(file),
       problems: syntax ? problems.map((p) => `YAML syntax: ${p}`) : problems,
+      inFile,
       warnings: [],
     };
   }
@@ -40,15 +55,18 @@ export async function validateConfig(ctx: CliContext): Promise<void> {
   const check = checkConfig(ctx);
   if (check.problems.length > 0) {
     throw new ConfigurationError({
-      message: `${check.file} is invalid:\n  - ${check.problems.join('\n  - ')}`,
+      message: `${check.inFile ? `${check.file} is invalid` : 'The environment sets invalid values'}:\n  - ${check.problems.join('\n  - ')}`,
       suggestion:
         'Fix the values named above (the allowed values are listed with each); see the README of @localagent/logging and @localagent/security for the schema.',
       details: { file: check.file, problems: check.problems },
     });
   }
-  const human = check.exists
-    ? `${check.file} is valid (logging and security sections).`
-    : `No config file at ${check.file}; the defaults apply.`;
+  const human = [
+    check.exists
+      ? `${check.file} is valid (logging and security sections).`
+      : `No config file at ${check.file}; the defaults apply.`,
+    ...check.warnings.map((warning) => `warning: ${warning}`),
+  ];
   ctx.output.result(human, {
     file: check.file,
     exists: check.exists,

@@ -107,8 +107,13 @@ function loggingCheck(ctx: CliContext): Check {
       status: 'ok',
       detail: `level ${cliLogLevel(ctx, options, levelConfigured)}; stderr (${format}); ${file}`,
     };
-  } catch (error) {
-    return { name: 'logging', status: 'fail', detail: message(error) };
+  } catch {
+    // the configuration's problems are listed once, in the "config file" check
+    return {
+      name: 'logging',
+      status: 'fail',
+      detail: 'not configured: the configuration above is invalid',
+    };
   }
 }
 
