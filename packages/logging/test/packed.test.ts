@@ -10,6 +10,27 @@ describe('built @localagent/logging', () => {
     dir = installPacked(join(__dirname, '..'));
   }, 120_000);
 
+  it('/config is side-effect free: the section and the lists, without winston (CJS and ESM)', () => {
+    const probe = (load: string): string => `${load}
+      const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](winston|logform)/.test(f));
+      console.log(JSON.stringify({ levels: C.LOG_LEVELS, formats: C.LOG_FORMATS.length, section: typeof C.loggingConfigSection.resolve, loaded }));`;
+    const expected = {
+      levels: ['debug', 'info', 'warning', 'error', 'critical'],
+      formats: 4,
+      section: 'function',
+      loaded: [],
+    };
+    expect(
+      JSON.parse(runNode(dir, 'cjs', probe(`const C = require('@localagent/logging/config');`))),
+    ).toEqual(expected);
+    const esm = runNode(
+      dir,
+      'esm',
+      `import * as C from '@localagent/logging/config'; console.log(JSON.stringify(C.LOG_LEVELS));`,
+    );
+    expect(JSON.parse(esm)).toEqual(expected.levels);
+  });
+
   it('imports from ESM and writes a masked JSON line', () => {
     const out = runNode(
       dir,

@@ -44,6 +44,30 @@ describe('built @localagent/security', () => {
     providers: 11,
   };
 
+  it('/config is side-effect free: the section, modes and names, without the key store (CJS and ESM)', () => {
+    const cjs = runNode(
+      dir,
+      'cjs',
+      `const C = require('@localagent/security/config');
+       const loaded = Object.keys(require.cache).filter((f) => /security[\\/]dist[\\/]index|write-file-atomic|@napi-rs|keytar/.test(f));
+       console.log(JSON.stringify({ storage: C.STORAGE_MODES, validation: C.VALIDATION_MODES, key: C.KEY_FILE_NAME, openai: C.BUILT_IN_PROVIDERS.includes('openai'), name: C.isValidProviderName('my-llm'), loaded }));`,
+    );
+    expect(JSON.parse(cjs)).toEqual({
+      storage: ['auto', 'keyring', 'file'],
+      validation: ['format', 'live', 'none'],
+      key: 'keys.enc',
+      openai: true,
+      name: true,
+      loaded: [],
+    });
+    const esm = runNode(
+      dir,
+      'esm',
+      `import { STORAGE_MODES } from '@localagent/security/config'; console.log(JSON.stringify(STORAGE_MODES));`,
+    );
+    expect(JSON.parse(esm)).toEqual(['auto', 'keyring', 'file']);
+  });
+
   it('works when required from CJS', () => {
     const out = runNode(dir, 'cjs', session(`const s = require('@localagent/security');`));
     expect(JSON.parse(out)).toEqual(expected);
