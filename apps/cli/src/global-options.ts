@@ -54,8 +54,7 @@ export function checkProviderName(provider: string): string {
   if (PROVIDER_NAME_PATTERN.test(provider)) return provider;
   throw new UsageError({
     message: `Invalid provider name "${provider.length > 24 ? `${provider.slice(0, 4)}…` : provider}": use lowercase letters, digits, "-" and "_" (at most 64 characters).`,
-    suggestion:
-      `Built-in names: ${BUILT_IN_PROVIDERS.join(', ')}; run \`localagent config list-keys\` to see yours.`,
+    suggestion: `Built-in names: ${BUILT_IN_PROVIDERS.join(', ')}; run \`localagent config list-keys\` to see yours.`,
   });
 }
 
