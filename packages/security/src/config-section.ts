@@ -1,9 +1,4 @@
-import type {
-  ConfigSection,
-  EnvOverride,
-  SectionSchema,
-  SectionValidator,
-} from '@localagent/config';
+import type { ConfigSection, SectionSchema, SectionValidator } from '@localagent/config';
 import { schema, validate } from './generated/config-validator.js';
 import type { StorageMode } from './option-names.js';
 import { PROVIDERS, type CustomProviderConfig } from './providers.js';
