@@ -32,6 +32,29 @@ const loggingBeside: EsbuildPlugin = {
   },
 };
 
+/**
+ * In the core, `yaml` (117 kB, the largest dependency left) is a stand-in that requires the real
+ * parser from the file beside the core on first use: a run without a config.yaml never loads it.
+ * Only the names the core imports exist on the stand-in; importing another is a build error.
+ */
+const yamlOnDemand: EsbuildPlugin = {
+  name: 'cli-yaml-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'cli-yaml' }));
+    build.onResolve({ filter: /^\.\/localagent-yaml\.js$/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'cli-yaml' }, () => ({
+      loader: 'js',
+      resolveDir: resolve('dist'),
+      contents: `let yaml;
+        const load = () => (yaml ??= require('./localagent-yaml.js'));
+        export function parseDocument(...args) { return load().parseDocument(...args); }`,
+    }));
+  },
+};
+
 const coreBeside: EsbuildPlugin = {
   name: 'cli-core-beside-entry',
   setup(build) {
@@ -57,7 +80,7 @@ const coreBeside: EsbuildPlugin = {
       const core = await build.esbuild.build({
         ...bundle,
         entryPoints: [resolve('src/run.ts')],
-        plugins: [loggingBeside],
+        plugins: [loggingBeside, yamlOnDemand],
       });
       const code = core.outputFiles[0]?.contents ?? new Uint8Array();
       mkdirSync(resolve('dist'), { recursive: true });
@@ -72,6 +95,15 @@ const coreBeside: EsbuildPlugin = {
       writeFileSync(
         resolve('dist/localagent-logging.js'),
         logging.outputFiles[0]?.contents ?? new Uint8Array(),
+      );
+      const yaml = await build.esbuild.build({
+        ...bundle,
+        entryPoints: [createRequire(resolve('../../packages/config/package.json')).resolve('yaml')],
+        plugins: [],
+      });
+      writeFileSync(
+        resolve('dist/localagent-yaml.js'),
+        yaml.outputFiles[0]?.contents ?? new Uint8Array(),
       );
       const loader = readFileSync(resolve('build/core-loader.cjs'), 'utf8').replace(
         'const CORE_ID = __CORE_ID__;',

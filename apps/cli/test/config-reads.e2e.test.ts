@@ -16,7 +16,7 @@ function reads(
   args: string[],
   dir: string,
   input = '',
-): { code: number | null; reads: number; stderr: string } {
+): { code: number | null; reads: number; stderr: string; modules: string[] } {
   const countFile = join(mkdtempSync(join(tmpdir(), 'la-reads-')), 'count');
   const env = {
     PATH: process.env['PATH'] ?? '',
@@ -36,6 +36,7 @@ function reads(
     code: result.status,
     reads: Number(readFileSync(countFile, 'utf8')),
     stderr: result.stderr,
+    modules: JSON.parse(readFileSync(`${countFile}.modules`, 'utf8')) as string[],
   };
 }
 
@@ -70,5 +71,14 @@ describe('config.yaml reads per command (built CLI)', () => {
     expect(reads(['doctor'], bad)).toMatchObject({ code: 0, reads: 1 });
     expect(reads(['config', 'list-keys'], bad)).toMatchObject({ code: 3, reads: 1 });
     expect(reads(['config', 'validate'], bad)).toMatchObject({ code: 3, reads: 1 });
+  });
+
+  it('loads the YAML parser only when there is a config.yaml to parse', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'la-reads-none-')); // no config.yaml at all
+    const bare = reads(['config', 'list-keys'], empty);
+    expect(bare).toMatchObject({ code: 0, reads: 1 });
+    expect(bare.modules).not.toContain('localagent-yaml.js');
+    expect(bare.modules).toContain('localagent-logging.js'); // LOCALAGENT_LOG_LEVEL=debug: a line is logged
+    expect(reads(['config', 'list-keys'], dir).modules).toContain('localagent-yaml.js');
   });
 });
