@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME, defaultConfigDir, loadConfig, type Env } from '@localagent/config';
-import { ConfigurationError } from '@localagent/errors';
 import { securityConfigSection, type SecurityConfig } from './config-section.js';
 import { environment } from './environment.js';
 
@@ -12,16 +11,11 @@ export { SECURITY_SCHEMA, type SecurityConfig } from './config-section.js';
  * and the allowed values.
  */
 export function validateSecurityConfig(section: unknown): SecurityConfig {
-  const value: unknown = section === undefined || section === null ? {} : structuredClone(section);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError({
-      message: `Invalid configuration: security must be a mapping (got ${JSON.stringify(value)}).`,
-    });
-  }
-  // through the one loader (no file): the same validation, defaults and messages as config.yaml's
+  // through the one loader (no file): the same checks (a non-mapping included), copy, defaults and
+  // messages as config.yaml's
   return loadConfig({
     file: undefined,
-    document: { security: value },
+    document: { security: section },
     env: {},
     sections: { security: securityConfigSection },
   }).sections.security;
