@@ -121,9 +121,14 @@ export function displayPath(
   return path;
 }
 
+/** True when a problem's `source` is an environment variable (`LOCALAGENT_LOG_LEVEL`), not the file. */
+export function isEnvironmentSource(source: string): boolean {
+  return /^[A-Z][A-Z0-9_]*$/.test(source);
+}
+
 /** Names the environment variable a wrong value came from; a value from the file needs no note (the message names the file). */
 export function withSource(sentence: string, source: string): string {
-  return /^[A-Z][A-Z0-9_]*$/.test(source) ? `${sentence} (set in ${source})` : sentence;
+  return isEnvironmentSource(source) ? `${sentence} (set in ${source})` : sentence;
 }
 
 function valueAt(value: unknown, segments: readonly string[]): unknown {

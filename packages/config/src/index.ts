@@ -15,6 +15,7 @@ export type {
   SectionSchema,
   SectionValidator,
 } from './config-section.js';
+export { isEnvironmentSource } from './config-problem.js';
 export type { ConfigProblem } from './config-problem.js';
 export { readConfigFile } from './read-config-file.js';
 export type { ConfigDocument } from './read-config-file.js';

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isEnvironmentSource } from '@localagent/config';
 import { ConfigurationError, LocalAgentError } from '@localagent/errors';
 import type { CliContext } from '../../context.js';
 
@@ -31,19 +32,18 @@ export function checkConfig(ctx: Pick<CliContext, 'config' | 'paths'>): ConfigCh
     const listed =
       (details?.['problems'] as Array<string | { message: string; source?: string }> | undefined) ??
       [];
-    // a problem's source is an environment variable (NAME) or the file
+    // the loader's problems are objects with a source; the YAML parser's are its messages (strings)
     const inFile =
       listed.length === 0 ||
-      listed.some((p) => typeof p === 'string' || !/^[A-Z][A-Z0-9_]*$/.test(p.source ?? ''));
+      listed.some((p) => typeof p === 'string' || !isEnvironmentSource(p.source ?? ''));
     const problems =
       listed.length > 0
-        ? listed.map((p) => (typeof p === 'string' ? p : p.message))
+        ? listed.map((p) => (typeof p === 'string' ? `YAML syntax: ${p}` : p.message))
         : [error instanceof Error ? error.message : String(error)];
-    const syntax = ConfigurationError.isInstance(error) && error.message.includes('not valid YAML');
     return {
       file,
       exists: existsSync(file),
-      problems: syntax ? problems.map((p) => `YAML syntax: ${p}`) : problems,
+      problems,
       inFile,
       warnings: [],
     };
