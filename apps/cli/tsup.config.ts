@@ -77,33 +77,28 @@ const coreBeside: EsbuildPlugin = {
         tsconfig: resolve('tsconfig.build.json'),
         logLevel: 'warning',
       } as const;
-      const core = await build.esbuild.build({
-        ...bundle,
-        entryPoints: [resolve('src/run.ts')],
-        plugins: [loggingBeside, yamlOnDemand],
-      });
-      const code = core.outputFiles[0]?.contents ?? new Uint8Array();
-      mkdirSync(resolve('dist'), { recursive: true });
-      writeFileSync(resolve('dist/localagent-core.js'), code);
+      /** Bundles one entry into dist/<name>.js, beside the entry; returns the code. */
+      const beside = async (name: string, entry: string, plugins: EsbuildPlugin[] = []) => {
+        const result = await build.esbuild.build({ ...bundle, entryPoints: [entry], plugins });
+        const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+        mkdirSync(resolve('dist'), { recursive: true });
+        writeFileSync(resolve(`dist/${name}.js`), code);
+        return code;
+      };
+      const code = await beside('localagent-core', resolve('src/run.ts'), [
+        loggingBeside,
+        yamlOnDemand,
+      ]);
       // winston and its transports (~240 kB of the core's dependencies) in a file of their own, which
       // the core requires only when a line at an enabled level is logged (see services/logger.ts)
-      const logging = await build.esbuild.build({
-        ...bundle,
-        entryPoints: [createRequire(import.meta.url).resolve('@localagent/logging')],
-        plugins: [],
-      });
-      writeFileSync(
-        resolve('dist/localagent-logging.js'),
-        logging.outputFiles[0]?.contents ?? new Uint8Array(),
+      await beside(
+        'localagent-logging',
+        createRequire(import.meta.url).resolve('@localagent/logging'),
       );
-      const yaml = await build.esbuild.build({
-        ...bundle,
-        entryPoints: [createRequire(resolve('../../packages/config/package.json')).resolve('yaml')],
-        plugins: [],
-      });
-      writeFileSync(
-        resolve('dist/localagent-yaml.js'),
-        yaml.outputFiles[0]?.contents ?? new Uint8Array(),
+      // the YAML parser, required by the core only when there is a config.yaml (see yamlOnDemand)
+      await beside(
+        'localagent-yaml',
+        createRequire(resolve('../../packages/config/package.json')).resolve('yaml'),
       );
       const loader = readFileSync(resolve('build/core-loader.cjs'), 'utf8').replace(
         'const CORE_ID = __CORE_ID__;',
