@@ -10,7 +10,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, tempDir } from '../test/support/fixtures';
-import { acquireLockSync, AuditLog, AUDIT_GENESIS, verifyAuditLog } from './audit-log';
+import { AuditLog, AUDIT_GENESIS, verifyAuditLog } from './audit-log';
+import { acquireLockSync } from './file-lock';
 
 describe('audit log', () => {
   let dir: string;

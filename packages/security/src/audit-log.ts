@@ -19,9 +19,6 @@ import { AUDIT_FILE_NAME } from './option-names.js';
 import { acquireLockSync } from './file-lock.js';
 import { DIR_MODE, FILE_MODE } from './permissions.js';
 
-// the lock lives in file-lock.ts; re-exported for audit-log.test.ts, which tests it from here
-export { acquireLockSync };
-
 export type AuditAction = 'store' | 'retrieve' | 'rotate' | 'delete' | 'list' | 'change_password';
 export type AuditOutcome = 'success' | 'failure' | 'not_found';
 
