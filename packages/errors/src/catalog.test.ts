@@ -10,6 +10,7 @@ import {
   InvalidKeyError,
   KeyNotFoundError,
   KeyringUnavailableError,
+  KeyConflictError,
   StorageError,
 } from './local-errors';
 import {
@@ -109,6 +110,7 @@ describe('the error catalog', () => {
       new InvalidKeyError({ message: 'x' }),
       new DecryptionError({ message: 'x' }),
       new KeyringUnavailableError({ message: 'x' }),
+      new KeyConflictError({ message: 'x' }),
       new StorageError({ message: 'x' }),
     ];
     for (const err of errors) {

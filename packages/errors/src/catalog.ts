@@ -169,6 +169,21 @@ export const ERROR_CATALOG: readonly ErrorCatalogEntry[] = Object.freeze(
       'Set LOCALAGENT_MASTER_PASSWORD in the environment of non-interactive runs, or run the command in a terminal.',
     ),
     entry(
+      'LA_MASTER_PASSWORD_WEAK',
+      'ConfigurationError',
+      'user',
+      'A new master password (for a new key file, or a password change) is shorter than 12 characters; existing files keep opening with their password.',
+      'Choose a passphrase of at least 12 characters, e.g. four random words.',
+      { package: '@localagent/security' },
+    ),
+    entry(
+      'LA_KEY_CONFLICT',
+      'KeyConflictError',
+      'user',
+      'Another process rotated or replaced this key at the same time; it won, and this rotation changed nothing.',
+      'Check `localagent config list-keys` (the fingerprint in the message is the key now stored) and rotate again if needed.',
+    ),
+    entry(
       'LA_DECRYPTION_FAILED',
       'DecryptionError',
       'user',

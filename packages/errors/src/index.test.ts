@@ -14,6 +14,7 @@ describe('@localagent/errors public API', () => {
         'ERROR_CATALOG',
         'InvalidKeyError',
         'InvalidRequestError',
+        'KeyConflictError',
         'KeyNotFoundError',
         'KeyringUnavailableError',
         'LocalAgentError',

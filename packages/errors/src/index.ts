@@ -25,6 +25,7 @@ export {
   InvalidKeyError,
   DecryptionError,
   KeyringUnavailableError,
+  KeyConflictError,
   StorageError,
 } from './local-errors.js';
 export { maskSecrets, maskDetails, isSecretFieldName, REDACTED } from './mask.js';

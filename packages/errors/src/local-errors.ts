@@ -99,6 +99,25 @@ export class KeyringUnavailableError extends LocalAgentError {
   }
 }
 
+/**
+ * Two writers changed one key at the same time (two rotations): the other one won, and this one
+ * changed nothing. `details.currentFingerprint` is the winner's key, by fingerprint.
+ */
+export class KeyConflictError extends LocalAgentError {
+  static override readonly errorBrand: symbol = Symbol.for('localagent.error.KeyConflictError');
+  declare private readonly nominalKeyConflictError: never;
+  constructor(options: Options) {
+    super(
+      make(
+        options,
+        'LA_KEY_CONFLICT',
+        'user',
+        'Another process changed this key while this one was rotating it; check `localagent config list-keys` and rotate again if needed.',
+      ),
+    );
+  }
+}
+
 /** Reading or writing local state failed (permissions, disk full, corrupted file). */
 export class StorageError extends LocalAgentError {
   static override readonly errorBrand: symbol = Symbol.for('localagent.error.StorageError');
