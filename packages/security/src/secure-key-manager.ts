@@ -7,7 +7,7 @@ import {
 } from '@localagent/errors';
 import { AuditLog, type AuditEvent } from './audit-log.js';
 import { EncryptionSession, type KdfParams, type Secret } from './encryption-service.js';
-import { EncryptedFileStore } from './file-store.js';
+import { EncryptedFileStore } from './stores/encrypted-file-store.js';
 import { checkKey, fingerprint, normalizeKey } from './key-format.js';
 import type { KeyringBackend, KeyringProbeResult } from './keyring/backend.js';
 import { loadKeyringBackendSafely } from './keyring-loader.js';

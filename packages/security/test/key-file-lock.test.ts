@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StorageError } from '@localagent/errors';
 import { EncryptionService, EncryptionSession } from '../src/encryption-service';
-import { EncryptedFileStore } from '../src/file-store';
+import { EncryptedFileStore } from '../src/stores/encrypted-file-store';
 import { acquireLock } from '../src/file-lock';
 import { SecureKeyManager } from '../src/secure-key-manager';
 import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from './support/fixtures';

@@ -2,10 +2,10 @@ import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { StorageError } from '@localagent/errors';
-import type { EncryptionSession } from './encryption-service.js';
-import { acquireLock } from './file-lock.js';
-import type { SecurityLogger } from './logger.js';
-import { DIR_MODE, FILE_MODE, securePath } from './permissions.js';
+import type { EncryptionSession } from '../encryption-service.js';
+import { acquireLock } from '../file-lock.js';
+import type { SecurityLogger } from '../logger.js';
+import { DIR_MODE, FILE_MODE, securePath } from '../permissions.js';
 
 export interface StoredKey {
   key: string;

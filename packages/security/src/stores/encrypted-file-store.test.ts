@@ -12,13 +12,13 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { DecryptionError, StorageError } from '@localagent/errors';
-import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from '../test/support/fixtures';
-import { EncryptionService, EncryptionSession } from './encryption-service';
-import { parseEnvelope } from './envelope';
-import { EncryptedFileStore } from './file-store';
-import { SecureKeyManager } from './secure-key-manager';
-import { securePath } from './permissions';
-import type { SecureKeyManagerOptions } from './resolve-options';
+import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from '../../test/support/fixtures';
+import { EncryptionService, EncryptionSession } from '../encryption-service';
+import { parseEnvelope } from '../envelope';
+import { EncryptedFileStore } from './encrypted-file-store';
+import { SecureKeyManager } from '../secure-key-manager';
+import { securePath } from '../permissions';
+import type { SecureKeyManagerOptions } from '../resolve-options';
 
 describe('the encrypted key file', () => {
   let dir: string;
