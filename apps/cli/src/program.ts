@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { registerAgentCommands } from './commands/agent/index.js';
 import { registerAuditCommands } from './commands/audit/index.js';
 import { registerConfigCommands } from './commands/config/index.js';
 import { registerDoctorCommand } from './commands/doctor/index.js';
@@ -83,5 +84,6 @@ check failed, 130 cancelled. Every error names a code: \`localagent errors expla
   registerAuditCommands(program, open);
   registerDoctorCommand(program, open);
   registerErrorsCommands(program, open);
+  registerAgentCommands(program, open);
   return program;
 }
