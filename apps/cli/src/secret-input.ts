@@ -1,4 +1,6 @@
+import { openSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { ReadStream, WriteStream } from 'node:tty';
 import { AbortedError, ConfigurationError } from '@localagent/errors';
 import { UsageError } from './cli-errors.js';
 import type { CliIo } from './io.js';
@@ -25,16 +27,16 @@ export function stripOneNewline(text: string): string {
   return text;
 }
 
-/** The masked prompt on the terminal; @inquirer/password is ESM-only and heavy, so loaded on demand. */
-async function inquirerPassword(io: CliIo, message: string): Promise<string> {
+/** The masked prompt on a terminal; @inquirer/password is ESM-only and heavy, so loaded on demand. */
+export async function maskedPrompt(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  message: string,
+): Promise<string> {
   const { default: password } = await import('@inquirer/password');
   return password(
     { message, mask: '*' },
-    {
-      input: io.stdin as NodeJS.ReadableStream as never,
-      output: io.stderr as never,
-      clearPromptOnDone: true,
-    },
+    { input: input as never, output: output as never, clearPromptOnDone: true },
   );
 }
 
@@ -55,7 +57,7 @@ export async function promptSecret(io: CliIo, message: string): Promise<string> 
   try {
     return await (io.promptSecret !== undefined
       ? io.promptSecret(message)
-      : inquirerPassword(io, message));
+      : maskedPrompt(io.stdin, io.stderr, message));
   } catch (error) {
     throw cancelledAtPrompt(error);
   }
@@ -87,17 +89,112 @@ export async function readKey(
   });
 }
 
+/** Where masked prompts are shown: the process's standard input, or its controlling terminal. */
+export interface PromptTerminal {
+  ask(message: string): Promise<string>;
+  close(): void;
+}
+
+/** Opens the controlling terminal, or returns undefined when the process has none. */
+export type OpenTerminal = () => PromptTerminal | undefined;
+
 /**
- * The master password: LOCALAGENT_MASTER_PASSWORD, else a masked prompt (twice when a new key file
- * is about to be created, so a typo cannot lock the user out). Never from argv.
+ * The controlling terminal (`/dev/tty`), for prompts when standard input carries something else
+ * (`pass show openai | localagent config set-key openai --stdin`), as ssh and sudo do. Without one
+ * (CI, cron, `setsid`: opening it fails with ENXIO) there is nobody to ask: returns undefined.
+ */
+export function openControllingTerminal(
+  path = '/dev/tty',
+  prompt: typeof maskedPrompt = maskedPrompt,
+): PromptTerminal | undefined {
+  let input: ReadStream;
+  try {
+    input = new ReadStream(openSync(path, 'r'));
+  } catch {
+    return undefined;
+  }
+  return {
+    // inquirer ends its output stream after each prompt: each prompt writes through its own
+    ask: async (message) => {
+      const output = new WriteStream(openSync(path, 'w'));
+      try {
+        return await prompt(input, output, message);
+      } finally {
+        output.destroy();
+      }
+    },
+    close: () => input.destroy(),
+  };
+}
+
+/**
+ * Standard input when it is a terminal, else the controlling terminal. An io that brings its own
+ * prompt (tests, embedding) decides alone: the controlling terminal belongs to the process, not to it.
+ */
+function promptTerminal(io: CliIo, open: OpenTerminal | undefined): PromptTerminal | undefined {
+  if (io.stdin.isTTY === true) return { ask: (message) => promptSecret(io, message), close() {} };
+  const terminal = (
+    open ?? (io.promptSecret === undefined ? () => openControllingTerminal() : undefined)
+  )?.();
+  if (terminal === undefined) return undefined;
+  return {
+    ask: (message) =>
+      terminal.ask(message).catch((error: unknown) => Promise.reject(cancelledAtPrompt(error))),
+    close: () => terminal.close(),
+  };
+}
+
+/** New master passwords (a new key file, a change) are at least this long; the library enforces it too. */
+export const MIN_MASTER_PASSWORD_LENGTH = 12;
+const NEW_PASSWORD_ATTEMPTS = 3;
+
+/** Counted in characters (code points) of the NFC form the key is derived from, never in UTF-16 units. */
+function isLongEnough(password: string): boolean {
+  return [...password.normalize('NFC')].length >= MIN_MASTER_PASSWORD_LENGTH;
+}
+
+/**
+ * A new master password, typed twice so a typo cannot lock the user out. The length is checked
+ * before the confirmation, and a short or mistyped one is asked again, with the reason, up to
+ * three times.
+ */
+async function askNewPassword(terminal: PromptTerminal, message: string): Promise<string> {
+  let reason = '';
+  for (let attempt = 1; ; attempt++) {
+    const first = await terminal.ask(`${reason}${message}`);
+    const isShort = !isLongEnough(first);
+    const matches = !isShort && (await terminal.ask('Repeat the master password:')) === first;
+    if (matches) return first;
+    if (attempt === NEW_PASSWORD_ATTEMPTS) {
+      throw new ConfigurationError({
+        code: isShort ? 'LA_MASTER_PASSWORD_WEAK' : 'LA_MASTER_PASSWORD_REQUIRED',
+        message: isShort
+          ? `The master password must be at least ${MIN_MASTER_PASSWORD_LENGTH} characters; nothing was changed.`
+          : `The two master passwords differed ${NEW_PASSWORD_ATTEMPTS} times; nothing was changed.`,
+        suggestion: isShort
+          ? `Choose a passphrase of at least ${MIN_MASTER_PASSWORD_LENGTH} characters, e.g. four random words.`
+          : 'Run the command again and type the same password twice.',
+      });
+    }
+    reason = isShort
+      ? `Too short (at least ${MIN_MASTER_PASSWORD_LENGTH} characters). `
+      : 'The two passwords differ. ';
+  }
+}
+
+/**
+ * The master password: LOCALAGENT_MASTER_PASSWORD, else a masked prompt on the terminal (twice when
+ * a new key file is about to be created). Never from argv. When standard input carries the key, the
+ * prompt goes to the controlling terminal; with no terminal at all, say how to set it.
  */
 export async function resolveMasterPassword(
   io: CliIo,
-  options: { creating: boolean },
+  options: { creating: boolean; openTerminal?: OpenTerminal },
 ): Promise<string> {
   const fromEnv = io.env['LOCALAGENT_MASTER_PASSWORD'];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (io.stdin.isTTY !== true) {
+  const terminal = promptTerminal(io, options.openTerminal);
+  if (terminal === undefined) {
     throw new ConfigurationError({
       code: 'LA_MASTER_PASSWORD_REQUIRED',
       message:
@@ -106,19 +203,30 @@ export async function resolveMasterPassword(
         'Set LOCALAGENT_MASTER_PASSWORD in the environment (not on the command line), or run the command in a terminal.',
     });
   }
-  const first = await promptSecret(
-    io,
-    options.creating ? 'New master password for the key file:' : 'Master password:',
-  );
-  if (!options.creating) return first;
-  const second = await promptSecret(io, 'Repeat the master password:');
-  if (first !== second) {
-    throw new ConfigurationError({
-      message: 'The two master passwords differ; nothing was stored.',
-      suggestion: 'Run the command again and type the same password twice.',
-    });
+  try {
+    return options.creating
+      ? await askNewPassword(terminal, 'New master password for the key file:')
+      : await terminal.ask('Master password:');
+  } finally {
+    terminal.close();
   }
-  return first;
+}
+
+/**
+ * The new password for `config change-password`, typed twice on the terminal (standard input or
+ * the controlling terminal); undefined when there is no terminal.
+ */
+export async function askNewMasterPassword(
+  io: CliIo,
+  options: { openTerminal?: OpenTerminal } = {},
+): Promise<string | undefined> {
+  const terminal = promptTerminal(io, options.openTerminal);
+  if (terminal === undefined) return undefined;
+  try {
+    return await askNewPassword(terminal, 'New master password:');
+  } finally {
+    terminal.close();
+  }
 }
 
 /** A yes/no question on the terminal (default no). */
