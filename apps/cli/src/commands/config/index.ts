@@ -9,11 +9,13 @@ import {
   refuseExtraArguments,
 } from '../../global-options.js';
 
-/** `localagent config …`: set-key, get-key, rotate-key, delete-key, list-keys, validate. */
+/** `localagent config …`: set-key, get-key, rotate-key, delete-key, list-keys, change-password, validate. */
 export function registerConfigCommands(program: Command, open: OpenContext): void {
   const config = program
     .command('config')
-    .description('store, show, rotate, delete and list provider API keys; check config.yaml');
+    .description(
+      'store, show, rotate, delete and list provider API keys; change the master password; check config.yaml',
+    );
 
   config
     .command('set-key')
@@ -115,6 +117,21 @@ export function registerConfigCommands(program: Command, open: OpenContext): voi
     .action(async (_options: unknown, command: Command) => {
       const { listKeys } = require('./list-keys.js') as typeof import('./list-keys.js');
       await listKeys(open(command));
+    });
+
+  config
+    .command('change-password')
+    .description(
+      'change the master password of the encrypted key file (asks the current one, then the new one twice)',
+    )
+    .option(
+      '--new-password-stdin',
+      'read the new password from one line of standard input (for scripts; never as an argument)',
+    )
+    .action(async (options: { newPasswordStdin?: boolean }, command: Command) => {
+      const { changePassword } =
+        require('./change-password.js') as typeof import('./change-password.js');
+      await changePassword(open(command), { newPasswordStdin: options.newPasswordStdin === true });
     });
 
   config
