@@ -29,13 +29,18 @@ export type KdfParams =
 
 /**
  * Limits on parameters read from a header, so a tampered file cannot make `decrypt` run for
- * minutes or allocate gigabytes before the tag check rejects it.
+ * minutes or allocate gigabytes before the tag check rejects it. The bound is 4× the default's
+ * cost: PBKDF2 at most 4 × 600,000 iterations; scrypt at most 4 × (2^17·8·1) for N·r·p (time)
+ * and 2 × the default's 128 MiB of memory. The writer (EncryptionService) and the config schema
+ * (`security.encryption.iterations` ≤ 2,400,000) never produce more, so every file we write opens.
  */
 export const KDF_LIMITS = Object.freeze({
-  pbkdf2MaxIterations: 10_000_000,
+  pbkdf2MaxIterations: 2_400_000,
   scryptMaxN: 2 ** 20,
   scryptMaxR: 32,
   scryptMaxP: 16,
+  /** N·r·p, what scrypt's time is proportional to. */
+  scryptMaxCost: 4 * 2 ** 17 * 8,
   /** 128·N·r bytes of memory per scrypt lane. */
   scryptMaxMemory: 256 * 1024 * 1024,
 });
@@ -76,10 +81,19 @@ const notAnEnvelope = (reason: string): StorageError =>
   });
 
 /** The one message for every authentication failure: a wrong password and tampering look alike. */
-export const decryptionFailed = (): DecryptionError =>
+export const decryptionFailed = (cause?: unknown): DecryptionError =>
   new DecryptionError({
     message: 'Decryption failed: wrong master password, or the data was modified.',
+    ...(cause === undefined ? {} : { cause }),
   });
+
+export function pbkdf2WithinLimits(iterations: number): boolean {
+  return (
+    Number.isSafeInteger(iterations) &&
+    iterations >= 1 &&
+    iterations <= KDF_LIMITS.pbkdf2MaxIterations
+  );
+}
 
 /**
  * Splits an envelope. Data that is not an envelope at all (too short, wrong magic, unknown version
@@ -101,7 +115,7 @@ export function parseEnvelope(data: Buffer): Envelope {
   const c = data.readUInt32BE(14);
   let params: KdfParams;
   if (kdfId === 1) {
-    if (a < 1 || a > KDF_LIMITS.pbkdf2MaxIterations || b !== 0 || c !== 0) throw decryptionFailed();
+    if (!pbkdf2WithinLimits(a) || b !== 0 || c !== 0) throw decryptionFailed();
     params = { kdf: 'pbkdf2', iterations: a };
   } else if (kdfId === 2) {
     params = { kdf: 'scrypt', N: a, r: b, p: c };
@@ -123,15 +137,35 @@ export function parseEnvelope(data: Buffer): Envelope {
   };
 }
 
-export function scryptParamsWithinLimits(p: { N: number; r: number; p: number }): boolean {
-  const powerOfTwo = p.N >= 2 && (p.N & (p.N - 1)) === 0;
+type ScryptParams = Pick<Extract<KdfParams, { kdf: 'scrypt' }>, 'N' | 'r' | 'p'>;
+
+/** The bytes OpenSSL allocates for scrypt: V and X/T (128·r·(N+2)) plus B (128·r·p); Node's `maxmem`. */
+export function scryptMaxmem(p: ScryptParams): number {
+  return 128 * p.r * (p.N + 2 + p.p);
+}
+
+/**
+ * OpenSSL's own checks (crypto/evp/pbe_scrypt.c, `scrypt_alg`), which Node applies before deriving
+ * and reports as a RangeError: N a power of two ≥ 2, r, p ≥ 1, p·r < 2^30, N < 2^(128·r/8) (so
+ * r = 1 allows N up to 2^15 only), and the memory within `maxmem` (we pass scryptMaxmem). A header
+ * Node would refuse can only be tampering: a DecryptionError, never Node's RangeError.
+ */
+function scryptAcceptedByOpenSsl(p: ScryptParams): boolean {
+  const integers = [p.N, p.r, p.p].every((v) => Number.isSafeInteger(v) && v >= 1);
+  // N ≤ 2^31 keeps the power-of-two test within 32-bit bitwise arithmetic (our bound is 2^20)
+  if (!integers || p.N < 2 || p.N > 2 ** 31 || (p.N & (p.N - 1)) !== 0) return false;
+  if (p.p * p.r > 2 ** 30 - 1) return false;
+  return 16 * p.r > 63 || p.N < 2 ** (16 * p.r);
+}
+
+/** True when Node would accept the parameters and their cost is within KDF_LIMITS. */
+export function scryptParamsWithinLimits(p: ScryptParams): boolean {
   return (
-    powerOfTwo &&
+    scryptAcceptedByOpenSsl(p) &&
     p.N <= KDF_LIMITS.scryptMaxN &&
-    p.r >= 1 &&
     p.r <= KDF_LIMITS.scryptMaxR &&
-    p.p >= 1 &&
     p.p <= KDF_LIMITS.scryptMaxP &&
+    p.N * p.r * p.p <= KDF_LIMITS.scryptMaxCost &&
     128 * p.N * p.r <= KDF_LIMITS.scryptMaxMemory
   );
 }
