@@ -1,11 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { DecryptionError, StorageError } from '@localagent/errors';
 import {
   EncryptionService,
   EncryptionSession,
   DEFAULT_PBKDF2_ITERATIONS,
+  DEFAULT_SCRYPT_PARAMS,
+  keyIdOf,
+  passwordForms,
+  sealWithKey,
 } from './encryption-service';
-import { encodeHeader, parseEnvelope, KDF_LIMITS } from './envelope';
+import {
+  encodeHeader,
+  parseEnvelope,
+  KDF_LIMITS,
+  scryptMaxmem,
+  scryptParamsWithinLimits,
+} from './envelope';
 
 const fast = new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } });
 
@@ -118,6 +128,80 @@ describe('EncryptionService', () => {
     });
   });
 
+  it('bounds a header to 4× the default cost, and every file the writer can produce stays readable', async () => {
+    expect(KDF_LIMITS.pbkdf2MaxIterations).toBe(4 * DEFAULT_PBKDF2_ITERATIONS);
+    const { N, r, p } = DEFAULT_SCRYPT_PARAMS;
+    expect(KDF_LIMITS.scryptMaxCost).toBe(4 * N * r * p);
+    expect(scryptParamsWithinLimits(DEFAULT_SCRYPT_PARAMS)).toBe(true);
+    const max = new EncryptionService({
+      kdf: { kdf: 'pbkdf2', iterations: KDF_LIMITS.pbkdf2MaxIterations },
+    });
+    const header = encodeHeader(max.params, Buffer.alloc(16), Buffer.alloc(12));
+    expect(parseEnvelope(Buffer.concat([header, Buffer.alloc(16)])).params).toEqual(max.params);
+    expect(
+      () =>
+        new EncryptionService({
+          kdf: { kdf: 'pbkdf2', iterations: KDF_LIMITS.pbkdf2MaxIterations + 1 },
+        }),
+    ).toThrow(/iterations/);
+    // finding 8: N=2^20, r=2, p=16 passed the old bounds (256 MiB) and took 22 s
+    expect(scryptParamsWithinLimits({ N: 2 ** 20, r: 2, p: 16 })).toBe(false);
+    expect(scryptParamsWithinLimits({ N: 2 ** 18, r: 8, p: 2 })).toBe(true);
+  });
+
+  it('refuses, as tampering, scrypt headers inside the old bounds that Node refuses (finding 8: RangeError)', async () => {
+    const salt = randomBytes(16);
+    for (const [params, nodeAccepts] of [
+      [{ N: 2 ** 16, r: 1, p: 1 }, false], // OpenSSL: N < 2^(128·r/8)
+      [{ N: 2 ** 17, r: 1, p: 1 }, false],
+      [{ N: 2, r: 1, p: 1 }, true], // needs 128·r·(N+2+p), above the old maxmem of 256·N·r
+      [{ N: 16, r: 1, p: 16 }, true],
+    ] as const) {
+      const forged = Buffer.concat([
+        encodeHeader({ kdf: 'scrypt', ...params }, salt, Buffer.alloc(12)),
+        Buffer.alloc(32),
+      ]);
+      const error = await fast.decrypt(forged, 'pw').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DecryptionError);
+      const derived = fast.deriveKey('pw', salt, { kdf: 'scrypt', ...params });
+      if (nodeAccepts) await expect(derived).resolves.toHaveLength(32);
+      else await expect(derived).rejects.toBeInstanceOf(DecryptionError);
+    }
+    await expect(
+      fast.deriveKey('pw', salt, { kdf: 'pbkdf2', iterations: 2 ** 31 }),
+    ).rejects.toBeInstanceOf(DecryptionError);
+  });
+
+  it('agrees with Node on which scrypt parameters it accepts (tested against the real crypto.scrypt)', () => {
+    let accepted = 0;
+    let refused = 0;
+    for (let log = 1; log <= 20; log += 1) {
+      for (let r = 1; r <= KDF_LIMITS.scryptMaxR; r += 1) {
+        for (let p = 1; p <= KDF_LIMITS.scryptMaxP; p += 1) {
+          const params = { N: 2 ** log, r, p };
+          const ours = scryptParamsWithinLimits(params);
+          // deriving is cheap for N·r·p ≤ 4096, and Node refuses instantly (before deriving);
+          // accepted expensive ones are left to the formula (deriving them all takes minutes)
+          const cheap = params.N * r * p <= 2 ** 12;
+          if (!cheap && (ours || !(r === 1 && params.N >= 2 ** 16))) continue;
+          let node = true;
+          try {
+            scryptSync('pw', 'salt', 32, { ...params, maxmem: scryptMaxmem(params) });
+          } catch (error) {
+            // Node's realm, not jest's: compare by code, not instanceof
+            expect(error).toMatchObject({ code: 'ERR_CRYPTO_INVALID_SCRYPT_PARAMS' });
+            node = false;
+          }
+          expect({ ...params, node }).toEqual({ ...params, node: ours });
+          if (node) accepted += 1;
+          else refused += 1;
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(3);
+  });
+
   it('derives off the event loop (crypto.pbkdf2/scrypt with callbacks): other work runs meanwhile', async () => {
     let ticks = 0;
     let running = true;
@@ -201,11 +285,154 @@ describe('EncryptionSession', () => {
   });
 });
 
+describe('Unicode normalisation of the master password (finding 5)', () => {
+  const nfc = 'caf\u00e9-\u00c5ngstr\u00f6m-pass';
+  const nfd = nfc.normalize('NFD');
+
+  /** A file as the code before normalisation wrote it: the key derived from the bytes as typed. */
+  async function legacyFile(password: string, plaintext: string): Promise<Buffer> {
+    const salt = randomBytes(16);
+    const key = await fast.deriveKey(password, salt);
+    try {
+      return sealWithKey(Buffer.from(plaintext), key, fast.params, salt);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  it('gives NFC and NFD input the same file key, as a string or as a UTF-8 Buffer', async () => {
+    expect(nfd).not.toBe(nfc);
+    const sealed = await fast.encrypt('data', nfd);
+    await expect(fast.decrypt(sealed, nfc)).resolves.toBe('data');
+    await expect(fast.decrypt(sealed, Buffer.from(nfc))).resolves.toBe('data');
+    const session = new EncryptionSession(fast, async () => Buffer.from(nfd));
+    const written = await session.seal(Buffer.from('more'));
+    session.close();
+    const reader = new EncryptionSession(fast, async () => nfc);
+    expect((await reader.open(written)).toString()).toBe('more');
+    expect(reader.isOutdated(written)).toBe(false);
+    reader.close();
+  });
+
+  it('opens a file written with the non-NFC password, reports it outdated, and re-encrypts it with the NFC one', async () => {
+    const old = await legacyFile(nfd, 'legacy');
+    const session = new EncryptionSession(fast, async () => nfd);
+    expect((await session.open(old)).toString()).toBe('legacy');
+    expect(session.isOutdated(old)).toBe(true);
+    expect(session.derivations).toBe(2); // the NFC form first, then the form as typed
+    expect((await session.open(old)).toString()).toBe('legacy');
+    expect(session.derivations).toBe(2);
+    const upgraded = await session.seal(Buffer.from('legacy'));
+    expect(parseEnvelope(upgraded).salt.equals(parseEnvelope(old).salt)).toBe(false);
+    expect(session.isOutdated(upgraded)).toBe(false);
+    session.close();
+    // the new file opens with either form; the old one only with the form it was written with
+    await expect(fast.decrypt(upgraded, nfc)).resolves.toBe('legacy');
+    await expect(fast.decrypt(old, nfd)).resolves.toBe('legacy');
+    await expect(fast.decrypt(old, nfc)).rejects.toBeInstanceOf(DecryptionError);
+  });
+
+  it('still fails with DecryptionError for a wrong non-NFC password, deriving each form once', async () => {
+    const sealed = await fast.encrypt('data', 'pw-correct');
+    const session = new EncryptionSession(fast, async () => nfd);
+    for (let i = 0; i < 2; i += 1)
+      await expect(session.open(sealed)).rejects.toBeInstanceOf(DecryptionError);
+    expect(session.derivations).toBe(2);
+    session.close();
+  });
+
+  it('uses a Buffer that is not UTF-8 as it is', () => {
+    const bytes = Buffer.from([0xff, 0xfe, 0x41]);
+    const forms = passwordForms(bytes);
+    expect(forms.nfc.equals(bytes)).toBe(true);
+    expect(forms.nfc).not.toBe(bytes);
+    expect(forms.raw).toBeUndefined();
+  });
+});
+
+describe('the unlock agent hooks', () => {
+  it('opens and writes with a key from the key source without asking for the password', async () => {
+    const writer = new EncryptionSession(fast, async () => 'pw-long-enough');
+    const file = await writer.seal(Buffer.from('{"version":1}'));
+    const material = await writer.unlockMaterial(file);
+    const envelope = parseEnvelope(file);
+    expect(material.id).toBe(keyIdOf(envelope.params, envelope.salt));
+    expect(material.id).toMatch(/^pbkdf2:100000:[0-9a-f]{32}$/);
+    writer.close();
+    expect(material.key.some((b) => b !== 0)).toBe(true); // a copy: close() did not wipe it
+
+    const asked: string[] = [];
+    const headless = new EncryptionSession(
+      fast,
+      () => Promise.reject(new Error('no password here')),
+      {
+        keySource: async (id) => {
+          asked.push(id);
+          return id === material.id ? Buffer.from(material.key) : undefined;
+        },
+      },
+    );
+    expect((await headless.open(file)).toString()).toBe('{"version":1}');
+    const rewritten = await headless.seal(Buffer.from('two'));
+    expect((await headless.open(rewritten)).toString()).toBe('two');
+    expect(headless.derivations).toBe(0);
+    expect(asked).toEqual([material.id]);
+    headless.close();
+    material.key.fill(0);
+  });
+
+  it('ignores (and wipes) a key from the source that does not open the file, and asks for the password', async () => {
+    const file = await fast.encrypt('data', 'pw');
+    const wrong = randomBytes(32);
+    const session = new EncryptionSession(fast, async () => 'pw', {
+      keySource: async () => wrong,
+    });
+    expect((await session.open(file)).toString()).toBe('data');
+    expect(wrong.every((b) => b === 0)).toBe(true);
+    expect(session.derivations).toBe(1);
+    const failing = new EncryptionSession(fast, async () => 'pw', {
+      keySource: () => Promise.reject(new Error('agent gone')),
+    });
+    expect((await failing.open(file)).toString()).toBe('data');
+    session.close();
+    failing.close();
+  });
+
+  it('unlockMaterial refuses a file the password does not open, and a tampered one', async () => {
+    const file = await fast.encrypt('data', 'pw');
+    const other = new EncryptionSession(fast, async () => 'not-pw');
+    await expect(other.unlockMaterial(file)).rejects.toBeInstanceOf(DecryptionError);
+    const session = new EncryptionSession(fast, async () => 'pw');
+    (await session.unlockMaterial(file)).key.fill(0);
+    const tampered = Buffer.from(file);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1;
+    await expect(session.unlockMaterial(tampered)).rejects.toBeInstanceOf(DecryptionError);
+    expect(session.derivations).toBe(1);
+    const again = await session.unlockMaterial(file);
+    again.key.fill(0);
+    expect((await session.open(file)).toString()).toBe('data'); // the cached key is not the copy
+    other.close();
+    session.close();
+  });
+
+  it('checkNewPassword applies the length policy to the NFC form of the password', async () => {
+    const short = new EncryptionSession(fast, async () => 'e\u0301'.repeat(6)); // 12 code points NFD, 6 NFC
+    await expect(short.checkNewPassword()).rejects.toMatchObject({
+      code: 'LA_MASTER_PASSWORD_WEAK',
+    });
+    const long = new EncryptionSession(fast, async () => 'correct horse battery');
+    await expect(long.checkNewPassword()).resolves.toBeUndefined();
+    short.close();
+    long.close();
+    await expect(long.checkNewPassword()).rejects.toThrow(/closed/);
+  });
+});
+
 describe('memory wiping', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('wipes every Buffer it makes from a string password or plaintext (the strings themselves cannot be wiped)', async () => {
-    const password = `pw-${randomBytes(8).toString('hex')}`;
+    const password = `pw-\u00e9-${randomBytes(8).toString('hex')}`.normalize('NFD');
     const plaintext = `pt-${randomBytes(8).toString('hex')}`;
     const from = jest.spyOn(Buffer, 'from') as unknown as jest.SpyInstance<Buffer, unknown[]>;
     const sealed = await fast.encrypt(plaintext, password);
@@ -214,10 +441,11 @@ describe('memory wiping', () => {
     const session = new EncryptionSession(fast, async () => password);
     (await session.open(await session.seal(Buffer.alloc(4)))).fill(0);
     session.close();
+    const secrets = [password, password.normalize('NFC'), plaintext];
     const made = from.mock.calls.flatMap((args, i) =>
-      args[0] === password || args[0] === plaintext ? [from.mock.results[i]?.value as Buffer] : [],
+      secrets.includes(args[0] as string) ? [from.mock.results[i]?.value as Buffer] : [],
     );
-    expect(made.length).toBeGreaterThanOrEqual(4);
+    expect(made.length).toBeGreaterThanOrEqual(8);
     for (const buffer of made) expect(buffer.every((byte) => byte === 0)).toBe(true);
   });
 });
