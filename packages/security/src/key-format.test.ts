@@ -87,6 +87,70 @@ describe('validateKeyFormat', () => {
   });
 });
 
+describe('keys of another provider (finding 6)', () => {
+  const caught = (run: () => unknown): InvalidKeyError => {
+    try {
+      run();
+    } catch (error) {
+      expect(InvalidKeyError.isInstance(error)).toBe(true);
+      return error as InvalidKeyError;
+    }
+    throw new Error('expected an InvalidKeyError');
+  };
+
+  it('refuses an Anthropic key offered as an OpenAI key, naming Anthropic, without echoing it', () => {
+    const key = fakeKeys.anthropic();
+    const error = caught(() => validateKeyFormat('openai', key));
+    expect(error.message).toBe('The OpenAI key starts with a prefix only Anthropic keys have.');
+    expect(error.suggestion).toBe(
+      'This looks like an Anthropic key: store it with `localagent config set-key anthropic`.',
+    );
+    expect(JSON.stringify(error.toJSON({ stack: true }))).not.toContain(key.slice(7, 30));
+  });
+
+  it('refuses every distinctive prefix for every other built-in provider', () => {
+    const owners = Object.values(PROVIDERS).filter((p) => (p.distinctivePrefixes ?? []).length > 0);
+    expect(owners.map((p) => p.name).sort()).toEqual(
+      ['anthropic', 'gemini', 'groq', 'huggingface', 'openai', 'openrouter', 'xai'].sort(),
+    );
+    for (const owner of owners) {
+      for (const prefix of owner.distinctivePrefixes ?? []) {
+        const key = prefix + 'Aa0'.repeat(14);
+        for (const target of Object.keys(PROVIDERS)) {
+          if (target === owner.name) continue;
+          const error = caught(() => validateKeyFormat(target, key));
+          expect(error.suggestion).toContain(`set-key ${owner.name}\``);
+        }
+      }
+    }
+    expect(caught(() => validateKeyFormat('deepseek', fakeKeys.openai())).suggestion).toBe(
+      'This looks like an OpenAI key: store it with `localagent config set-key openai`.',
+    );
+    expect(caught(() => validateKeyFormat('openai', 'xai-' + 'X'.repeat(40))).suggestion).toMatch(
+      /^This looks like an xAI key/,
+    );
+  });
+
+  it('accepts the shared `sk-` prefix for OpenAI and DeepSeek alike', () => {
+    const key = 'sk-' + 'f'.repeat(32);
+    expect(validateKeyFormat('openai', key)).toBe(key);
+    expect(validateKeyFormat('deepseek', key)).toBe(key);
+  });
+
+  it('does not refuse with validation `none`, for custom providers, or where the config sets a key_pattern', () => {
+    const key = fakeKeys.anthropic();
+    expect(checkKey(resolveProvider('openai'), key, false)).toBe(key);
+    expect(validateKeyFormat('my-gateway', key)).toBe(key);
+    expect(validateKeyFormat('my-gateway', key, { 'my-gateway': { env: ['GW_KEY'] } })).toBe(key);
+    expect(validateKeyFormat('openai', key, { openai: { key_pattern: '^sk-' } })).toBe(key);
+    // a built-in name redeclared without a pattern keeps the check
+    const error = caught(() =>
+      validateKeyFormat('openai', key, { openai: { base_url: 'http://127.0.0.1:1/v1' } }),
+    );
+    expect(error.suggestion).toMatch(/set-key anthropic/);
+  });
+});
+
 describe('fingerprint', () => {
   it('shows the public prefix and the last 4 characters, never more', () => {
     const key = ['sk', 'proj', 'A'.repeat(20) + 'a1b2'].join('-');

@@ -1,5 +1,10 @@
 import { InvalidKeyError } from '@localagent/errors';
-import { resolveProvider, type CustomProviderConfig, type ProviderInfo } from './providers.js';
+import {
+  providerOwningPrefix,
+  resolveProvider,
+  type CustomProviderConfig,
+  type ProviderInfo,
+} from './providers.js';
 
 /** Longer than any provider's key; a longer paste is a mistake (a whole file, a JSON blob). */
 export const MAX_KEY_LENGTH = 2048;
@@ -30,10 +35,11 @@ export function validateKeyFormat(
 
 /** The checks behind validateKeyFormat; `checkFormat: false` applies only the generic ones. */
 export function checkKey(info: ProviderInfo, key: string, checkFormat: boolean): string {
-  const fail = (reason: string): never => {
+  const fail = (reason: string, suggestion?: string): never => {
     throw new InvalidKeyError({
       message: `The ${info.displayName} key ${reason}.`,
       details: { provider: info.name },
+      ...(suggestion === undefined ? {} : { suggestion }),
     });
   };
   if (typeof key !== 'string') return fail('is not a string');
@@ -46,6 +52,14 @@ export function checkKey(info: ProviderInfo, key: string, checkFormat: boolean):
   // eslint-disable-next-line no-control-regex -- detecting control characters is the point
   if (/[\x00-\x1f\x7f]/.test(normalized)) return fail('contains control characters');
   if (!PRINTABLE.test(normalized)) return fail('contains characters outside printable ASCII');
+  const owner =
+    checkFormat && info.refusesOtherProvidersKeys ? providerOwningPrefix(normalized) : undefined;
+  if (owner !== undefined && owner.name !== info.name) {
+    return fail(
+      `starts with a prefix only ${owner.displayName} keys have`,
+      `This looks like ${article(owner.displayName)} ${owner.displayName} key: store it with \`localagent config set-key ${owner.name}\`.`,
+    );
+  }
   if (checkFormat && info.keyPattern !== undefined && !info.keyPattern.test(normalized)) {
     return fail(
       `does not have the expected format (${info.formatHint ?? 'see the provider documentation'})`,
@@ -53,6 +67,9 @@ export function checkKey(info: ProviderInfo, key: string, checkFormat: boolean):
   }
   return normalized;
 }
+
+// `an xAI`, `an OpenAI`, `a Groq`
+const article = (name: string): string => (/^[aeioux]/i.test(name) ? 'an' : 'a');
 
 /**
  * What `listKeys` shows instead of a key: the provider's public prefix and the last 4 characters,

@@ -4,6 +4,7 @@ import {
   baseUrlEnvVar,
   isValidProviderName,
   PROVIDERS,
+  providerOwningPrefix,
   resolveProvider,
 } from './providers';
 
@@ -65,5 +66,34 @@ describe('PROVIDERS', () => {
     expect(() => resolveProvider('corp', { corp: { key_pattern: '([' } })).toThrow(
       /not a valid regular expression/,
     );
+  });
+});
+
+describe('distinctive prefixes', () => {
+  it('belong to one provider each: none is a prefix of another provider’s, and `sk-` is not one', () => {
+    const all = Object.values(PROVIDERS).flatMap((p) =>
+      (p.distinctivePrefixes ?? []).map((prefix) => ({ prefix, owner: p.name })),
+    );
+    expect(all.map((a) => a.prefix)).not.toContain('sk-');
+    for (const a of all)
+      for (const b of all)
+        if (a.owner !== b.owner) expect(a.prefix.startsWith(b.prefix)).toBe(false);
+    for (const { prefix, owner } of all) {
+      expect(PROVIDERS[owner]?.publicPrefixes.some((p) => prefix.startsWith(p))).toBe(true);
+      expect(providerOwningPrefix(prefix + 'x')?.name).toBe(owner);
+    }
+    expect(providerOwningPrefix('sk-' + 'a'.repeat(30))).toBeUndefined();
+  });
+
+  it('are checked for built-in providers only, unless the config gives the name its own key_pattern', () => {
+    expect(resolveProvider('openai').refusesOtherProvidersKeys).toBe(true);
+    expect(resolveProvider('corp').refusesOtherProvidersKeys).toBe(false);
+    expect(resolveProvider('corp', { corp: {} }).refusesOtherProvidersKeys).toBe(false);
+    expect(
+      resolveProvider('openai', { openai: { base_url: 'http://x' } }).refusesOtherProvidersKeys,
+    ).toBe(true);
+    expect(
+      resolveProvider('openai', { openai: { key_pattern: '.' } }).refusesOtherProvidersKeys,
+    ).toBe(false);
   });
 });

@@ -19,6 +19,17 @@ export interface ProviderInfo {
   readonly formatHint?: string;
   /** Public prefixes shown in fingerprints, longest first (`sk-proj-` before `sk-`). */
   readonly publicPrefixes: readonly string[];
+  /**
+   * Prefixes only this provider's keys carry (`sk-ant-`, not the `sk-` OpenAI and DeepSeek share):
+   * a key with one of them, offered to another built-in provider, is refused naming this one.
+   */
+  readonly distinctivePrefixes?: readonly string[];
+  /**
+   * Whether the format check refuses keys carrying another built-in provider's distinctive prefix:
+   * true for built-in providers, false for custom ones (a gateway may take OpenAI keys) and for a
+   * built-in name the config gives its own `key_pattern`.
+   */
+  readonly refusesOtherProvidersKeys?: boolean;
   /** Base URL of the live check; `LOCALAGENT_<PROVIDER>_BASE_URL` overrides it. */
   readonly baseUrl?: string;
   /** Path of the cheapest authenticated GET, appended to the base URL. */
@@ -33,6 +44,8 @@ function provider(
     liveCheckPath: '/models',
     auth: 'bearer' as const,
     publicPrefixes: [],
+    distinctivePrefixes: [],
+    refusesOtherProvidersKeys: true,
     ...info,
   });
 }
@@ -49,6 +62,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderInfo>> = Object.freeze({
     keyPattern: /^sk-[A-Za-z0-9_-]{20,}$/,
     formatHint: 'starts with `sk-` followed by at least 20 letters, digits, `-` or `_`',
     publicPrefixes: ['sk-svcacct-', 'sk-admin-', 'sk-proj-', 'sk-'],
+    distinctivePrefixes: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'],
     baseUrl: 'https://api.openai.com/v1',
   }),
   anthropic: provider({
@@ -58,6 +72,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderInfo>> = Object.freeze({
     keyPattern: /^sk-ant-[A-Za-z0-9_-]{20,}$/,
     formatHint: 'starts with `sk-ant-` followed by at least 20 letters, digits, `-` or `_`',
     publicPrefixes: ['sk-ant-admin01-', 'sk-ant-api03-', 'sk-ant-'],
+    distinctivePrefixes: ['sk-ant-'],
     baseUrl: 'https://api.anthropic.com/v1',
     auth: 'x-api-key',
   }),
@@ -68,6 +83,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderInfo>> = Object.freeze({
     keyPattern: /^AIza[0-9A-Za-z_-]{35}$/,
     formatHint: 'starts with `AIza` followed by 35 letters, digits, `-` or `_`',
     publicPrefixes: ['AIza'],
+    distinctivePrefixes: ['AIza'],
     baseUrl: 'https://generativelanguage.googleapis.com/v1beta',
     auth: 'x-goog-api-key',
   }),
@@ -96,6 +112,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderInfo>> = Object.freeze({
     keyPattern: /^gsk_[A-Za-z0-9]{20,}$/,
     formatHint: 'starts with `gsk_` followed by at least 20 letters and digits',
     publicPrefixes: ['gsk_'],
+    distinctivePrefixes: ['gsk_'],
     baseUrl: 'https://api.groq.com/openai/v1',
   }),
   openrouter: provider({
@@ -105,6 +122,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderInfo>> = Object.freeze({
     keyPattern: /^sk-or-[A-Za-z0-9_-]{20,}$/,
     formatHint: 'starts with `sk-or-` followed by at least 20 letters, digits, `-` or `_`',
     publicPrefixes: ['sk-or-v1-', 'sk-or-'],
+    distinctivePrefixes: ['sk-or-'],
     baseUrl: 'https://openrouter.ai/api/v1',
     // /models is public on OpenRouter; /key needs a valid key
     liveCheckPath: '/key',
@@ -116,6 +134,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderInfo>> = Object.freeze({
     keyPattern: /^hf_[A-Za-z0-9]{30,}$/,
     formatHint: 'starts with `hf_` followed by at least 30 letters and digits',
     publicPrefixes: ['hf_'],
+    distinctivePrefixes: ['hf_'],
     baseUrl: 'https://huggingface.co/api',
     liveCheckPath: '/whoami-v2',
   }),
@@ -143,6 +162,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderInfo>> = Object.freeze({
     keyPattern: /^xai-[A-Za-z0-9]{20,}$/,
     formatHint: 'starts with `xai-` followed by at least 20 letters and digits',
     publicPrefixes: ['xai-'],
+    distinctivePrefixes: ['xai-'],
     baseUrl: 'https://api.x.ai/v1',
   }),
 });
@@ -176,6 +196,13 @@ export function baseUrlEnvVar(name: string): string {
   return `LOCALAGENT_${providerEnvStem(name)}_BASE_URL`;
 }
 
+/** The built-in provider whose distinctive prefix `key` carries, if any. */
+export function providerOwningPrefix(key: string): ProviderInfo | undefined {
+  return Object.values(PROVIDERS).find((info) =>
+    (info.distinctivePrefixes ?? []).some((prefix) => key.startsWith(prefix)),
+  );
+}
+
 /** Resolves a provider: built-in, declared in the config file, or a valid custom name with generic checks. */
 export function resolveProvider(
   name: string,
@@ -188,7 +215,13 @@ export function resolveProvider(
     : undefined;
   if (declared === undefined && builtIn !== undefined) return builtIn;
   const base: ProviderInfo =
-    builtIn ?? provider({ name, displayName: name, envVars: [`${providerEnvStem(name)}_API_KEY`] });
+    builtIn ??
+    provider({
+      name,
+      displayName: name,
+      envVars: [`${providerEnvStem(name)}_API_KEY`],
+      refusesOtherProvidersKeys: false,
+    });
   if (declared === undefined) return base;
   let keyPattern = base.keyPattern;
   if (declared.key_pattern !== undefined) {
@@ -211,6 +244,8 @@ export function resolveProvider(
           keyPattern,
           formatHint: `matches the pattern configured in security.providers.${name}.key_pattern`,
         }),
+    // the config's own pattern says which keys this provider takes, another provider's included
+    ...(declared.key_pattern === undefined ? {} : { refusesOtherProvidersKeys: false }),
     ...(declared.base_url === undefined ? {} : { baseUrl: declared.base_url }),
     ...(declared.live_check_path === undefined ? {} : { liveCheckPath: declared.live_check_path }),
     ...(declared.auth === undefined ? {} : { auth: declared.auth }),
