@@ -19,7 +19,8 @@ import { AUDIT_FILE_NAME } from './option-names.js';
 import { acquireLockSync } from './file-lock.js';
 import { DIR_MODE, FILE_MODE } from './permissions.js';
 
-export type AuditAction = 'store' | 'retrieve' | 'rotate' | 'delete' | 'list' | 'change_password';
+export type AuditAction =
+  'store' | 'retrieve' | 'rotate' | 'delete' | 'list' | 'change_password' | 'unlock' | 'lock';
 export type AuditOutcome = 'success' | 'failure' | 'not_found';
 
 /** One audited action. Never carries key material: a fingerprint at most. */

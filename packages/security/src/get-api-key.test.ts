@@ -1,6 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyNotFoundError, maskSecrets } from '@localagent/errors';
+import { keyringServiceFor } from './stores/keyring-store';
 import { FAST, captureLogger, fakeKeys, removeDir, tempDir } from '../test/support/fixtures';
 import { untouchableKeyring, MemoryKeyring } from '../test/support/memory-keyring';
 import { getApiKey } from './get-api-key';
@@ -99,11 +100,11 @@ describe('getApiKey', () => {
   it('falls back to the keyring, then the encrypted file', async () => {
     const keyring = new MemoryKeyring();
     const inKeyring = fakeKeys.anthropic();
-    keyring.items.set('localagent/anthropic', inKeyring);
+    keyring.items.set(`${keyringServiceFor(dir, '/nonexistent/default')}/anthropic`, inKeyring);
     const options = {
       configDir: dir,
       env: {},
-      masterPassword: 'pw',
+      masterPassword: 'pass phrase 12+',
       logger: captureLogger(),
       ...FAST,
     };

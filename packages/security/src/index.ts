@@ -1,11 +1,34 @@
 export { SecureKeyManager, KEYRING_SERVICE } from './secure-key-manager.js';
 export type {
   KeyInfo,
+  KeyInventory,
   KeySource,
+  KeyWriteResult,
   SecurityStatus,
   StoreKeyOptions,
+  UnavailableStore,
   ValidationMode,
 } from './secure-key-manager.js';
+export type { KeyStore, StoreEntry, StoreListing, StoreProbe } from './stores/key-store.js';
+export { MAX_KEY_FILE_BYTES } from './stores/encrypted-file-store.js';
+export { assertNewMasterPassword, MIN_MASTER_PASSWORD_LENGTH } from './password-policy.js';
+export {
+  startUnlockAgent,
+  requestUnlockedKey,
+  stopUnlockAgent,
+  unlockAgentStatus,
+  unlockSocketPath,
+  parseTtl,
+  MAX_UNLOCK_TTL_MS,
+  MIN_UNLOCK_TTL_MS,
+} from './unlock/index.js';
+export type {
+  StartUnlockAgentOptions,
+  UnlockAgent,
+  UnlockEntry,
+  UnlockAgentStatus,
+  UnlockAgentTarget,
+} from './unlock/index.js';
 export type {
   SecureKeyManagerOptions,
   StorageMode,

@@ -56,7 +56,7 @@ describe("validate: 'live'", () => {
     SecureKeyManager.create({
       configDir: dir,
       storage: 'file',
-      masterPassword: 'pw',
+      masterPassword: 'pass phrase 12+',
       env,
       logger: captureLogger(),
       ...FAST,
@@ -64,7 +64,9 @@ describe("validate: 'live'", () => {
 
   it('stores a key the provider accepts (GET {base}/models with a Bearer header)', async () => {
     const m = await manager({ LOCALAGENT_OPENAI_BASE_URL: provider.base });
-    await expect(m.storeKey('openai', good, { validate: 'live' })).resolves.toBe(true);
+    await expect(m.storeKey('openai', good, { validate: 'live' })).resolves.toMatchObject({
+      store: 'file',
+    });
     await expect(m.retrieveKey('openai')).resolves.toBe(good);
     expect(provider.seen[0]).toMatchObject({ method: 'GET', url: '/v1/models' });
     expect(provider.seen[0]?.headers.authorization).toBe(`Bearer ${good}`);
@@ -89,7 +91,9 @@ describe("validate: 'live'", () => {
     expect(NetworkError.isInstance(error)).toBe(true);
     expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
     // the way out the error suggests: store without the live check
-    await expect(offline.storeKey('openai', good, { validate: 'format' })).resolves.toBe(true);
+    await expect(offline.storeKey('openai', good, { validate: 'format' })).resolves.toMatchObject({
+      store: 'file',
+    });
     m.close();
     offline.close();
   });
@@ -104,7 +108,9 @@ describe("validate: 'live'", () => {
     const m = await manager({
       LOCALAGENT_GROQ_BASE_URL: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`,
     });
-    await expect(m.storeKey('groq', fakeKeys.groq(), { validate: 'live' })).resolves.toBe(true);
+    await expect(m.storeKey('groq', fakeKeys.groq(), { validate: 'live' })).resolves.toMatchObject({
+      store: 'file',
+    });
     expect(calls).toBe(2);
     await new Promise((resolve) => flaky.close(resolve));
     const strict = await manager({ LOCALAGENT_OPENAI_BASE_URL: provider.base });
@@ -123,7 +129,7 @@ describe("validate: 'live'", () => {
     const m = await SecureKeyManager.create({
       configDir: dir,
       storage: 'file',
-      masterPassword: 'pw',
+      masterPassword: 'pass phrase 12+',
       env: {},
       fetch: injected,
       logger: captureLogger(),
@@ -142,7 +148,9 @@ describe("validate: 'live'", () => {
     await expect(
       m.rotateKey('openai', fakeKeys.openai(), { validate: 'live' }),
     ).rejects.toMatchObject({ code: 'LA_AUTH_FAILED' });
-    await expect(m.rotateKey('openai', good, { validate: 'live' })).resolves.toBe(true);
+    await expect(m.rotateKey('openai', good, { validate: 'live' })).resolves.toMatchObject({
+      store: 'file',
+    });
     m.close();
   });
 
@@ -160,7 +168,9 @@ describe("validate: 'live'", () => {
     const anthropicKey = fakeKeys.anthropic();
     const anthropic = await fakeProvider(anthropicKey);
     const m = await manager({ LOCALAGENT_ANTHROPIC_BASE_URL: anthropic.base });
-    await expect(m.storeKey('anthropic', anthropicKey, { validate: 'live' })).resolves.toBe(true);
+    await expect(
+      m.storeKey('anthropic', anthropicKey, { validate: 'live' }),
+    ).resolves.toMatchObject({ store: 'file' });
     expect(anthropic.seen[0]?.headers['anthropic-version']).toBe('2023-06-01');
     await new Promise((resolve) => anthropic.server.close(resolve));
     m.close();

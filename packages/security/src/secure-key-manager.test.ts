@@ -9,7 +9,8 @@ import {
 import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from '../test/support/fixtures';
 import { MemoryKeyring } from '../test/support/memory-keyring';
 import { verifyAuditLog } from './audit-log';
-import { SecureKeyManager, KEYRING_SERVICE } from './secure-key-manager';
+import { SecureKeyManager } from './secure-key-manager';
+import { keyringServiceFor } from './stores/keyring-store';
 import { getApiKey } from './get-api-key';
 import type { SecureKeyManagerOptions } from './resolve-options';
 
@@ -24,6 +25,9 @@ describe('SecureKeyManager', () => {
     for (const m of managers) m.close();
     removeDir(dir);
   });
+
+  /** The keyring service of the test's config dir (not the default dir: a namespace of its own). */
+  const service = (): string => keyringServiceFor(dir, '/nonexistent/default');
 
   async function manager(options: SecureKeyManagerOptions = {}): Promise<SecureKeyManager> {
     const m = await SecureKeyManager.create({
@@ -42,7 +46,12 @@ describe('SecureKeyManager', () => {
     it('round-trips store, retrieve, list, rotate and delete, with the results the API promises', async () => {
       const m = await manager({ storage: 'file' });
       const key = fakeKeys.openai();
-      await expect(m.storeKey('openai', `${key}\n`)).resolves.toBe(true);
+      await expect(m.storeKey('openai', `${key}\n`)).resolves.toEqual({
+        store: 'file',
+        location: `the encrypted file ${join(dir, 'keys.enc')}`,
+        removedFrom: [],
+        fingerprint: expect.stringMatching(/^sk-proj-…/),
+      });
       await expect(m.retrieveKey('openai')).resolves.toBe(key);
       await expect(m.retrieveKey('anthropic')).resolves.toBeUndefined();
       const [info] = await m.listKeys();
@@ -54,12 +63,13 @@ describe('SecureKeyManager', () => {
       });
       expect(info?.updatedAt).toMatch(/^\d{4}-/);
       const next = fakeKeys.openai();
-      await expect(m.rotateKey('openai', next)).resolves.toBe(true);
+      await expect(m.rotateKey('openai', next)).resolves.toMatchObject({ store: 'file' });
       await expect(m.retrieveKey('openai')).resolves.toBe(next);
       await expect(m.deleteKey('openai')).resolves.toBe(true);
       await expect(m.deleteKey('openai')).resolves.toBe(false);
       await expect(m.retrieveKey('openai')).resolves.toBeUndefined();
-      expect(readFileSync(join(dir, 'keys.enc')).includes(Buffer.from('openai'))).toBe(false);
+      // its last key gone, the file goes too: nothing is left to ask a password for
+      expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
     });
 
     it('is readable by a new manager (a new process) with the same password only', async () => {
@@ -113,11 +123,13 @@ describe('SecureKeyManager', () => {
         await manager({
           storage: 'file',
           masterPassword: undefined,
-          env: { LOCALAGENT_MASTER_PASSWORD: 'pw' },
+          env: { LOCALAGENT_MASTER_PASSWORD: 'pass phrase 12+' },
         })
       ).storeKey('openai', key);
       await expect(
-        (await manager({ storage: 'file', masterPassword: 'pw' })).retrieveKey('openai'),
+        (await manager({ storage: 'file', masterPassword: 'pass phrase 12+' })).retrieveKey(
+          'openai',
+        ),
       ).resolves.toBe(key);
     });
 
@@ -127,9 +139,9 @@ describe('SecureKeyManager', () => {
         InvalidKeyError,
       );
       expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
-      await expect(m.storeKey('openai', 'not-an-openai-key', { validate: 'none' })).resolves.toBe(
-        true,
-      );
+      await expect(
+        m.storeKey('openai', 'not-an-openai-key', { validate: 'none' }),
+      ).resolves.toMatchObject({ store: 'file' });
       await expect(m.storeKey('openai', 'two words', { validate: 'none' })).rejects.toThrow(
         /whitespace/,
       );
@@ -159,7 +171,7 @@ describe('SecureKeyManager', () => {
       );
       const m = await manager({ storage: 'file', env: { CORP_TOKEN: 'corp-999999' } });
       await expect(m.storeKey('corp', 'corp-12345x')).rejects.toBeInstanceOf(InvalidKeyError);
-      await expect(m.storeKey('corp', 'corp-123456')).resolves.toBe(true);
+      await expect(m.storeKey('corp', 'corp-123456')).resolves.toMatchObject({ store: 'file' });
       await expect(m.retrieveKey('corp')).resolves.toBe('corp-999999');
       expect((await m.listKeys()).map((k) => [k.provider, k.source, k.active])).toEqual([
         ['corp', 'env', true],
@@ -173,7 +185,7 @@ describe('SecureKeyManager', () => {
       await m.storeKey('groq', fakeKeys.groq());
       await expect(m.retrieveKey('constructor')).resolves.toBeUndefined();
       await expect(m.rotateKey('constructor', 'abc')).rejects.toBeInstanceOf(KeyNotFoundError);
-      await expect(m.storeKey('constructor', 'abc-def')).resolves.toBe(true);
+      await expect(m.storeKey('constructor', 'abc-def')).resolves.toMatchObject({ store: 'file' });
       await expect(m.retrieveKey('constructor')).resolves.toBe('abc-def');
     });
 
@@ -227,12 +239,12 @@ describe('SecureKeyManager', () => {
   });
 
   describe('with a keyring backend', () => {
-    it('auto: uses a usable keyring, under service "localagent" and account = provider, and never writes the file', async () => {
+    it("auto: uses a usable keyring, under the config dir's service and account = provider, and never writes the file", async () => {
       const keyring = new MemoryKeyring();
       const m = await manager({ keyringBackend: keyring });
       const key = fakeKeys.openai();
       await m.storeKey('openai', key);
-      expect(keyring.items.get(`${KEYRING_SERVICE}/openai`)).toBe(key);
+      expect(keyring.items.get(`${service()}/openai`)).toBe(key);
       expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
       await expect(m.retrieveKey('openai')).resolves.toBe(key);
       expect((await m.listKeys())[0]).toMatchObject({
@@ -307,9 +319,11 @@ describe('SecureKeyManager', () => {
         expect(logger.warnings).toEqual([]);
         // a key found in the file is still returned, deleted and rotated; writes fall back to the file with one warning
         const key = fakeKeys.groq();
-        await expect(m.storeKey('groq', key)).resolves.toBe(true);
+        await expect(m.storeKey('groq', key)).resolves.toMatchObject({ store: 'file' });
         await expect(m.retrieveKey('groq')).resolves.toBe(key);
-        await expect(m.rotateKey('groq', fakeKeys.groq())).resolves.toBe(true);
+        await expect(m.rotateKey('groq', fakeKeys.groq())).resolves.toMatchObject({
+          store: 'file',
+        });
         await expect(m.deleteKey('groq')).resolves.toBe(true);
         await expect(m.deleteKey('groq')).rejects.toBeInstanceOf(KeyringUnavailableError);
         expect(logger.warnings.filter((w) => w.includes('not usable'))).toHaveLength(1);
@@ -375,7 +389,10 @@ describe('SecureKeyManager', () => {
       // reading, deleting and listing cannot tell "absent" from "unknown" either
       await expect(m.retrieveKey('openai')).rejects.toBeInstanceOf(KeyringUnavailableError);
       await expect(m.deleteKey('openai')).rejects.toBeInstanceOf(KeyringUnavailableError);
-      await expect(m.listKeys()).rejects.toBeInstanceOf(KeyringUnavailableError);
+      await expect(m.keyInventory()).resolves.toEqual({
+        keys: [],
+        unavailable: [{ store: 'keyring', reason: 'the collection is locked' }],
+      });
       await expect(
         getApiKey('openai', {
           configDir: dir,
@@ -388,26 +405,33 @@ describe('SecureKeyManager', () => {
       expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
     });
 
-    it('moves a key out of the file when it is stored in the keyring, and rotate/delete reach every backend', async () => {
+    it('rotation keeps the store a key is in; storing moves it out of the file; delete reaches every store', async () => {
       const key = fakeKeys.openai();
       await (await manager({ storage: 'file' })).storeKey('openai', key);
       await (await manager({ storage: 'file' })).storeKey('groq', fakeKeys.groq());
       const keyring = new MemoryKeyring();
       const m = await manager({ keyringBackend: keyring });
       await expect(m.retrieveKey('openai')).resolves.toBe(key); // still found in the file
-      const next = fakeKeys.openai();
-      await m.rotateKey('openai', next);
-      expect(keyring.items.get('localagent/openai')).toBe(next);
+      const rotated = fakeKeys.openai();
+      await expect(m.rotateKey('openai', rotated)).resolves.toMatchObject({ store: 'file' });
+      expect(keyring.items.size).toBe(0);
       const fileOnly = await manager({ storage: 'file' });
+      await expect(fileOnly.retrieveKey('openai')).resolves.toBe(rotated);
+      const next = fakeKeys.openai();
+      await expect(m.storeKey('openai', next)).resolves.toMatchObject({
+        store: 'keyring',
+        removedFrom: ['file'],
+      });
+      expect(keyring.items.get(`${service()}/openai`)).toBe(next);
       await expect(fileOnly.retrieveKey('openai')).resolves.toBeUndefined();
-      keyring.items.set('localagent/groq', fakeKeys.groq());
+      keyring.items.set(`${service()}/groq`, fakeKeys.groq());
       expect((await m.listKeys()).map((k) => `${k.provider}:${k.source}:${k.active}`)).toEqual([
         'groq:keyring:true',
         'groq:file:false',
         'openai:keyring:true',
       ]);
       await expect(m.deleteKey('groq')).resolves.toBe(true);
-      expect(keyring.items.has('localagent/groq')).toBe(false);
+      expect(keyring.items.has(`${service()}/groq`)).toBe(false);
       await expect(fileOnly.retrieveKey('groq')).resolves.toBeUndefined();
     });
 
@@ -425,11 +449,11 @@ describe('SecureKeyManager', () => {
       expect(readFileSync(join(dir, 'keys.enc')).equals(before)).toBe(true);
       // a key already in the keyring is not replaced by a rotation that cannot also clean the file
       const inKeyring = fakeKeys.groq();
-      keyring.items.set('localagent/groq', inKeyring);
+      keyring.items.set(`${service()}/groq`, inKeyring);
       await expect(m.rotateKey('groq', fakeKeys.groq())).rejects.toMatchObject({
         code: 'LA_MASTER_PASSWORD_REQUIRED',
       });
-      expect(keyring.items.get('localagent/groq')).toBe(inKeyring);
+      expect(keyring.items.get(`${service()}/groq`)).toBe(inKeyring);
       expect(readFileSync(join(dir, 'keys.enc')).equals(before)).toBe(true);
       const outcomes = readFileSync(join(dir, 'audit.log'), 'utf8')
         .trimEnd()
@@ -444,8 +468,8 @@ describe('SecureKeyManager', () => {
       const next = fakeKeys.openai();
       await expect(
         (await manager({ keyringBackend: keyring })).storeKey('openai', next),
-      ).resolves.toBe(true);
-      expect(keyring.items.get('localagent/openai')).toBe(next);
+      ).resolves.toMatchObject({ store: 'keyring', removedFrom: ['file'] });
+      expect(keyring.items.get(`${service()}/openai`)).toBe(next);
       await expect(
         (await manager({ storage: 'file' })).retrieveKey('openai'),
       ).resolves.toBeUndefined();

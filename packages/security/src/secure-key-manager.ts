@@ -1,18 +1,22 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   ConfigurationError,
+  KeyConflictError,
   KeyNotFoundError,
   KeyringUnavailableError,
   LocalAgentError,
   registerSecret,
+  StorageError,
 } from '@localagent/errors';
 import { AuditLog, type AuditEvent } from './audit-log.js';
 import { EncryptionSession, type KdfParams, type Secret } from './encryption-service.js';
-import { EncryptedFileStore } from './stores/encrypted-file-store.js';
+import { acquireLock } from './file-lock.js';
 import { checkKey, fingerprint, normalizeKey } from './key-format.js';
-import type { KeyringBackend, KeyringProbeResult } from './keyring/backend.js';
-import { loadKeyringBackendSafely } from './keyring-loader.js';
-import { reasonText } from './keyring/reasons.js';
+import type { KeyringProbeResult } from './keyring/backend.js';
 import { checkKeyLive } from './live-check.js';
+import { assertNewMasterPassword } from './password-policy.js';
+import { startUnlockAgent, stopUnlockAgent, requestUnlockedKey } from './unlock/index.js';
 import { describePath, DIR_MODE, FILE_MODE, type PermissionReport } from './permissions.js';
 import { isValidProviderName, PROVIDERS, resolveProvider, type ProviderInfo } from './providers.js';
 import { VALIDATION_MODES, type StorageMode, type ValidationMode } from './option-names.js';
@@ -22,16 +26,35 @@ import {
   type SecureKeyManagerOptions,
 } from './resolve-options.js';
 
+import type { KeyStore, StoreEntry, StoreProbe } from './stores/key-store.js';
+import { KEYRING_SERVICE } from './stores/keyring-store.js';
+import { resolveStores, type ResolvedStores } from './stores/registry.js';
+
 export type { ValidationMode };
+export { KEYRING_SERVICE };
 
-/** The keyring service name every key is stored under; the account is the provider name. */
-export const KEYRING_SERVICE = 'localagent';
-
-export type KeySource = 'env' | 'keyring' | 'file';
+/** Where a key can come from: the environment, or a store by name (`keyring`, `file`, …). */
+export type KeySource = 'env' | 'keyring' | 'file' | (string & {});
 
 export interface StoreKeyOptions {
   /** `format` (default): generic checks and the provider's key format; `live`: also ask the provider; `none`: generic checks only. */
   validate?: ValidationMode | undefined;
+  /**
+   * The store to write to, by name (`keyring`, `file`). Default: `storeKey` writes to the first
+   * usable store of the storage mode; `rotateKey` keeps the store the key is in (in `auto` mode;
+   * an explicit `keyring`/`file` mode moves it there).
+   */
+  store?: string | undefined;
+}
+
+/** What a write did: the one store that now holds the key, and where copies were removed. */
+export interface KeyWriteResult {
+  store: string;
+  /** Where that is, in words: "the OS keyring", "the encrypted file /…/keys.enc". */
+  location: string;
+  /** Stores that held an older copy, now removed. */
+  removedFrom: string[];
+  fingerprint: string;
 }
 
 export interface KeyInfo {
@@ -40,8 +63,21 @@ export interface KeyInfo {
   /** The public prefix and the last 4 characters, e.g. `sk-proj-…a1b2`; never the key. */
   fingerprint: string;
   updatedAt?: string;
-  /** False when a key of higher precedence (env, then keyring, then file) shadows this one. */
+  /** False when a key of higher precedence (env, then the stores in order) shadows this one. */
   active: boolean;
+}
+
+/** A store `list-keys` could not read: its keys are unknown, not absent. */
+export interface UnavailableStore {
+  store: string;
+  reason: string;
+  /** Providers the store is known to hold (the keyring's index), when known. */
+  providers?: string[] | undefined;
+}
+
+export interface KeyInventory {
+  keys: KeyInfo[];
+  unavailable: UnavailableStore[];
 }
 
 export interface SecurityStatus {
@@ -49,82 +85,46 @@ export interface SecurityStatus {
   /** Where new keys go: `none` when `storage: 'keyring'` and no keyring is usable. */
   activeBackend: 'keyring' | 'file' | 'none';
   keyring: KeyringProbeResult;
+  /** The storage mode's stores in order, and whether each can be used now. */
+  stores: Array<{ name: string; description: string; state: StoreProbe['state']; reason?: string }>;
   configDir: PermissionReport;
   keyFile: PermissionReport;
   auditLog: { path: string; enabled: boolean };
   kdf: KdfParams;
 }
 
-interface Stored {
-  key: string;
-  source: 'keyring' | 'file';
-  updatedAt?: string;
+/** The lock every key write of a config dir takes (the keyring has none of its own). */
+export const WRITE_LOCK_FILE = 'keys.lock';
+
+interface Holder {
+  store: KeyStore;
+  entry: StoreEntry;
 }
-
-const REASON_CODES = [
-  'module-missing',
-  'no-dbus',
-  'no-secret-service',
-  'locked',
-  'timeout',
-  'error',
-] as const;
-
-/**
- * Probe reasons meaning a keyring exists but cannot be read (locked, hung, failing): whether it holds
- * a key is unknown, not "no". The others (module missing, no D-Bus, no Secret Service) mean there is
- * no keyring to hold one.
- */
-const UNREADABLE_REASONS: ReadonlySet<string> = new Set(['locked', 'timeout', 'error']);
-
-/** The drivers' advice for the probe's reason (how to start or unlock a Secret Service, or use the file). */
-function keyringSuggestion(probe: KeyringProbeResult): string | undefined {
-  const code = REASON_CODES.find((c) => c === probe.reasonCode);
-  return code === undefined ? undefined : reasonText(code, probe.driver).suggestion;
-}
-
-function unusableKeyring(probe: KeyringProbeResult): KeyringUnavailableError {
-  return new KeyringUnavailableError({
-    message: `The OS keyring is not usable: ${probe.reason ?? 'unknown reason'}.`,
-    suggestion: keyringSuggestion(probe),
-    details: { driver: probe.driver, reasonCode: probe.reasonCode },
-  });
-}
-
-const noKeyring = (
-  driver: KeyringProbeResult['driver'],
-  reason: string,
-  reasonCode: string,
-): KeyringProbeResult => ({
-  usable: false,
-  driver,
-  reason,
-  reasonCode,
-});
 
 /**
  * API keys in the OS keyring or an encrypted file, with environment overrides, validation before
  * storing, rotation and an audit line for every access. Create with `await SecureKeyManager.create()`.
+ *
+ * Where keys live is a list of stores (src/stores/) resolved once from `storage`: `auto` reads the
+ * keyring, then the encrypted file; `keyring` and `file` one of them. Each provider's key lives in
+ * exactly one store: every write removes the copies elsewhere, or fails and changes nothing.
  */
 export class SecureKeyManager {
   readonly #o: ResolvedOptions;
-  readonly #file: EncryptedFileStore;
+  readonly #stores: ResolvedStores;
   readonly #audit: AuditLog | undefined;
-  #keyring: Promise<{ backend: KeyringBackend | undefined; probe: KeyringProbeResult }> | undefined;
-  /** A backend this manager loaded (not injected): closed with the manager. */
-  #ownedBackend: KeyringBackend | undefined;
   #warnedFallback = false;
   #warnedAudit = false;
   #closed = false;
 
   private constructor(options: ResolvedOptions) {
     this.#o = options;
-    this.#file = new EncryptedFileStore({
-      path: options.keyFilePath,
-      session: new EncryptionSession(options.encryption, () => this.#masterPassword()),
-      logger: options.logger,
-      lockStaleMs: options.lockStaleMs,
+    const target = { configDir: options.configDir, env: options.env };
+    const session = new EncryptionSession(options.encryption, () => this.#masterPassword(), {
+      // an unlocked key file (`localagent unlock`) opens without the password
+      keySource: (id) => requestUnlockedKey({ ...target, id }),
     });
+    this.#stores = resolveStores({ options, session });
     this.#audit = options.audit
       ? new AuditLog({ path: options.auditLogPath, now: options.now })
       : undefined;
@@ -147,7 +147,7 @@ export class SecureKeyManager {
         code: 'LA_MASTER_PASSWORD_REQUIRED',
         message: `A master password is needed for the encrypted key file ${this.#o.keyFilePath}, and none is available.`,
         suggestion:
-          'Set LOCALAGENT_MASTER_PASSWORD, run the command in a terminal so it can ask for the password, or use the OS keyring (`--storage keyring`).',
+          'Set LOCALAGENT_MASTER_PASSWORD, run the command in a terminal so it can ask for the password, run `localagent unlock` once, or use the OS keyring (`--storage keyring`).',
       });
     }
     return value;
@@ -182,87 +182,6 @@ export class SecureKeyManager {
     }
   }
 
-  /** The keyring backend and its probe, determined once, on first need. */
-  #keyringState(): Promise<{ backend: KeyringBackend | undefined; probe: KeyringProbeResult }> {
-    this.#keyring ??= (async () => {
-      const driver = this.#o.keyringDriver;
-      if (this.#o.storage === 'file')
-        return {
-          backend: undefined,
-          probe: noKeyring(driver, 'storage is set to the encrypted file', 'disabled'),
-        };
-      const backend =
-        this.#o.keyringBackend ??
-        (await loadKeyringBackendSafely(driver, {
-          timeoutMs: this.#o.keyringTimeoutMs,
-          env: this.#o.env,
-        }));
-      if (backend !== this.#o.keyringBackend) this.#ownedBackend = backend;
-      let probe: KeyringProbeResult;
-      try {
-        probe = await backend.probe();
-      } catch (error) {
-        probe = noKeyring(
-          backend.driver,
-          `the keyring probe failed: ${(error as Error).message}`,
-          'error',
-        );
-      }
-      return { backend: probe.usable ? backend : undefined, probe };
-    })();
-    return this.#keyring;
-  }
-
-  /**
-   * The keyring to read or delete from: `undefined` when it is not usable in `auto`/`file` mode; with
-   * `storage: 'keyring'` an unusable keyring throws, since "unknown" must not be reported as "absent".
-   * `unreadable` is the probe of an `auto` keyring that exists but cannot be read (locked, timeout,
-   * error): a key found in the file may still be used, but "no key" is unknown and must throw it.
-   */
-  async #usableKeyring(): Promise<{
-    keyring: KeyringBackend | undefined;
-    unreadable: KeyringProbeResult | undefined;
-  }> {
-    const { backend, probe } = await this.#keyringState();
-    if (backend !== undefined) return { keyring: backend, unreadable: undefined };
-    if (this.#o.storage === 'keyring') throw unusableKeyring(probe);
-    const unreadable =
-      this.#o.storage === 'auto' && UNREADABLE_REASONS.has(probe.reasonCode ?? '')
-        ? probe
-        : undefined;
-    return { keyring: undefined, unreadable };
-  }
-
-  /** Where new keys go. `auto` falls back to the encrypted file (never plaintext) and says so once. */
-  async #writeTarget(): Promise<
-    { target: 'keyring'; backend: KeyringBackend } | { target: 'file' }
-  > {
-    if (this.#o.storage === 'file') return { target: 'file' };
-    const { backend, probe } = await this.#keyringState();
-    if (backend !== undefined) return { target: 'keyring', backend };
-    if (this.#o.storage === 'keyring') throw unusableKeyring(probe);
-    if (!this.#warnedFallback) {
-      this.#warnedFallback = true;
-      this.#o.logger.warning(
-        `The OS keyring is not usable (${probe.reason ?? 'unknown reason'}); keys are stored in the encrypted file ${this.#o.keyFilePath}.`,
-        { driver: probe.driver, reasonCode: probe.reasonCode, path: this.#o.keyFilePath },
-      );
-    }
-    return { target: 'file' };
-  }
-
-  async #keyringCall<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (LocalAgentError.isInstance(error)) throw error;
-      throw new KeyringUnavailableError({
-        message: `The OS keyring failed: ${(error as Error).message}`,
-        cause: error,
-      });
-    }
-  }
-
   #envKey(info: ProviderInfo): string | undefined {
     for (const name of info.envVars) {
       const value = this.#o.env[name];
@@ -272,21 +191,27 @@ export class SecureKeyManager {
   }
 
   /**
-   * The stored key (keyring first, then file); `undefined` when neither has one. Throws
-   * KeyringUnavailableError rather than answer `undefined` when the keyring could not be read.
+   * The stored key: the first store of the read order that has one. A store that cannot be read
+   * makes "no key" unknown: it throws rather than answer `undefined` when it may hold the key (it
+   * is locked or hung, it is the only store, or its index says so); a key found in a later store
+   * is still the key, since each key lives in one store.
    */
-  async #stored(provider: string): Promise<Stored | undefined> {
-    const { keyring, unreadable } = await this.#usableKeyring();
-    if (keyring !== undefined) {
-      const key = await this.#keyringCall(() => keyring.get(KEYRING_SERVICE, provider));
-      if (key !== undefined) return { key, source: 'keyring' };
+  async #stored(provider: string): Promise<Holder | undefined> {
+    let unknown: Error | undefined;
+    for (const store of this.#stores.readOrder) {
+      const probe = await store.probe();
+      if (probe.state === 'usable') {
+        const entry = await store.get(provider);
+        if (entry !== undefined) return { store, entry };
+      } else if (
+        probe.state === 'unreadable' ||
+        this.#stores.readOrder.length === 1 ||
+        (await store.mayHold(provider)) === true
+      ) {
+        unknown ??= probe.error;
+      }
     }
-    if (this.#o.storage !== 'keyring' && (await this.#file.exists())) {
-      const entry = (await this.#file.read())?.keys[provider];
-      if (entry !== undefined)
-        return { key: entry.key, source: 'file', updatedAt: entry.updatedAt };
-    }
-    if (unreadable !== undefined) throw unusableKeyring(unreadable);
+    if (unknown !== undefined) throw unknown;
     return undefined;
   }
 
@@ -354,33 +279,142 @@ export class SecureKeyManager {
     return normalized;
   }
 
-  /** Writes `key` to the active backend and removes the provider from every other one. */
-  async #write(provider: string, key: string): Promise<'keyring' | 'file'> {
-    const target = await this.#writeTarget();
-    const now = this.#o.now().toISOString();
-    if (target.target === 'keyring') {
-      // a key in the keyring never also lives in the file, and removing it from a file left by an
-      // earlier fallback needs the master password: open the file first, so that a missing or wrong
-      // password fails the call before anything is written, rather than after the keyring was
-      if (await this.#file.exists()) await this.#file.read();
-      await this.#keyringCall(() => target.backend.set(KEYRING_SERVICE, provider, key));
-      if (await this.#file.exists()) await this.#removeFromFile(provider);
-      return 'keyring';
+  /** Runs `body` holding the config dir's write lock: writes of one config dir never interleave. */
+  async #locked<T>(body: () => Promise<T>): Promise<T> {
+    const dir = this.#o.configDir;
+    try {
+      await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    } catch (cause) {
+      throw new StorageError({
+        message: `Cannot create the config directory ${dir}.`,
+        cause,
+        details: { path: dir },
+      });
     }
-    await this.#file.update((data) => {
-      const createdAt = data.keys[provider]?.createdAt ?? now;
-      data.keys[provider] = { key, createdAt, updatedAt: now };
-      return { result: undefined, write: true };
-    });
-    return 'file';
+    const staleMs = Math.max(this.#o.lockStaleMs ?? 10_000, 2_000);
+    const lock = await acquireLock(join(dir, WRITE_LOCK_FILE), staleMs * 3, staleMs);
+    try {
+      return await body();
+    } finally {
+      lock.release();
+    }
   }
 
-  async #removeFromFile(provider: string): Promise<boolean> {
-    return this.#file.update((data) => {
-      if (!Object.prototype.hasOwnProperty.call(data.keys, provider))
-        return { result: false, write: false };
-      delete data.keys[provider];
-      return { result: true, write: true };
+  #storeNamed(name: string): KeyStore {
+    const store = this.#stores.all.find((s) => s.name === name);
+    if (store === undefined)
+      throw new ConfigurationError({
+        message: `Unknown key store "${name}"; known stores: ${this.#stores.all.map((s) => s.name).join(', ')}.`,
+        details: { allowed: this.#stores.all.map((s) => s.name) },
+      });
+    return store;
+  }
+
+  /**
+   * Every copy of the provider's key, in every store (the read order first). A store that cannot be
+   * reached but is known to hold one fails the call: a write must not leave a copy it cannot
+   * remove. `unknown` is the error of a store of the read order that could not be read (locked,
+   * hung, or the only store): whether it holds the key is unknown, not "no". Stores outside the
+   * read order are only looked into when they may hold the key (the keyring's index says so, or
+   * cannot tell).
+   */
+  async #holders(provider: string): Promise<{ holders: Holder[]; unknown: Error | undefined }> {
+    const holders: Holder[] = [];
+    let unknown: Error | undefined;
+    const { readOrder, all } = this.#stores;
+    for (const store of [...readOrder, ...all.filter((s) => !readOrder.includes(s))]) {
+      const primary = readOrder.includes(store);
+      const known = await store.mayHold(provider);
+      if (known === false && !primary) continue;
+      const probe = await store.probe();
+      if (probe.state === 'usable') {
+        const entry = await store.get(provider);
+        if (entry !== undefined) holders.push({ store, entry });
+      } else if (known === true) {
+        throw unreachableCopy(store, provider, probe);
+      } else if (primary && (probe.state === 'unreadable' || readOrder.length === 1)) {
+        unknown ??= probe.error;
+      }
+    }
+    return { holders, unknown };
+  }
+
+  /** The store a new key goes to: the first usable of the read order; `auto` falls back to the file (never plaintext) and says so once. */
+  async #defaultTarget(): Promise<KeyStore> {
+    let firstProblem: (StoreProbe & { state: 'absent' | 'unreadable' }) | undefined;
+    for (const store of this.#stores.readOrder) {
+      const probe = await store.probe();
+      if (probe.state === 'usable') {
+        if (firstProblem !== undefined && !this.#warnedFallback) {
+          this.#warnedFallback = true;
+          this.#o.logger.warning(
+            `The OS keyring is not usable (${firstProblem.reason}); keys are stored in ${store.description}.`,
+            { reasonCode: firstProblem.reasonCode, store: store.name },
+          );
+        }
+        return store;
+      }
+      firstProblem ??= probe;
+    }
+    /* istanbul ignore next -- the read order always ends with a store whose probe is usable or explains why not */
+    throw firstProblem?.error ?? new StorageError({ message: 'No key store is usable.' });
+  }
+
+  /**
+   * Writes `key` to one store and removes every other copy, under the config dir's write lock. With
+   * `expected`, a compare-and-set: the key in effect must still be `expected`, else KeyConflictError.
+   */
+  async #write(
+    info: ProviderInfo,
+    key: string,
+    choose: (holders: Holder[]) => Promise<KeyStore>,
+    expected?: string,
+  ): Promise<KeyWriteResult> {
+    return this.#locked(async () => {
+      const { holders } = await this.#holders(info.name);
+      if (expected !== undefined) {
+        const current = holders[0];
+        if (current === undefined) {
+          throw new KeyNotFoundError({
+            message: `The ${info.displayName} key was deleted while it was being rotated; nothing was stored.`,
+            provider: info.name,
+          });
+        }
+        if (current.entry.key !== expected) {
+          const winner = fingerprint(info, current.entry.key);
+          throw new KeyConflictError({
+            message: `Another process replaced the ${info.displayName} key while this rotation ran (the key now stored is ${winner}); this rotation changed nothing.`,
+            details: { provider: info.name, currentFingerprint: winner },
+          });
+        }
+      }
+      const target = await choose(holders);
+      const probe = await target.probe();
+      if (probe.state !== 'usable') throw probe.error;
+      const previous = holders.find((h) => h.store === target)?.entry;
+      await target.set(info.name, key, this.#o.now());
+      const removedFrom: string[] = [];
+      try {
+        for (const holder of holders) {
+          if (holder.store === target) continue;
+          await holder.store.delete(info.name);
+          removedFrom.push(holder.store.name);
+        }
+      } catch (error) {
+        // a stale copy could not be removed: put the target back as it was, so nothing changed
+        await (
+          previous === undefined
+            ? target.delete(info.name)
+            : target.set(info.name, previous.key, this.#o.now())
+        ).catch(() => undefined);
+        throw error;
+      }
+      return {
+        store: target.name,
+        location: target.description,
+        removedFrom,
+        fingerprint: fingerprint(info, key),
+      };
     });
   }
 
@@ -394,19 +428,31 @@ export class SecureKeyManager {
     }
   }
 
-  /** Validates (default `format`) and stores a key; resolves `true`. Nothing is stored when validation fails. */
-  async storeKey(provider: string, key: string, options: StoreKeyOptions = {}): Promise<boolean> {
+  /**
+   * Validates (default `format`) and stores a key in one store (`options.store`, else the first
+   * usable of the storage mode), removing any copy from the others. Nothing is stored when
+   * validation fails or a stale copy cannot be removed.
+   */
+  async storeKey(
+    provider: string,
+    key: string,
+    options: StoreKeyOptions = {},
+  ): Promise<KeyWriteResult> {
     const info = this.#checked('store', provider);
     return this.#audited('store', info.name, async () => {
       const normalized = await this.#validated(info, key, options.validate);
-      const backend = await this.#write(info.name, normalized);
+      const result = await this.#write(info, normalized, () =>
+        options.store === undefined
+          ? this.#defaultTarget()
+          : Promise.resolve(this.#storeNamed(options.store)),
+      );
       registerSecret(normalized);
       this.#warnIfShadowed(info);
-      return { result: true, event: { backend, fingerprint: fingerprint(info, normalized) } };
+      return { result, event: { backend: result.store, fingerprint: result.fingerprint } };
     });
   }
 
-  /** The key in effect (env, then keyring, then file), or `undefined`. */
+  /** The key in effect (env, then the stores in order), or `undefined`. */
   async retrieveKey(provider: string): Promise<string | undefined> {
     const info = this.#checked('retrieve', provider);
     const fromEnv = this.#envKey(info);
@@ -423,10 +469,10 @@ export class SecureKeyManager {
             message: `No ${info.displayName} key is stored.`,
             provider: info.name,
           });
-        registerSecret(stored.key);
+        registerSecret(stored.entry.key);
         return {
-          result: stored.key,
-          event: { backend: stored.source, fingerprint: fingerprint(info, stored.key) },
+          result: stored.entry.key,
+          event: { backend: stored.store.name, fingerprint: fingerprint(info, stored.entry.key) },
         };
       });
     } catch (error) {
@@ -435,102 +481,133 @@ export class SecureKeyManager {
     }
   }
 
-  /** Validates the new key first, replaces the stored one, and removes the old one from every backend. */
+  /**
+   * Replaces the stored key, as a compare-and-set: if another process replaced it since this call
+   * read it, this one fails with KeyConflictError and changes nothing. The key stays in its store
+   * unless `options.store` (or an explicit `keyring`/`file` storage mode) names another.
+   */
   async rotateKey(
     provider: string,
     newKey: string,
     options: StoreKeyOptions = {},
-  ): Promise<boolean> {
+  ): Promise<KeyWriteResult> {
     const info = this.#checked('rotate', provider);
     return this.#audited('rotate', info.name, async () => {
-      const normalized = await this.#validated(info, newKey, options.validate);
-      if ((await this.#stored(info.name)) === undefined) {
+      const { holders, unknown } = await this.#holders(info.name);
+      const current = holders[0];
+      if (current === undefined) {
+        if (unknown !== undefined) throw unknown;
         throw new KeyNotFoundError({
           message: `No ${info.displayName} key is stored, so there is none to rotate.`,
           provider: info.name,
         });
       }
-      const backend = await this.#write(info.name, normalized);
+      const normalized = await this.#validated(info, newKey, options.validate);
+      const explicit =
+        options.store ?? (this.#o.storage === 'auto' ? undefined : this.#stores.readOrder[0]?.name);
+      const result = await this.#write(
+        info,
+        normalized,
+        (holders) =>
+          Promise.resolve(
+            explicit === undefined
+              ? (holders[0]?.store ?? current.store)
+              : this.#storeNamed(explicit),
+          ),
+        current.entry.key,
+      );
       registerSecret(normalized);
       this.#warnIfShadowed(info);
-      return { result: true, event: { backend, fingerprint: fingerprint(info, normalized) } };
+      return { result, event: { backend: result.store, fingerprint: result.fingerprint } };
     });
   }
 
-  /** Removes the provider's key from every backend; `false` when none held one. Env variables are not ours to remove. */
+  /** Removes the provider's key from every store; `false` when none held one. Env variables are not ours to remove. */
   async deleteKey(provider: string): Promise<boolean> {
     const info = this.#checked('delete', provider);
-    return this.#audited('delete', info.name, async () => {
-      const removedFrom: string[] = [];
-      const { keyring, unreadable } = await this.#usableKeyring();
-      if (
-        keyring !== undefined &&
-        (await this.#keyringCall(() => keyring.delete(KEYRING_SERVICE, info.name)))
-      )
-        removedFrom.push('keyring');
-      if (
-        this.#o.storage !== 'keyring' &&
-        (await this.#file.exists()) &&
-        (await this.#removeFromFile(info.name))
-      )
-        removedFrom.push('file');
-      // the keyring could not be read: "there was no key" is unknown, not false
-      if (removedFrom.length === 0 && unreadable !== undefined) throw unusableKeyring(unreadable);
-      return {
-        result: removedFrom.length > 0,
-        event:
-          removedFrom.length > 0
-            ? { backend: removedFrom.join('+') }
-            : { backend: 'none', outcome: 'not_found' },
-      };
-    });
+    return this.#audited('delete', info.name, async () =>
+      this.#locked(async () => {
+        const removedFrom: string[] = [];
+        const { holders, unknown } = await this.#holders(info.name);
+        for (const { store } of holders) {
+          if (await store.delete(info.name)) removedFrom.push(store.name);
+        }
+        // a store that could not be read: "there was no key" is unknown, not false
+        if (removedFrom.length === 0 && unknown !== undefined) throw unknown;
+        return {
+          result: removedFrom.length > 0,
+          event:
+            removedFrom.length > 0
+              ? { backend: removedFrom.join('+') }
+              : { backend: 'none', outcome: 'not_found' },
+        };
+      }),
+    );
   }
 
-  /** Every key the manager can see, one entry per provider and source; `active` marks the one in effect. */
+  /** Every key the manager can see, one entry per provider and source; `active` marks the one in effect. Stores that cannot be read are warned about. */
   async listKeys(): Promise<KeyInfo[]> {
+    const { keys, unavailable } = await this.keyInventory();
+    for (const { store, reason } of unavailable)
+      this.#o.logger.warning(`Could not list the keys in the ${store} store: ${reason}.`, {
+        store,
+      });
+    return keys;
+  }
+
+  /** `listKeys` plus the stores that could not be read (locked, timed out, unreachable), whose keys are unknown. */
+  async keyInventory(): Promise<KeyInventory> {
     this.#checked('list');
     return this.#audited('list', undefined, async () => {
-      const entries: Array<Omit<KeyInfo, 'active'>> = [];
+      const entries: Array<Omit<KeyInfo, 'active'> & { rank: number }> = [];
+      const unavailable: UnavailableStore[] = [];
       const names = new Set([...Object.keys(PROVIDERS), ...Object.keys(this.#o.config.providers)]);
       for (const name of names) {
         const info = this.#provider(name);
         const key = this.#envKey(info);
         if (key !== undefined)
-          entries.push({ provider: name, source: 'env', fingerprint: fingerprint(info, key) });
+          entries.push({
+            provider: name,
+            source: 'env',
+            fingerprint: fingerprint(info, key),
+            rank: 0,
+          });
       }
-      const { keyring } = await this.#usableKeyring();
-      if (keyring !== undefined) {
-        for (const account of await this.#keyringCall(() => keyring.list(KEYRING_SERVICE))) {
-          const key = await this.#keyringCall(() => keyring.get(KEYRING_SERVICE, account));
-          if (key !== undefined)
-            entries.push({
-              provider: account,
-              source: 'keyring',
-              fingerprint: this.#fingerprintFor(account, key),
+      for (const [index, store] of this.#stores.readOrder.entries()) {
+        const probe = await store.probe();
+        if (probe.state !== 'usable') {
+          const known =
+            store === this.#stores.keyring ? await this.#stores.keyring.indexedProviders() : [];
+          if (
+            probe.state === 'unreadable' ||
+            known.length > 0 ||
+            this.#stores.readOrder.length === 1
+          )
+            unavailable.push({
+              store: store.name,
+              reason: probe.reason,
+              ...(known.length > 0 ? { providers: known } : {}),
             });
+          continue;
+        }
+        for (const entry of await store.list()) {
+          entries.push({
+            provider: entry.provider,
+            source: store.name,
+            fingerprint: this.#fingerprintFor(entry.provider, entry.key),
+            ...(entry.updatedAt === undefined ? {} : { updatedAt: entry.updatedAt }),
+            rank: index + 1,
+          });
         }
       }
-      // one read of the file (read() is undefined when there is none)
-      const data = this.#o.storage === 'keyring' ? undefined : await this.#file.read();
-      for (const [name, entry] of Object.entries(data?.keys ?? {})) {
-        entries.push({
-          provider: name,
-          source: 'file',
-          fingerprint: this.#fingerprintFor(name, entry.key),
-          updatedAt: entry.updatedAt,
-        });
-      }
-      const rank: Record<KeySource, number> = { env: 0, keyring: 1, file: 2 };
-      entries.sort(
-        (a, b) => a.provider.localeCompare(b.provider) || rank[a.source] - rank[b.source],
-      );
+      entries.sort((a, b) => a.provider.localeCompare(b.provider) || a.rank - b.rank);
       const seen = new Set<string>();
-      const result = entries.map((entry) => {
+      const keys = entries.map(({ rank: _rank, ...entry }) => {
         const active = !seen.has(entry.provider);
         seen.add(entry.provider);
         return { ...entry, active };
       });
-      return { result, event: {} };
+      return { result: { keys, unavailable }, event: {} };
     });
   }
 
@@ -542,15 +619,37 @@ export class SecureKeyManager {
     }
   }
 
-  /** Which backend is active and why, file locations and permissions: what `localagent doctor` prints. Never throws for an unusable keyring. */
+  /** Which store is active and why, file locations and permissions: what `localagent doctor` prints. Never throws for an unusable keyring. */
   async status(): Promise<SecurityStatus> {
-    const { backend, probe } = await this.#keyringState();
-    const activeBackend =
-      backend !== undefined ? 'keyring' : this.#o.storage === 'keyring' ? 'none' : 'file';
+    const keyring =
+      this.#o.storage === 'file'
+        ? {
+            usable: false,
+            driver: this.#o.keyringDriver,
+            reason: 'storage is set to the encrypted file',
+            reasonCode: 'disabled',
+          }
+        : await this.#stores.keyring.keyringProbe();
+    const stores: SecurityStatus['stores'] = [];
+    for (const store of this.#stores.readOrder) {
+      const probe = await store.probe();
+      stores.push({
+        name: store.name,
+        description: store.description,
+        state: probe.state,
+        ...(probe.state === 'usable' ? {} : { reason: probe.reason }),
+      });
+    }
+    const activeBackend = keyring.usable
+      ? 'keyring'
+      : this.#o.storage === 'keyring'
+        ? 'none'
+        : 'file';
     return {
       storage: this.#o.storage,
       activeBackend,
-      keyring: probe,
+      keyring,
+      stores,
       configDir: await describePath(this.#o.configDir, DIR_MODE),
       keyFile: await describePath(this.#o.keyFilePath, FILE_MODE),
       auditLog: { path: this.#o.auditLogPath, enabled: this.#audit !== undefined },
@@ -572,6 +671,7 @@ export class SecureKeyManager {
           message: 'The new master password is empty.',
         });
       }
+      assertNewMasterPassword(newPassword);
       const copy =
         typeof newPassword === 'string'
           ? Buffer.from(newPassword, 'utf8')
@@ -579,7 +679,9 @@ export class SecureKeyManager {
       const next = new EncryptionSession(this.#o.encryption, () => Promise.resolve(copy));
       let changed = false;
       try {
-        changed = await this.#file.rekey(next);
+        changed = await this.#stores.file.rekey(next);
+        // an unlock agent holds the old password's key, which opens nothing any more
+        if (changed) await stopUnlockAgent({ configDir: this.#o.configDir, env: this.#o.env });
         return changed
           ? { result: true, event: { backend: 'file' } }
           : { result: false, event: { backend: 'none', outcome: 'not_found' } };
@@ -591,11 +693,67 @@ export class SecureKeyManager {
     });
   }
 
+  /**
+   * Hands the key file's derived key to a per-user unlock agent for `ttlMs`, so later processes of
+   * this user (the CLI, `getApiKey`) open the file without the password; nothing is written to disk
+   * but the agent's socket. Needs the password once, now. Replaces a running agent.
+   */
+  async unlock(options: { ttlMs: number }): Promise<{ expiresAt: Date; socketPath: string }> {
+    this.#checked('unlock');
+    return this.#audited('unlock', undefined, async () => {
+      const material = await this.#stores.file.unlockMaterial();
+      if (material === undefined)
+        throw new KeyNotFoundError({
+          message: `There is no encrypted key file to unlock (${this.#o.keyFilePath}); keys in the OS keyring need no unlocking.`,
+          suggestion:
+            'Store a key in the file first (`localagent config set-key <provider> --storage file`), or keep using the keyring.',
+        });
+      try {
+        const agent = await startUnlockAgent({
+          configDir: this.#o.configDir,
+          env: this.#o.env,
+          entries: [material],
+          ttlMs: options.ttlMs,
+        });
+        return {
+          result: { expiresAt: agent.expiresAt, socketPath: agent.socketPath },
+          event: { backend: 'file' },
+        };
+      } finally {
+        material.key.fill(0);
+      }
+    });
+  }
+
+  /** Stops this config dir's unlock agent, which wipes the key it held; `false` when none was running. */
+  async lock(): Promise<boolean> {
+    this.#checked('lock');
+    return this.#audited('lock', undefined, async () => {
+      const stopped = await stopUnlockAgent({ configDir: this.#o.configDir, env: this.#o.env });
+      return { result: stopped, event: stopped ? {} : { outcome: 'not_found' } };
+    });
+  }
+
   /** Wipes the master password and derived keys held in memory. The manager cannot be used afterwards. */
   close(): void {
     this.#closed = true;
-    this.#file.close();
-    // the drivers run in a helper process; stop it rather than leave it to exit with us
-    (this.#ownedBackend as { close?: () => void } | undefined)?.close?.();
+    for (const store of this.#stores.all) store.close();
   }
+}
+
+/** A store known to hold the key that this session cannot reach: writing elsewhere would leave that copy in effect there. */
+function unreachableCopy(
+  store: KeyStore,
+  provider: string,
+  probe: StoreProbe & { state: 'absent' | 'unreadable' },
+): LocalAgentError {
+  const options = {
+    message: `The ${provider} key is in ${store.description}, which cannot be reached now (${probe.reason}); nothing was changed, so that copy does not stay in effect elsewhere.`,
+    suggestion: `Run the command where ${store.description} can be reached (e.g. the desktop session), or delete the key there first (\`localagent config delete-key ${provider}\`).`,
+    details: { store: store.name, reasonCode: probe.reasonCode, provider },
+    cause: probe.error,
+  };
+  return store.name === 'keyring'
+    ? new KeyringUnavailableError(options)
+    : new StorageError(options);
 }

@@ -19,7 +19,7 @@ describe('20 concurrent processes', () => {
       'store.cjs',
       `const { SecureKeyManager } = require(DIST);
        (async () => {
-         const m = await SecureKeyManager.create({ configDir: ${JSON.stringify(configDir)}, storage: 'file', masterPassword: 'pw', env: {}, encryption: { iterations: 100000 } });
+         const m = await SecureKeyManager.create({ configDir: ${JSON.stringify(configDir)}, storage: 'file', masterPassword: 'pass phrase 12+', env: {}, encryption: { iterations: 100000 } });
          await m.storeKey(process.argv[2], process.argv[3], { validate: 'none' });
          m.close();
        })().catch((error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });`,
@@ -40,7 +40,7 @@ describe('20 concurrent processes', () => {
     const m = await SecureKeyManager.create({
       configDir,
       storage: 'file',
-      masterPassword: 'pw',
+      masterPassword: 'pass phrase 12+',
       env: {},
       audit: false,
     });

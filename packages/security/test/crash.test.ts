@@ -23,7 +23,7 @@ describe('SIGKILL in the middle of writes', () => {
     const options = {
       configDir,
       storage: 'file' as const,
-      masterPassword: 'pw',
+      masterPassword: 'pass phrase 12+',
       env: {},
       audit: false,
       encryption: { iterations: 100_000 },
@@ -89,7 +89,7 @@ describe('SIGKILL in the middle of writes', () => {
       previous = now;
     }
     // leftover temp files of killed writers hold ciphertext only, and the next writer removes them
-    const leftovers = ['keys.enc', 'keys.enc.lock', 'audit.log', 'audit.log.lock'];
+    const leftovers = ['keys.enc', 'keys.enc.lock', 'keys.lock', 'audit.log', 'audit.log.lock'];
     expect(
       readdirSync(configDir).filter((f) => !leftovers.includes(f) && !/^keys\.enc\.\d+$/.test(f)),
     ).toEqual([]);

@@ -8,6 +8,8 @@ import { acquireLock } from '../src/file-lock';
 import { SecureKeyManager } from '../src/secure-key-manager';
 import { captureLogger, FAST, fakeKeys, removeDir, tempDir } from './support/fixtures';
 
+const STAMP = '2026-01-01T00:00:00.000Z';
+
 // The key file's lock (keys.enc.lock, src/file-lock.ts) as SecureKeyManager and EncryptedFileStore use it.
 describe('the key file lock', () => {
   let dir: string;
@@ -29,7 +31,7 @@ describe('the key file lock', () => {
       configDir: dir,
       storage: 'file',
       env: {},
-      masterPassword: 'pw',
+      masterPassword: 'pass phrase 12+',
       logger: captureLogger(),
       audit: false,
       lockStaleMs,
@@ -78,11 +80,11 @@ describe('the key file lock', () => {
   it('writes nothing when its lock was taken over before the write', async () => {
     const session = new EncryptionSession(
       new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }),
-      async () => 'pw',
+      async () => 'pass phrase 12+',
     );
     const store = new EncryptedFileStore({ path, session, logger: captureLogger() });
     await store.update((data) => {
-      data.keys['a'] = { key: 'k', createdAt: '', updatedAt: '' };
+      data.keys['a'] = { key: 'k', createdAt: STAMP, updatedAt: STAMP };
       return { result: undefined, write: true };
     });
     const before = readFileSync(path);
@@ -90,7 +92,7 @@ describe('the key file lock', () => {
     const error = await store
       .update((data) => {
         writeFileSync(lockPath, theirs); // another process judged our lock stale and took it over
-        data.keys['b'] = { key: 'k', createdAt: '', updatedAt: '' };
+        data.keys['b'] = { key: 'k', createdAt: STAMP, updatedAt: STAMP };
         return { result: undefined, write: true };
       })
       .catch((e: unknown) => e);

@@ -4,7 +4,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostedKeyringBackend, type KeyringBackend } from '../src/keyring/index';
-import { KEYRING_SERVICE, SecureKeyManager } from '../src/secure-key-manager';
+import { SecureKeyManager } from '../src/secure-key-manager';
+import { keyringServiceFor } from '../src/stores/keyring-store';
 import type { SecureKeyManagerOptions } from '../src/resolve-options';
 import { captureLogger, FAST, type CapturedLogger } from './support/fixtures';
 import {
@@ -67,7 +68,10 @@ const sessionEnv = (): Record<string, string | undefined> => ({
   DBUS_SESSION_BUS_ADDRESS: process.env['DBUS_SESSION_BUS_ADDRESS'],
 });
 
-/** A custom provider name unique to this run: the manager's keyring service is the shared `localagent`. */
+/** The keyring service of the test's config dir (a namespace of its own, not the default dir's). */
+const service = (): string => keyringServiceFor(dir, '/nonexistent/default');
+
+/** A custom provider name unique to this run. */
 const providerName = (): string => `kr-test-${randomBytes(5).toString('hex')}`;
 
 const describeReal = REAL_KEYRING ? describe : describe.skip;
@@ -87,8 +91,8 @@ describeReal.each(DRIVERS)(
         expect((await m.status()).activeBackend).toBe('keyring');
 
         const first = fakeSecret();
-        await expect(m.storeKey(provider, first)).resolves.toBe(true);
-        expect(await direct.get(KEYRING_SERVICE, provider)).toBe(first);
+        await expect(m.storeKey(provider, first)).resolves.toMatchObject({ store: 'keyring' });
+        expect(await direct.get(service(), provider)).toBe(first);
         expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
         await expect(m.retrieveKey(provider)).resolves.toBe(first);
         expect((await m.listKeys()).filter((k) => k.provider === provider)).toEqual([
@@ -101,18 +105,18 @@ describeReal.each(DRIVERS)(
         ]);
 
         const second = fakeSecret();
-        await expect(m.rotateKey(provider, second)).resolves.toBe(true);
-        expect(await direct.get(KEYRING_SERVICE, provider)).toBe(second);
+        await expect(m.rotateKey(provider, second)).resolves.toMatchObject({ store: 'keyring' });
+        expect(await direct.get(service(), provider)).toBe(second);
 
         await expect(m.deleteKey(provider)).resolves.toBe(true);
-        expect(await direct.get(KEYRING_SERVICE, provider)).toBeUndefined();
+        expect(await direct.get(service(), provider)).toBeUndefined();
         await expect(m.deleteKey(provider)).resolves.toBe(false);
         expect(logger.warnings).toEqual([]);
 
         for (const secret of [first, second])
           expect(filesContaining([dir, tmpdir()], secret, started - 1000)).toEqual([]);
       } finally {
-        await direct.delete(KEYRING_SERVICE, provider).catch(() => false);
+        await direct.delete(service(), provider).catch(() => false);
       }
     });
 
@@ -125,7 +129,7 @@ describeReal.each(DRIVERS)(
       try {
         const key = fakeSecret();
         await m.storeKey(provider, key);
-        expect(await direct.get(KEYRING_SERVICE, provider)).toBe(key);
+        expect(await direct.get(service(), provider)).toBe(key);
         const sources = (await m.listKeys())
           .filter((k) => k.provider === provider)
           .map((k) => k.source);
@@ -133,7 +137,7 @@ describeReal.each(DRIVERS)(
         expect(await inFile.listKeys()).toEqual([]);
         expect(filesContaining([dir], key)).toEqual([]);
       } finally {
-        await direct.delete(KEYRING_SERVICE, provider).catch(() => false);
+        await direct.delete(service(), provider).catch(() => false);
       }
     });
   },

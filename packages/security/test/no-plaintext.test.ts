@@ -47,7 +47,7 @@ describe('no plaintext anywhere', () => {
       `const { SecureKeyManager, getApiKey } = require(DIST);
        const keys = JSON.parse(process.argv[2]);
        (async () => {
-         const options = { configDir: ${JSON.stringify(configDir)}, storage: 'file', masterPassword: 'pw', env: {}, encryption: { iterations: 100000 } };
+         const options = { configDir: ${JSON.stringify(configDir)}, storage: 'file', masterPassword: 'pass phrase 12+', env: {}, encryption: { iterations: 100000 } };
          const m = await SecureKeyManager.create(options);
          await m.storeKey('openai', keys.openai);
          await m.storeKey('anthropic', keys.anthropic);

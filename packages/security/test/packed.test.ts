@@ -21,7 +21,7 @@ describe('built @localagent/security', () => {
     (async () => {
       fs.writeFileSync(${JSON.stringify(join(configDir, 'config.yaml'))}, 'security:\\n  storage: { primary: encrypted_file }\\n');
       const config = await s.loadSecurityConfig(${JSON.stringify(join(configDir, 'config.yaml'))});
-      const options = { configDir: ${JSON.stringify(configDir)}, env: { LOCALAGENT_MASTER_PASSWORD: 'pw' }, encryption: { iterations: 100000 } };
+      const options = { configDir: ${JSON.stringify(configDir)}, env: { LOCALAGENT_MASTER_PASSWORD: 'pass phrase 12+' }, encryption: { iterations: 100000 } };
       const m = await s.SecureKeyManager.create(options);
       const key = 'gsk_' + 'Q'.repeat(30);
       await m.storeKey('groq', key);
@@ -29,7 +29,7 @@ describe('built @localagent/security', () => {
       const back = await s.getApiKey('groq', options);
       const audit = await s.verifyAuditLog(${JSON.stringify(join(configDir, 'audit.log'))});
       const bad = await s.getApiKey('cohere', options).catch((e) => e.code);
-      const wrong = await s.getApiKey('groq', { ...options, env: { LOCALAGENT_MASTER_PASSWORD: 'not pw' } }).catch((e) => e.code);
+      const wrong = await s.getApiKey('groq', { ...options, env: { LOCALAGENT_MASTER_PASSWORD: 'not the pass phrase' } }).catch((e) => e.code);
       const fromEnv = await s.getApiKey('groq', { ...options, env: { GROQ_API_KEY: 'gsk_' + 'E'.repeat(30) } });
       console.log(JSON.stringify({ primary: config.storage.primary, same: back === key, audit, bad, wrong, env: fromEnv.slice(0, 6), providers: Object.keys(s.PROVIDERS).length }));
     })();`;

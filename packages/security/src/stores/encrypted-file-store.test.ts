@@ -20,6 +20,8 @@ import { SecureKeyManager } from '../secure-key-manager';
 import { securePath } from '../permissions';
 import type { SecureKeyManagerOptions } from '../resolve-options';
 
+const STAMP = '2026-01-01T00:00:00.000Z';
+
 describe('the encrypted key file', () => {
   let dir: string;
   let path: string;
@@ -38,7 +40,7 @@ describe('the encrypted key file', () => {
       configDir: dir,
       storage: 'file',
       env: {},
-      masterPassword: 'pw',
+      masterPassword: 'pass phrase 12+',
       logger: captureLogger(),
       ...FAST,
       ...options,
@@ -116,7 +118,7 @@ describe('the encrypted key file', () => {
       path,
       await new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }).encrypt(
         '[1,2]',
-        'pw',
+        'pass phrase 12+',
       ),
       { mode: 0o600 },
     );
@@ -187,12 +189,12 @@ describe('the encrypted key file', () => {
       kdf: 'pbkdf2',
       iterations: 100_000,
     });
-    await m.deleteKey('nothing-here');
+    await m.storeKey('gemini', fakeKeys.gemini());
     expect(parseEnvelope(readFileSync(path)).params).toEqual({
       kdf: 'pbkdf2',
       iterations: 120_000,
     });
-    await expect(m.listKeys()).resolves.toHaveLength(2);
+    await expect(m.listKeys()).resolves.toHaveLength(3);
   });
 
   it('removes temp files left by a writer that was killed, under the lock', async () => {
@@ -208,7 +210,7 @@ describe('the encrypted key file', () => {
     writeFileSync(join(dir, 'file'), '');
     const session = new EncryptionSession(
       new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }),
-      async () => 'pw',
+      async () => 'pass phrase 12+',
     );
     const blocked = new EncryptedFileStore({
       path: join(dir, 'file', 'sub', 'keys.enc'),
@@ -220,19 +222,19 @@ describe('the encrypted key file', () => {
     );
     mkdirSync(path);
     const unreadable = new EncryptedFileStore({ path, session, logger: captureLogger() });
-    await expect(unreadable.read()).rejects.toThrow(/Cannot read/);
+    await expect(unreadable.read()).rejects.toThrow(/not a regular file/);
     session.close();
   });
 
   it('derives the key once for many reads and writes in one process', async () => {
     const session = new EncryptionSession(
       new EncryptionService({ kdf: { kdf: 'pbkdf2', iterations: 100_000 } }),
-      async () => 'pw',
+      async () => 'pass phrase 12+',
     );
     const store = new EncryptedFileStore({ path, session, logger: captureLogger() });
     for (let i = 0; i < 5; i += 1) {
       await store.update((data) => {
-        data.keys[`p${i}`] = { key: `k${i}`, createdAt: '', updatedAt: '' };
+        data.keys[`p${i}`] = { key: `k${i}`, createdAt: STAMP, updatedAt: STAMP };
         return { result: undefined, write: true };
       });
       await store.read();
@@ -257,7 +259,7 @@ describe('the encrypted key file', () => {
     await expect(m.listKeys()).resolves.toHaveLength(2); // the same manager goes on with the new password
     await m.storeKey('gemini', fakeKeys.gemini());
     await expect(
-      (await manager({ masterPassword: 'pw' })).retrieveKey('groq'),
+      (await manager({ masterPassword: 'pass phrase 12+' })).retrieveKey('groq'),
     ).rejects.toBeInstanceOf(DecryptionError);
     await expect(
       (await manager({ masterPassword: 'new password' })).listKeys(),
@@ -269,15 +271,20 @@ describe('the encrypted key file', () => {
 
   it('changes nothing with a wrong current password or an empty new one, and reports a missing file', async () => {
     const before = await storedFile();
-    const wrong = await manager({ masterPassword: 'not pw' });
-    await expect(wrong.changeMasterPassword(Buffer.from('x'))).rejects.toBeInstanceOf(
-      DecryptionError,
-    );
+    const wrong = await manager({ masterPassword: 'not the pass phrase' });
+    await expect(
+      wrong.changeMasterPassword(Buffer.from('a new pass phrase')),
+    ).rejects.toBeInstanceOf(DecryptionError);
     expect(readFileSync(path).equals(before)).toBe(true);
     await expect(wrong.changeMasterPassword('')).rejects.toMatchObject({
       code: 'LA_MASTER_PASSWORD_REQUIRED',
     });
+    // a new password under 12 characters is refused before anything is read
+    await expect(wrong.changeMasterPassword('short')).rejects.toMatchObject({
+      code: 'LA_MASTER_PASSWORD_WEAK',
+    });
+    expect(readFileSync(path).equals(before)).toBe(true);
     const empty = await manager({ configDir: join(dir, 'empty') });
-    await expect(empty.changeMasterPassword('new')).resolves.toBe(false);
+    await expect(empty.changeMasterPassword('a new pass phrase')).resolves.toBe(false);
   });
 });

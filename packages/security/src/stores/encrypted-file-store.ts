@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { StorageError } from '@localagent/errors';
@@ -6,18 +6,16 @@ import type { EncryptionSession } from '../encryption-service.js';
 import { acquireLock } from '../file-lock.js';
 import type { SecurityLogger } from '../logger.js';
 import { DIR_MODE, FILE_MODE, securePath } from '../permissions.js';
+import { decodeStoreData, emptyStoreData, type StoreData, type StoredKey } from '../store-data.js';
+import type { KeyStore, StoreEntry, StoreListing, StoreProbe } from './key-store.js';
 
-export interface StoredKey {
-  key: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/**
+ * The largest key file read: keys are at most 2,048 characters, so 1 MiB holds hundreds of them; a
+ * bigger file is not ours (or was tampered with) and is refused before it is read into memory.
+ */
+export const MAX_KEY_FILE_BYTES = 1024 * 1024;
 
-/** The plaintext inside the envelope: provider names are encrypted too. */
-export interface StoreData {
-  version: 1;
-  keys: Record<string, StoredKey>;
-}
+export type { StoreData, StoredKey };
 
 export interface FileStoreOptions {
   path: string;
@@ -33,18 +31,21 @@ export interface Mutation<T> {
   write: boolean;
 }
 
-// null-prototype records: a provider named `constructor` must not find Object.prototype's
-const emptyStore = (): StoreData => ({
-  version: 1,
-  keys: Object.create(null) as Record<string, StoredKey>,
-});
+const lockLost = (path: string, lockPath: string): StorageError =>
+  new StorageError({
+    message: `Lost the lock on ${path} before writing; nothing was written.`,
+    details: { path: lockPath, reasonCode: 'lock_lost' },
+    suggestion:
+      'Retry. The lock file was removed, or taken over as stale after this process was paused (a suspended machine) beyond the stale time.',
+  });
 
 /**
  * The encrypted key file. Reads take no lock (the file is only ever replaced by rename, so a
  * reader sees the old or the new file); every read-modify-write happens entirely inside an
  * inter-process lock, so concurrent processes never lose each other's updates.
  */
-export class EncryptedFileStore {
+export class EncryptedFileStore implements KeyStore {
+  readonly name = 'file';
   readonly path: string;
   #session: EncryptionSession;
   readonly #logger: SecurityLogger;
@@ -58,9 +59,15 @@ export class EncryptedFileStore {
     this.#staleMs = Math.max(options.lockStaleMs ?? 10_000, 2_000);
   }
 
+  get description(): string {
+    return `the encrypted file ${this.path}`;
+  }
+
+  /** The file's bytes, `undefined` when there is none; a file over MAX_KEY_FILE_BYTES is refused unread. */
   async #rawFile(): Promise<Buffer | undefined> {
+    let handle;
     try {
-      return await readFile(this.path);
+      handle = await open(this.path, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new StorageError({
@@ -69,6 +76,89 @@ export class EncryptedFileStore {
         details: { path: this.path },
       });
     }
+    try {
+      const { size, isFile } = await handle.stat().then((s) => ({
+        size: s.size,
+        isFile: s.isFile(),
+      }));
+      if (!isFile || size > MAX_KEY_FILE_BYTES) {
+        throw new StorageError({
+          message: isFile
+            ? `${this.path} is ${size} bytes, more than a key file can be (${MAX_KEY_FILE_BYTES} bytes); it was not read.`
+            : `${this.path} is not a regular file; it was not read.`,
+          details: { path: this.path, reasonCode: isFile ? 'too_large' : 'not_a_file', size },
+          suggestion:
+            'Move the file aside (it is not a LocalAgent key file) and store your keys again, or restore it from a backup.',
+        });
+      }
+      // read at most one byte beyond the cap: a file growing while read is still bounded
+      const buffer = Buffer.alloc(Math.min(size, MAX_KEY_FILE_BYTES) + 1);
+      let length = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+        if (length === buffer.length) break;
+      }
+      if (length > MAX_KEY_FILE_BYTES)
+        throw new StorageError({
+          message: `${this.path} grew beyond ${MAX_KEY_FILE_BYTES} bytes while it was read; it was not used.`,
+          details: { path: this.path, reasonCode: 'too_large' },
+        });
+      return buffer.subarray(0, length);
+    } catch (error) {
+      if (StorageError.isInstance(error)) throw error;
+      throw new StorageError({
+        message: `Cannot read ${this.path}.`,
+        cause: error,
+        details: { path: this.path },
+      });
+    } finally {
+      await handle.close();
+    }
+  }
+
+  probe(): Promise<StoreProbe> {
+    return Promise.resolve({ state: 'usable' });
+  }
+
+  async get(provider: string): Promise<StoreEntry | undefined> {
+    const entry = (await this.read())?.keys[provider];
+    return entry === undefined ? undefined : { key: entry.key, updatedAt: entry.updatedAt };
+  }
+
+  async set(provider: string, key: string, now: Date): Promise<void> {
+    const at = now.toISOString();
+    await this.update((data) => {
+      const createdAt = data.keys[provider]?.createdAt ?? at;
+      data.keys[provider] = { key, createdAt, updatedAt: at };
+      return { result: undefined, write: true };
+    });
+  }
+
+  /** Removes the provider's key; the file itself goes with its last key. */
+  async delete(provider: string): Promise<boolean> {
+    if (!(await this.exists())) return false;
+    return this.update((data) => {
+      if (!Object.prototype.hasOwnProperty.call(data.keys, provider))
+        return { result: false, write: false };
+      delete data.keys[provider];
+      return { result: true, write: true };
+    });
+  }
+
+  async list(): Promise<StoreListing[]> {
+    const data = await this.read();
+    return Object.entries(data?.keys ?? {}).map(([provider, entry]) => ({
+      provider,
+      key: entry.key,
+      updatedAt: entry.updatedAt,
+    }));
+  }
+
+  /** No file holds nothing; a file's content is unknown without its password. */
+  async mayHold(): Promise<boolean | undefined> {
+    return (await this.exists()) ? undefined : false;
   }
 
   async #checkPermissions(): Promise<void> {
@@ -93,22 +183,18 @@ export class EncryptedFileStore {
   async #decode(raw: Buffer): Promise<StoreData> {
     const plaintext = await this.#session.open(raw);
     try {
-      const parsed = JSON.parse(plaintext.toString('utf8')) as Partial<StoreData>;
-      if (parsed.version !== 1 || typeof parsed.keys !== 'object' || parsed.keys === null)
-        throw new Error('unexpected structure');
-      return {
-        version: 1,
-        keys: Object.assign(Object.create(null) as Record<string, StoredKey>, parsed.keys),
-      };
-    } catch (cause) {
-      throw new StorageError({
-        message: `The decrypted content of ${this.path} is not a key store.`,
-        cause,
-        details: { path: this.path },
-      });
+      return decodeStoreData(plaintext, this.path);
     } finally {
       plaintext.fill(0);
     }
+  }
+
+  /** The derived key that opens the file now, and its id, for the unlock agent (a copy the caller wipes); `undefined` without a file. */
+  async unlockMaterial(): Promise<{ id: string; key: Buffer } | undefined> {
+    const raw = await this.#rawFile();
+    if (raw === undefined) return undefined;
+    await this.#checkPermissions();
+    return this.#session.unlockMaterial(raw);
   }
 
   /**
@@ -162,20 +248,29 @@ export class EncryptedFileStore {
     try {
       await this.#removeOrphanedTempFiles();
       const raw = await this.#rawFile();
-      const data = raw === undefined ? emptyStore() : await this.#decode(raw);
+      const data = raw === undefined ? emptyStoreData() : await this.#decode(raw);
       const { result, write } = mutate(data);
+      if (raw !== undefined && next === undefined && Object.keys(data.keys).length === 0) {
+        // the last key went: no file is left behind to ask for a password nobody needs
+        if (!(await lock.isHeld())) throw lockLost(this.path, lockPath);
+        await unlink(this.path).catch((cause: NodeJS.ErrnoException) => {
+          if (cause.code !== 'ENOENT')
+            throw new StorageError({
+              message: `Cannot remove the empty key file ${this.path}.`,
+              cause,
+              details: { path: this.path },
+            });
+        });
+        return result;
+      }
+      if (raw === undefined && Object.keys(data.keys).length === 0) return result;
+      // a new file gets a password that meets the policy; existing files keep opening with theirs
+      if (raw === undefined && next === undefined) await this.#session.checkNewPassword();
       if (write || next !== undefined || (raw !== undefined && this.#session.isOutdated(raw))) {
         const plaintext = Buffer.from(JSON.stringify(data), 'utf8');
         try {
           const sealed = await (next ?? this.#session).seal(plaintext);
-          if (!(await lock.isHeld())) {
-            throw new StorageError({
-              message: `Lost the lock on ${this.path} before writing; nothing was written.`,
-              details: { path: lockPath, reasonCode: 'lock_lost' },
-              suggestion:
-                'Retry. The lock file was removed, or taken over as stale after this process was paused (a suspended machine) beyond the stale time.',
-            });
-          }
+          if (!(await lock.isHeld())) throw lockLost(this.path, lockPath);
           await writeFileAtomic(this.path, sealed, { mode: FILE_MODE, fsync: true });
         } finally {
           plaintext.fill(0);

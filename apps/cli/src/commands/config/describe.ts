@@ -11,3 +11,9 @@ export function describeSource(source: string): string {
       return source;
   }
 }
+
+/** "; removed the old copy from the encrypted key file" when a write moved a key between stores. */
+export function removedNote(removedFrom: readonly string[]): string {
+  if (removedFrom.length === 0) return '';
+  return `; removed the old copy from the ${removedFrom.map(describeSource).join(' and the ')}`;
+}

@@ -4,7 +4,16 @@ import { describeSource } from './describe.js';
 /** `localagent config list-keys`: one line per key, fingerprints only. */
 export async function listKeys(ctx: CliContext): Promise<void> {
   const manager = await ctx.keyManager();
-  const keys = await manager.listKeys();
+  const { keys, unavailable } = await manager.keyInventory();
+  if (unavailable.length > 0)
+    ctx.output.warn(
+      `Some keys could not be listed: ${unavailable
+        .map(
+          (u) =>
+            `the ${describeSource(u.store)} (${u.reason}${u.providers === undefined ? '' : `; it holds: ${u.providers.join(', ')}`})`,
+        )
+        .join('; ')}.`,
+    );
   const rows = keys.map((k) => [
     k.provider,
     describeSource(k.source),
@@ -23,6 +32,11 @@ export async function listKeys(ctx: CliContext): Promise<void> {
       fingerprint: k.fingerprint,
       active: k.active,
       updatedAt: k.updatedAt ?? null,
+    })),
+    unavailable: unavailable.map((u) => ({
+      store: u.store,
+      reason: u.reason,
+      ...(u.providers === undefined ? {} : { providers: u.providers }),
     })),
   });
 }

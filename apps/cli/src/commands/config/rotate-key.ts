@@ -1,7 +1,7 @@
 import type { CliContext } from '../../context.js';
 import type { ValidationMode } from '../../global-options.js';
 import { readKey } from '../../secret-input.js';
-import { describeSource } from './describe.js';
+import { removedNote } from './describe.js';
 import { storedKeyInfo } from './key-info.js';
 
 export interface RotateKeyArgs {
@@ -23,16 +23,17 @@ export async function rotateKey(ctx: CliContext, args: RotateKeyArgs): Promise<v
   const before = await storedKeyInfo(manager, args.provider).catch(() => undefined);
   if (args.validate === 'live')
     ctx.output.notice(`Checking the new key with ${args.provider} before replacing the old one…`);
-  await manager.rotateKey(args.provider, key, { validate: args.validate });
-  const info = await storedKeyInfo(manager, args.provider);
+  const written = await manager.rotateKey(args.provider, key, { validate: args.validate });
   ctx.output.result(
-    `Rotated the ${args.provider} key: ${before?.fingerprint ?? 'old key'} → ${info.fingerprint} (${describeSource(info.source)}).`,
+    `Rotated the ${args.provider} key: ${before?.fingerprint ?? 'old key'} → ${written.fingerprint}, in ${written.location}${removedNote(written.removedFrom)}.`,
     {
       provider: args.provider,
       rotated: true,
-      source: info.source,
+      source: written.store,
+      location: written.location,
+      removedFrom: written.removedFrom,
       previousFingerprint: before?.fingerprint ?? null,
-      fingerprint: info.fingerprint,
+      fingerprint: written.fingerprint,
     },
   );
 }

@@ -1,8 +1,7 @@
 import type { CliContext } from '../../context.js';
 import type { StorageMode, ValidationMode } from '../../global-options.js';
 import { readKey } from '../../secret-input.js';
-import { describeSource } from './describe.js';
-import { storedKeyInfo } from './key-info.js';
+import { removedNote } from './describe.js';
 
 export interface SetKeyArgs {
   provider: string;
@@ -24,15 +23,16 @@ export async function setKey(ctx: CliContext, args: SetKeyArgs): Promise<void> {
   });
   if (args.validate === 'live')
     ctx.output.notice(`Checking the key with ${args.provider} before storing it…`);
-  await manager.storeKey(args.provider, key, { validate: args.validate });
-  const info = await storedKeyInfo(manager, args.provider);
+  const written = await manager.storeKey(args.provider, key, { validate: args.validate });
   ctx.output.result(
-    `Stored the ${args.provider} key (${info.fingerprint}) in the ${describeSource(info.source)}.`,
+    `Stored the ${args.provider} key (${written.fingerprint}) in ${written.location}${removedNote(written.removedFrom)}.`,
     {
       provider: args.provider,
       stored: true,
-      source: info.source,
-      fingerprint: info.fingerprint,
+      source: written.store,
+      location: written.location,
+      removedFrom: written.removedFrom,
+      fingerprint: written.fingerprint,
       validate: args.validate,
     },
   );
