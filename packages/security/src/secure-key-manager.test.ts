@@ -679,3 +679,167 @@ describe('SecureKeyManager', () => {
     });
   });
 });
+
+describe('SecureKeyManager: one copy per key, one namespace per config dir', () => {
+  let dir: string;
+  let managers: SecureKeyManager[];
+  beforeEach(() => {
+    dir = tempDir('la-stores-');
+    managers = [];
+  });
+  afterEach(() => {
+    for (const m of managers) m.close();
+    removeDir(dir);
+  });
+  const service = (configDir = dir): string => keyringServiceFor(configDir, '/nonexistent/default');
+
+  async function manager(options: SecureKeyManagerOptions = {}): Promise<SecureKeyManager> {
+    const m = await SecureKeyManager.create({
+      configDir: dir,
+      env: {},
+      masterPassword: 'correct horse',
+      logger: captureLogger(),
+      ...FAST,
+      ...options,
+    });
+    managers.push(m);
+    return m;
+  }
+
+  it('reads a keyring key without opening keys.enc (finding 1: no password asked for a file it does not need)', async () => {
+    const keyring = new MemoryKeyring();
+    await (await manager({ storage: 'file' })).storeKey('groq', fakeKeys.groq());
+    const key = fakeKeys.openai();
+    await (await manager({ keyringBackend: keyring })).storeKey('openai', key);
+    let asked = 0;
+    const headless = await manager({
+      keyringBackend: keyring,
+      masterPassword: () => {
+        asked += 1;
+        return '';
+      },
+    });
+    await expect(headless.retrieveKey('openai')).resolves.toBe(key);
+    await expect(
+      getApiKey('openai', { configDir: dir, env: {}, keyringBackend: keyring }),
+    ).resolves.toBe(key);
+    expect(asked).toBe(0);
+  });
+
+  it('set-key --storage file over a keyring key removes the keyring copy (finding 2)', async () => {
+    const keyring = new MemoryKeyring();
+    await (await manager({ keyringBackend: keyring })).storeKey('openai', fakeKeys.openai());
+    const next = fakeKeys.openai();
+    await expect(
+      (await manager({ storage: 'file', keyringBackend: keyring })).storeKey('openai', next),
+    ).resolves.toMatchObject({ store: 'file', removedFrom: ['keyring'] });
+    expect(keyring.items.has(`${service()}/openai`)).toBe(false);
+    // what the desktop (auto) now reads is the new key
+    await expect((await manager({ keyringBackend: keyring })).retrieveKey('openai')).resolves.toBe(
+      next,
+    );
+  });
+
+  it('a session that cannot reach the keyring refuses to write a key the keyring holds, and changes nothing (finding 2, SSH)', async () => {
+    const keyring = new MemoryKeyring();
+    const old = fakeKeys.openai();
+    await (await manager({ keyringBackend: keyring })).storeKey('openai', old);
+    const ssh = await manager({
+      keyringBackend: new MemoryKeyring({
+        usable: false,
+        reasonCode: 'no-dbus',
+        reason: 'no D-Bus',
+      }),
+    });
+    for (const attempt of [
+      ssh.rotateKey('openai', fakeKeys.openai()),
+      ssh.storeKey('openai', fakeKeys.openai()),
+    ]) {
+      await expect(attempt).rejects.toMatchObject({
+        code: 'LA_KEYRING_UNAVAILABLE',
+        message: expect.stringContaining('cannot be reached now') as string,
+      });
+    }
+    await expect(ssh.retrieveKey('openai')).rejects.toBeInstanceOf(KeyringUnavailableError);
+    expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
+    expect(keyring.items.get(`${service()}/openai`)).toBe(old);
+    // another provider's key has no copy in the keyring: it goes to the file
+    await expect(ssh.storeKey('groq', fakeKeys.groq())).resolves.toMatchObject({ store: 'file' });
+    expect(await ssh.keyInventory()).toMatchObject({
+      unavailable: [{ store: 'keyring', reason: 'no D-Bus', providers: ['openai'] }],
+    });
+  });
+
+  it('keyring items carry the config dir: two dirs never see each other’s keys (finding 4)', async () => {
+    const keyring = new MemoryKeyring();
+    const other = join(dir, 'other');
+    const a = await manager({ keyringBackend: keyring });
+    const b = await manager({ configDir: other, keyringBackend: keyring });
+    const keyA = fakeKeys.openai();
+    await a.storeKey('openai', keyA);
+    await expect(b.retrieveKey('openai')).resolves.toBeUndefined();
+    expect(await b.listKeys()).toEqual([]);
+    const keyB = fakeKeys.openai();
+    await b.storeKey('openai', keyB);
+    await expect(a.retrieveKey('openai')).resolves.toBe(keyA);
+    expect([...keyring.items.keys()].sort()).toEqual(
+      [`${service()}/openai`, `${service(other)}/openai`].sort(),
+    );
+    // the default config dir keeps the service name keys were stored under before
+    expect(keyringServiceFor('/home/u/.config/localagent', '/home/u/.config/localagent')).toBe(
+      'localagent',
+    );
+  });
+
+  it('list-keys reports a locked keyring as unavailable instead of leaving its keys out (finding 7)', async () => {
+    const logger = captureLogger();
+    const m = await manager({
+      keyringBackend: new MemoryKeyring({ usable: false, reasonCode: 'locked', reason: 'locked' }),
+      logger,
+    });
+    await m.storeKey('groq', fakeKeys.groq());
+    const inventory = await m.keyInventory();
+    expect(inventory.unavailable).toEqual([{ store: 'keyring', reason: 'locked' }]);
+    expect(inventory.keys.map((k) => k.source)).toEqual(['file']);
+    await m.listKeys();
+    expect(logger.warnings.filter((w) => w.startsWith('Could not list'))).toEqual([
+      'Could not list the keys in the keyring store: locked.',
+    ]);
+  });
+
+  it('a stale copy that cannot be removed fails the write and puts the target back as it was', async () => {
+    const keyring = new MemoryKeyring();
+    const old = fakeKeys.openai();
+    await (await manager({ keyringBackend: keyring })).storeKey('openai', old);
+    keyring.delete = () => Promise.reject(new Error('org.freedesktop.Secret.Error.IsLocked'));
+    const m = await manager({ keyringBackend: keyring });
+    await expect(m.storeKey('openai', fakeKeys.openai(), { store: 'file' })).rejects.toThrow(
+      'IsLocked',
+    );
+    // the file copy written first was removed again: the keyring's key is the only one, unchanged
+    expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
+    expect(keyring.items.get(`${service()}/openai`)).toBe(old);
+    await expect(m.retrieveKey('openai')).resolves.toBe(old);
+  });
+
+  it('store names: an unknown one is a ConfigurationError; rotate can move a key when asked', async () => {
+    const keyring = new MemoryKeyring();
+    const m = await manager({ keyringBackend: keyring });
+    await m.storeKey('openai', fakeKeys.openai(), { store: 'file' });
+    await expect(m.storeKey('openai', fakeKeys.openai(), { store: 'vault' })).rejects.toThrow(
+      'Unknown key store "vault"; known stores: keyring, file.',
+    );
+    await expect(
+      m.rotateKey('openai', fakeKeys.openai(), { store: 'keyring' }),
+    ).resolves.toMatchObject({ store: 'keyring', removedFrom: ['file'] });
+    expect(existsSync(join(dir, 'keys.enc'))).toBe(false);
+    expect((await m.status()).stores).toEqual([
+      {
+        name: 'keyring',
+        description: expect.stringContaining('the OS keyring') as string,
+        state: 'usable',
+      },
+      { name: 'file', description: `the encrypted file ${join(dir, 'keys.enc')}`, state: 'usable' },
+    ]);
+  });
+});
