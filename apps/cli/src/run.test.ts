@@ -153,6 +153,8 @@ describe('run: a full key session in one config dir', () => {
       provider: 'anthropic',
       stored: true,
       source: 'file',
+      location: `the encrypted file ${join(dir, 'keys.enc')}`,
+      removedFrom: [],
       fingerprint: expect.stringMatching(/…/),
       validate: 'format',
     });
@@ -332,10 +334,18 @@ describe('run: master password prompts', () => {
     const mismatch = await cli(['config', 'set-key', 'openai'], {
       env,
       stdinIsTTY: true,
-      prompts: [fakeKey(), 'one-password', 'another-one'],
+      prompts: [
+        fakeKey(),
+        'one-password-1',
+        'another-one-1',
+        'one-password-2',
+        'another-one-2',
+        'one-password-3',
+        'another-one-3',
+      ],
     });
     expect(mismatch.code).toBe(3);
-    expect(mismatch.stderr).toContain('differ');
+    expect(mismatch.stderr).toContain('differed 3 times');
     const ok = await cli(['config', 'set-key', 'openai'], {
       env,
       stdinIsTTY: true,
@@ -517,6 +527,25 @@ describe('run: live validation through the resilience registry', () => {
 });
 
 describe('run: options, empty states and logging', () => {
+  it('list-keys names a key store it cannot read, with one warning and `unavailable` in --json', async () => {
+    const dir = tempConfigDir();
+    // storage keyring, and no D-Bus session: the only store cannot be read, so "no keys" is unknown
+    const env = baseEnv(dir, {
+      LOCALAGENT_STORAGE: 'keyring',
+      DBUS_SESSION_BUS_ADDRESS: undefined,
+    });
+    const json = await cli(['--json', 'config', 'list-keys'], { env });
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as {
+      keys: unknown[];
+      unavailable: Array<{ store: string; reason: string }>;
+    };
+    expect(parsed.keys).toEqual([]);
+    expect(parsed.unavailable).toEqual([{ store: 'keyring', reason: expect.any(String) }]);
+    const human = await cli(['config', 'list-keys'], { env });
+    expect(human.stderr.match(/Some keys could not be listed: the OS keyring/g)).toHaveLength(1);
+  });
+
   it('honours --storage, --log-level, --log-format and --quiet', async () => {
     const dir = tempConfigDir();
     const result = await cli(
@@ -568,7 +597,7 @@ describe('run: options, empty states and logging', () => {
     const debug = await cli(['config', 'list-keys', '--debug', '--json'], {
       env: baseEnv(tempConfigDir()),
     });
-    expect(JSON.parse(debug.stdout)).toEqual({ keys: [] });
+    expect(JSON.parse(debug.stdout)).toEqual({ keys: [], unavailable: [] });
   });
 
   it('handles an empty audit log and an absent one', async () => {

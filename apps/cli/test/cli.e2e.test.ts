@@ -115,6 +115,8 @@ describe('localagent (built bundle)', () => {
       provider: 'anthropic',
       stored: true,
       source: 'file',
+      location: expect.stringMatching(/^the encrypted file .*keys\.enc$/),
+      removedFrom: [],
       fingerprint: expect.any(String),
       validate: 'format',
     });
@@ -287,7 +289,7 @@ describe('localagent (built bundle): failures of the environment', () => {
       input: fakeKey(),
     });
     expect(auto.code).toBe(0);
-    expect(auto.stdout).toContain('encrypted key file');
+    expect(auto.stdout).toContain('in the encrypted file');
     expect(auto.stderr.match(/keyring is not usable/g)).toHaveLength(1);
   });
 

@@ -41,7 +41,7 @@ describe('the packed @localagent/cli', () => {
       encoding: 'utf8',
     });
     expect(stored.status).toBe(0);
-    expect(stored.stdout).toContain('encrypted key file');
+    expect(stored.stdout).toContain('in the encrypted file');
     const listed = spawnSync(process.execPath, [bin, 'config', 'list-keys', '--json'], {
       cwd: root,
       env,
