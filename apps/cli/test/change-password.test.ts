@@ -145,3 +145,26 @@ describe('config change-password', () => {
     expect(own.stdout).toContain('--new-password-stdin');
   });
 });
+
+describe('short new passwords without a terminal: the library refuses them', () => {
+  it('LA_MASTER_PASSWORD_WEAK for --new-password-stdin and for a new file with LOCALAGENT_MASTER_PASSWORD', async () => {
+    const dir = await withKeyFile();
+    const change = await cli(['config', 'change-password', '--new-password-stdin', '--json'], {
+      env: baseEnv(dir),
+      stdin: 'short\n',
+    });
+    expect(JSON.parse(change.stdout)).toMatchObject({
+      error: { code: 'LA_MASTER_PASSWORD_WEAK' },
+    });
+    expect(change.code).toBe(3);
+    expect(await opens(dir, MASTER_PASSWORD)).toBe(true);
+    const created = await cli(['config', 'set-key', 'openai', '--stdin', '--json'], {
+      env: baseEnv(tempConfigDir(), { LOCALAGENT_MASTER_PASSWORD: 'short' }),
+      stdin: fakeKey(),
+    });
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      error: { code: 'LA_MASTER_PASSWORD_WEAK' },
+    });
+    expect(created.code).toBe(3);
+  });
+});
