@@ -3,6 +3,10 @@ import { createInterface } from 'node:readline/promises';
 import { ReadStream, WriteStream } from 'node:tty';
 import { AbortedError, ConfigurationError } from '@localagent/errors';
 import { UsageError } from './cli-errors.js';
+import {
+  isAcceptableNewMasterPassword,
+  MIN_MASTER_PASSWORD_LENGTH,
+} from '@localagent/security/config';
 import type { CliIo } from './io.js';
 
 /** Reads all of a stream; a key piped with `echo` ends in one newline, which is not part of it. */
@@ -144,14 +148,7 @@ function promptTerminal(io: CliIo, open: OpenTerminal | undefined): PromptTermin
   };
 }
 
-/** New master passwords (a new key file, a change) are at least this long; the library enforces it too. */
-export const MIN_MASTER_PASSWORD_LENGTH = 12;
 const NEW_PASSWORD_ATTEMPTS = 3;
-
-/** Counted in characters (code points) of the NFC form the key is derived from, never in UTF-16 units. */
-function isLongEnough(password: string): boolean {
-  return [...password.normalize('NFC')].length >= MIN_MASTER_PASSWORD_LENGTH;
-}
 
 /**
  * A new master password, typed twice so a typo cannot lock the user out. The length is checked
@@ -162,7 +159,7 @@ async function askNewPassword(terminal: PromptTerminal, message: string): Promis
   let reason = '';
   for (let attempt = 1; ; attempt++) {
     const first = await terminal.ask(`${reason}${message}`);
-    const isShort = !isLongEnough(first);
+    const isShort = !isAcceptableNewMasterPassword(first);
     const matches = !isShort && (await terminal.ask('Repeat the master password:')) === first;
     if (matches) return first;
     if (attempt === NEW_PASSWORD_ATTEMPTS) {

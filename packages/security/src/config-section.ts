@@ -12,6 +12,11 @@ export {
   type ValidationMode,
 } from './option-names.js';
 export { PROVIDER_NAME_PATTERN, isValidProviderName } from './provider-name.js';
+export {
+  MIN_MASTER_PASSWORD_LENGTH,
+  isAcceptableNewMasterPassword,
+  assertNewMasterPassword,
+} from './password-policy.js';
 
 /** The providers known without any configuration (`openai`, `anthropic`, …). */
 export const BUILT_IN_PROVIDERS: readonly string[] = Object.keys(PROVIDERS);

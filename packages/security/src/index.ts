@@ -11,7 +11,11 @@ export type {
 } from './secure-key-manager.js';
 export type { KeyStore, StoreEntry, StoreListing, StoreProbe } from './stores/key-store.js';
 export { MAX_KEY_FILE_BYTES } from './stores/encrypted-file-store.js';
-export { assertNewMasterPassword, MIN_MASTER_PASSWORD_LENGTH } from './password-policy.js';
+export {
+  assertNewMasterPassword,
+  isAcceptableNewMasterPassword,
+  MIN_MASTER_PASSWORD_LENGTH,
+} from './password-policy.js';
 export {
   startUnlockAgent,
   requestUnlockedKey,

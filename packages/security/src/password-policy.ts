@@ -8,11 +8,16 @@ import { ConfigurationError } from '@localagent/errors';
  */
 export const MIN_MASTER_PASSWORD_LENGTH = 12;
 
-/** Throws `ConfigurationError` (`LA_MASTER_PASSWORD_WEAK`) for a new master password that is too short; never echoes it. */
-export function assertNewMasterPassword(password: string | Buffer): void {
+/** Whether a new master password meets the policy (what a prompt checks before asking the repeat). */
+export function isAcceptableNewMasterPassword(password: string | Buffer): boolean {
   // a Buffer is UTF-8; an invalid sequence in one counts as one character
   const text = typeof password === 'string' ? password : password.toString('utf8');
-  if (Array.from(text.normalize('NFC')).length >= MIN_MASTER_PASSWORD_LENGTH) return;
+  return Array.from(text.normalize('NFC')).length >= MIN_MASTER_PASSWORD_LENGTH;
+}
+
+/** Throws `ConfigurationError` (`LA_MASTER_PASSWORD_WEAK`) for a new master password that is too short; never echoes it. */
+export function assertNewMasterPassword(password: string | Buffer): void {
+  if (isAcceptableNewMasterPassword(password)) return;
   throw new ConfigurationError({
     code: 'LA_MASTER_PASSWORD_WEAK',
     message: `The new master password is too short: it needs at least ${MIN_MASTER_PASSWORD_LENGTH} characters.`,
