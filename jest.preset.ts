@@ -6,6 +6,11 @@ export function packageJestConfig(dir: string, displayName: string): Config {
     displayName,
     rootDir: dir,
     testEnvironment: 'node',
+    // jest 30 "soft-deletes" globals between test files in one worker through proxies; after many
+    // files that load real modules (drivers, dist bundles), setting one overflowed the stack
+    // ("Test suite failed to run: RangeError: Maximum call stack size exceeded" in Reflect.set).
+    // Off is jest 29's behaviour: each test file still gets a fresh global object.
+    testEnvironmentOptions: { globalsCleanup: 'off' },
     roots: ['<rootDir>/src', '<rootDir>/test'],
     testMatch: ['**/*.test.ts'],
     transform: {

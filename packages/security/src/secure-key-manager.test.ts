@@ -720,10 +720,26 @@ describe('SecureKeyManager: one copy per key, one namespace per config dir', () 
       },
     });
     await expect(headless.retrieveKey('openai')).resolves.toBe(key);
+    // what `get-key` shows: the key in effect, described, from the one store that holds it
+    await expect(headless.describeKey('openai')).resolves.toEqual({
+      provider: 'openai',
+      source: 'keyring',
+      fingerprint: expect.stringMatching(/^sk-proj-…/),
+      active: true,
+    });
     await expect(
       getApiKey('openai', { configDir: dir, env: {}, keyringBackend: keyring }),
     ).resolves.toBe(key);
     expect(asked).toBe(0);
+    // the file's key is described from the file, and a missing one is undefined
+    const fileKey = await manager({ keyringBackend: keyring });
+    await expect(fileKey.describeKey('groq')).resolves.toMatchObject({ source: 'file' });
+    await expect(fileKey.describeKey('mistral')).resolves.toBeUndefined();
+    await expect(
+      (
+        await manager({ env: { GROQ_API_KEY: fakeKeys.groq() }, keyringBackend: keyring })
+      ).describeKey('groq'),
+    ).resolves.toMatchObject({ source: 'env' });
   });
 
   it('set-key --storage file over a keyring key removes the keyring copy (finding 2)', async () => {
@@ -732,7 +748,11 @@ describe('SecureKeyManager: one copy per key, one namespace per config dir', () 
     const next = fakeKeys.openai();
     await expect(
       (await manager({ storage: 'file', keyringBackend: keyring })).storeKey('openai', next),
-    ).resolves.toMatchObject({ store: 'file', removedFrom: ['keyring'] });
+    ).resolves.toMatchObject({
+      store: 'file',
+      removedFrom: ['keyring'],
+      previousFingerprint: expect.stringMatching(/^sk-proj-…/),
+    });
     expect(keyring.items.has(`${service()}/openai`)).toBe(false);
     // what the desktop (auto) now reads is the new key
     await expect((await manager({ keyringBackend: keyring })).retrieveKey('openai')).resolves.toBe(

@@ -55,6 +55,8 @@ export interface KeyWriteResult {
   /** Stores that held an older copy, now removed. */
   removedFrom: string[];
   fingerprint: string;
+  /** The fingerprint of the key this one replaced, if there was one. */
+  previousFingerprint?: string | undefined;
 }
 
 export interface KeyInfo {
@@ -409,11 +411,15 @@ export class SecureKeyManager {
         ).catch(() => undefined);
         throw error;
       }
+      const previousKey = holders[0]?.entry.key;
       return {
         store: target.name,
         location: target.description,
         removedFrom,
         fingerprint: fingerprint(info, key),
+        ...(previousKey === undefined
+          ? {}
+          : { previousFingerprint: fingerprint(info, previousKey) }),
       };
     });
   }
@@ -473,6 +479,47 @@ export class SecureKeyManager {
         return {
           result: stored.entry.key,
           event: { backend: stored.store.name, fingerprint: fingerprint(info, stored.entry.key) },
+        };
+      });
+    } catch (error) {
+      if (KeyNotFoundError.isInstance(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The key in effect, described (source, fingerprint, when it was stored), without the key: the
+   * environment's, else the first store of the read order that has one; `undefined` when none has.
+   * Like `retrieveKey`, it opens only the store that holds the key.
+   */
+  async describeKey(provider: string): Promise<KeyInfo | undefined> {
+    const info = this.#checked('retrieve', provider);
+    const fromEnv = this.#envKey(info);
+    if (fromEnv !== undefined)
+      return {
+        provider: info.name,
+        source: 'env',
+        fingerprint: fingerprint(info, fromEnv),
+        active: true,
+      };
+    try {
+      return await this.#audited('retrieve', info.name, async () => {
+        const stored = await this.#stored(info.name);
+        if (stored === undefined)
+          throw new KeyNotFoundError({
+            message: `No ${info.displayName} key is stored.`,
+            provider: info.name,
+          });
+        const print = fingerprint(info, stored.entry.key);
+        return {
+          result: {
+            provider: info.name,
+            source: stored.store.name,
+            fingerprint: print,
+            ...(stored.entry.updatedAt === undefined ? {} : { updatedAt: stored.entry.updatedAt }),
+            active: true,
+          },
+          event: { backend: stored.store.name, fingerprint: print },
         };
       });
     } catch (error) {

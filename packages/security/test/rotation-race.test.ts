@@ -60,7 +60,13 @@ describe.each([
         LOCALAGENT_OPENAI_BASE_URL: provider.base,
         DBUS_SESSION_BUS_ADDRESS: process.env['DBUS_SESSION_BUS_ADDRESS'],
       };
-      const options = { configDir, storage, masterPassword: PASSWORD, env, configFile: false };
+      const options = {
+        configDir,
+        storage,
+        masterPassword: PASSWORD,
+        env,
+        configFile: false as const,
+      };
       const script = writeScript(
         dir,
         'rotate.cjs',

@@ -1,7 +1,6 @@
 import { KeyNotFoundError } from '@localagent/errors';
 import type { CliContext } from '../../context.js';
 import { describeSource } from './describe.js';
-import { keyInfo } from './key-info.js';
 
 export interface GetKeyArgs {
   provider: string;
@@ -11,24 +10,20 @@ export interface GetKeyArgs {
 /** `localagent config get-key <provider>`: the fingerprint, or the key itself with --reveal. */
 export async function getKey(ctx: CliContext, args: GetKeyArgs): Promise<void> {
   const manager = await ctx.keyManager();
-  const key = await manager.retrieveKey(args.provider);
-  if (key === undefined)
+  // only the store that holds the key is opened: a keyring key needs no master password
+  const info = await manager.describeKey(args.provider);
+  if (info === undefined)
     throw new KeyNotFoundError({
       message: `No key stored for ${args.provider}.`,
       provider: args.provider,
     });
-  const info = await keyInfo(manager, args.provider);
-  const source = info?.source ?? 'unknown';
-  const fingerprint = info?.fingerprint ?? null;
+  const { source, fingerprint } = info;
   if (!args.reveal) {
-    ctx.output.result(
-      `${args.provider}: ${fingerprint ?? '(no fingerprint)'} (${describeSource(source)})`,
-      {
-        provider: args.provider,
-        source,
-        fingerprint,
-      },
-    );
+    ctx.output.result(`${args.provider}: ${fingerprint} (${describeSource(source)})`, {
+      provider: args.provider,
+      source,
+      fingerprint,
+    });
     return;
   }
   if (ctx.io.stdout.isTTY === true) {
@@ -36,5 +31,11 @@ export async function getKey(ctx: CliContext, args: GetKeyArgs): Promise<void> {
       'The key is printed on your terminal: it may stay in the scrollback. Clear the screen when done.',
     );
   }
+  const key = await manager.retrieveKey(args.provider);
+  if (key === undefined)
+    throw new KeyNotFoundError({
+      message: `No key stored for ${args.provider}.`,
+      provider: args.provider,
+    });
   ctx.output.result(key, { provider: args.provider, source, fingerprint, key });
 }
