@@ -118,6 +118,7 @@ export class SecureKeyManager {
   #warnedFallback = false;
   #warnedAudit = false;
   #closed = false;
+  #password: Promise<Buffer> | undefined;
 
   private constructor(options: ResolvedOptions) {
     this.#o = options;
@@ -141,7 +142,16 @@ export class SecureKeyManager {
     return this.#o.configDir;
   }
 
-  async #masterPassword(): Promise<Secret> {
+  /** The master password, asked once per manager (a prompt is not repeated); wiped on close(). */
+  #masterPassword(): Promise<Secret> {
+    this.#password ??= this.#askMasterPassword().catch((error: unknown) => {
+      this.#password = undefined; // a failed or cancelled prompt may be asked again
+      throw error;
+    });
+    return this.#password;
+  }
+
+  async #askMasterPassword(): Promise<Buffer> {
     const source = this.#o.masterPassword;
     const value = typeof source === 'function' ? await source() : source;
     if (value === undefined || value.length === 0) {
@@ -152,7 +162,8 @@ export class SecureKeyManager {
           'Set LOCALAGENT_MASTER_PASSWORD, run the command in a terminal so it can ask for the password, run `localagent unlock` once, or use the OS keyring (`--storage keyring`).',
       });
     }
-    return value;
+    // our own copy (a caller's Buffer stays theirs); each session copies it again and wipes its copy
+    return Buffer.from(typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
   }
 
   #provider(name: string): ProviderInfo {
@@ -205,16 +216,31 @@ export class SecureKeyManager {
       if (probe.state === 'usable') {
         const entry = await store.get(provider);
         if (entry !== undefined) return { store, entry };
-      } else if (
-        probe.state === 'unreadable' ||
-        this.#stores.readOrder.length === 1 ||
-        (await store.mayHold(provider)) === true
-      ) {
-        unknown ??= probe.error;
+      } else {
+        unknown ??= await this.#unknownIn(store, provider, probe);
       }
     }
     if (unknown !== undefined) throw unknown;
     return undefined;
+  }
+
+  /**
+   * For a store of the read order that cannot be used: the error that makes "no key" unknown, or
+   * `undefined` when it does not hold the key. The only store of the mode: always unknown (the
+   * configured store does not work). Else what it knows without being reached (the keyring's
+   * index): a copy there is unknown-and-present; no copy is no copy; not knowing is unknown only
+   * for a store that exists but cannot be read (locked, hung), not one absent from this session.
+   */
+  async #unknownIn(
+    store: KeyStore,
+    provider: string,
+    probe: StoreProbe & { state: 'absent' | 'unreadable' },
+  ): Promise<Error | undefined> {
+    if (this.#stores.readOrder.length === 1) return probe.error;
+    const known = await store.mayHold(provider);
+    if (known === true) return unreachableCopy(store, provider, probe);
+    if (known === false) return undefined;
+    return probe.state === 'unreadable' ? probe.error : undefined;
   }
 
   #record(event: AuditEvent): void {
@@ -282,7 +308,7 @@ export class SecureKeyManager {
   }
 
   /** Runs `body` holding the config dir's write lock: writes of one config dir never interleave. */
-  async #locked<T>(body: () => Promise<T>): Promise<T> {
+  async #locked<T>(body: (assertHeld: () => Promise<void>) => Promise<T>): Promise<T> {
     const dir = this.#o.configDir;
     try {
       await mkdir(dir, { recursive: true, mode: DIR_MODE });
@@ -294,9 +320,19 @@ export class SecureKeyManager {
       });
     }
     const staleMs = Math.max(this.#o.lockStaleMs ?? 10_000, 2_000);
-    const lock = await acquireLock(join(dir, WRITE_LOCK_FILE), staleMs * 3, staleMs);
+    const lockPath = join(dir, WRITE_LOCK_FILE);
+    const lock = await acquireLock(lockPath, staleMs * 3, staleMs);
+    const assertHeld = async (): Promise<void> => {
+      if (!(await lock.isHeld()))
+        throw new StorageError({
+          message: `Lost the lock ${lockPath} before writing; nothing was written.`,
+          details: { path: lockPath, reasonCode: 'lock_lost' },
+          suggestion:
+            'Retry. The lock was taken over as stale after this process was paused (a suspended machine) beyond the stale time.',
+        });
+    };
     try {
-      return await body();
+      return await body(assertHeld);
     } finally {
       lock.release();
     }
@@ -334,8 +370,8 @@ export class SecureKeyManager {
         if (entry !== undefined) holders.push({ store, entry });
       } else if (known === true) {
         throw unreachableCopy(store, provider, probe);
-      } else if (primary && (probe.state === 'unreadable' || readOrder.length === 1)) {
-        unknown ??= probe.error;
+      } else if (primary) {
+        unknown ??= await this.#unknownIn(store, provider, probe);
       }
     }
     return { holders, unknown };
@@ -372,8 +408,10 @@ export class SecureKeyManager {
     choose: (holders: Holder[]) => Promise<KeyStore>,
     expected?: string,
   ): Promise<KeyWriteResult> {
-    return this.#locked(async () => {
-      const { holders } = await this.#holders(info.name);
+    return this.#locked(async (assertHeld) => {
+      const { holders, unknown } = await this.#holders(info.name);
+      // a store that may hold an older copy and cannot be read: writing elsewhere could leave it in effect
+      if (unknown !== undefined) throw unknown;
       if (expected !== undefined) {
         const current = holders[0];
         if (current === undefined) {
@@ -394,23 +432,21 @@ export class SecureKeyManager {
       const probe = await target.probe();
       if (probe.state !== 'usable') throw probe.error;
       const previous = holders.find((h) => h.store === target)?.entry;
+      await assertHeld();
       await target.set(info.name, key, this.#o.now());
-      const removedFrom: string[] = [];
+      const removed: Holder[] = [];
       try {
         for (const holder of holders) {
           if (holder.store === target) continue;
           await holder.store.delete(info.name);
-          removedFrom.push(holder.store.name);
+          removed.push(holder);
         }
       } catch (error) {
-        // a stale copy could not be removed: put the target back as it was, so nothing changed
-        await (
-          previous === undefined
-            ? target.delete(info.name)
-            : target.set(info.name, previous.key, this.#o.now())
-        ).catch(() => undefined);
+        // a stale copy could not be removed: undo, so that nothing changed
+        await this.#undo(info, target, previous, removed, error);
         throw error;
       }
+      const removedFrom = removed.map((h) => h.store.name);
       const previousKey = holders[0]?.entry.key;
       return {
         store: target.name,
@@ -422,6 +458,30 @@ export class SecureKeyManager {
           : { previousFingerprint: fingerprint(info, previousKey) }),
       };
     });
+  }
+
+  /** Puts the copies removed so far back and the target as it was; says so if that fails too. */
+  async #undo(
+    info: ProviderInfo,
+    target: KeyStore,
+    previous: StoreEntry | undefined,
+    removed: Holder[],
+    error: unknown,
+  ): Promise<void> {
+    const failed: string[] = [];
+    for (const { store, entry } of removed)
+      await store.set(info.name, entry.key, this.#o.now()).catch(() => failed.push(store.name));
+    await (
+      previous === undefined
+        ? target.delete(info.name)
+        : target.set(info.name, previous.key, this.#o.now())
+    ).catch(() => failed.push(target.name));
+    if (failed.length > 0)
+      throw new StorageError({
+        message: `Removing an older copy of the ${info.displayName} key failed (${(error as Error).message}), and undoing the write failed in: ${failed.join(', ')}. The new key is in ${target.description}; check \`localagent config list-keys\`.`,
+        details: { provider: info.name, rollbackFailed: failed, store: target.name },
+        cause: error,
+      });
   }
 
   #warnIfShadowed(info: ProviderInfo): void {
@@ -447,6 +507,8 @@ export class SecureKeyManager {
     const info = this.#checked('store', provider);
     return this.#audited('store', info.name, async () => {
       const normalized = await this.#validated(info, key, options.validate);
+      // opened before the lock, so a password prompt or a key derivation does not hold it
+      await this.#holders(info.name);
       const result = await this.#write(info, normalized, () =>
         options.store === undefined
           ? this.#defaultTarget()
@@ -572,15 +634,17 @@ export class SecureKeyManager {
   /** Removes the provider's key from every store; `false` when none held one. Env variables are not ours to remove. */
   async deleteKey(provider: string): Promise<boolean> {
     const info = this.#checked('delete', provider);
-    return this.#audited('delete', info.name, async () =>
-      this.#locked(async () => {
+    return this.#audited('delete', info.name, async () => {
+      await this.#holders(info.name); // the password prompt and derivation, before the lock
+      return this.#locked(async (assertHeld) => {
         const removedFrom: string[] = [];
         const { holders, unknown } = await this.#holders(info.name);
+        // a store that could not be read may hold a copy, which would then be the key in effect
+        if (unknown !== undefined) throw unknown;
+        await assertHeld();
         for (const { store } of holders) {
           if (await store.delete(info.name)) removedFrom.push(store.name);
         }
-        // a store that could not be read: "there was no key" is unknown, not false
-        if (removedFrom.length === 0 && unknown !== undefined) throw unknown;
         return {
           result: removedFrom.length > 0,
           event:
@@ -588,8 +652,8 @@ export class SecureKeyManager {
               ? { backend: removedFrom.join('+') }
               : { backend: 'none', outcome: 'not_found' },
         };
-      }),
-    );
+      });
+    });
   }
 
   /** Every key the manager can see, one entry per provider and source; `active` marks the one in effect. Stores that cannot be read are warned about. */
@@ -637,7 +701,15 @@ export class SecureKeyManager {
             });
           continue;
         }
-        for (const entry of await store.list()) {
+        let listing;
+        try {
+          listing = await store.list();
+        } catch (error) {
+          if (!isUnreadableStoreError(error)) throw error;
+          unavailable.push({ store: store.name, reason: (error as LocalAgentError).message });
+          continue;
+        }
+        for (const entry of listing) {
           entries.push({
             provider: entry.provider,
             source: store.name,
@@ -719,6 +791,11 @@ export class SecureKeyManager {
         });
       }
       assertNewMasterPassword(newPassword);
+      // the current password itself, not an unlock agent's key: a change needs the old password
+      const proof = await this.#withPasswordSession((session) =>
+        this.#stores.file.unlockMaterial(session),
+      );
+      proof?.key.fill(0);
       const copy =
         typeof newPassword === 'string'
           ? Buffer.from(newPassword, 'utf8')
@@ -748,7 +825,10 @@ export class SecureKeyManager {
   async unlock(options: { ttlMs: number }): Promise<{ expiresAt: Date; socketPath: string }> {
     this.#checked('unlock');
     return this.#audited('unlock', undefined, async () => {
-      const material = await this.#stores.file.unlockMaterial();
+      // the password itself, not an agent's key: unlocking again must not renew an agent forever
+      const material = await this.#withPasswordSession((session) =>
+        this.#stores.file.unlockMaterial(session),
+      );
       if (material === undefined)
         throw new KeyNotFoundError({
           message: `There is no encrypted key file to unlock (${this.#o.keyFilePath}); keys in the OS keyring need no unlocking.`,
@@ -781,11 +861,30 @@ export class SecureKeyManager {
     });
   }
 
+  /** Runs `use` with an encryption session that only the master password opens (no unlock agent). */
+  async #withPasswordSession<T>(use: (session: EncryptionSession) => Promise<T>): Promise<T> {
+    const session = new EncryptionSession(this.#o.encryption, () => this.#masterPassword());
+    try {
+      return await use(session);
+    } finally {
+      session.close();
+    }
+  }
+
   /** Wipes the master password and derived keys held in memory. The manager cannot be used afterwards. */
   close(): void {
     this.#closed = true;
+    void this.#password?.then((buffer) => buffer.fill(0)).catch(() => undefined);
     for (const store of this.#stores.all) store.close();
   }
+}
+
+/** Errors that mean "this store cannot be read now" in a listing: a keyring that failed or timed out, a key file without its password. */
+function isUnreadableStoreError(error: unknown): boolean {
+  return (
+    KeyringUnavailableError.isInstance(error) ||
+    (ConfigurationError.isInstance(error) && error.code === 'LA_MASTER_PASSWORD_REQUIRED')
+  );
 }
 
 /** A store known to hold the key that this session cannot reach: writing elsewhere would leave that copy in effect there. */

@@ -341,6 +341,12 @@ describe('starting the unlock agent', () => {
     mkdirSync(long, { mode: 0o700 });
     env = { XDG_RUNTIME_DIR: long };
     await expect(start(randomBytes(32))).rejects.toThrow(/socket path is too long/);
+
+    // a stale XDG_RUNTIME_DIR (after su, in a container): a StorageError that says so, not a raw ENOENT
+    env = { XDG_RUNTIME_DIR: join(runtime, 'gone') };
+    const error = await start(randomBytes(32)).catch((e: unknown) => e);
+    expect(StorageError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/Cannot prepare the unlock agent's directory/);
   });
 
   it('refuses a TTL out of range and an empty key list', async () => {

@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  truncateSync,
   chownSync,
   readFileSync,
   statSync,
@@ -286,5 +287,20 @@ describe('the encrypted key file', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
     const empty = await manager({ configDir: join(dir, 'empty') });
     await expect(empty.changeMasterPassword('a new pass phrase')).resolves.toBe(false);
+  });
+
+  it('refuses a key file over 1 MiB before reading it, and one that is not a regular file (finding 8)', async () => {
+    const m = await manager();
+    // sparse: 2 MiB on paper, nothing allocated; the old code read all of it (a 1 GiB file took 3.2 GB)
+    writeFileSync(path, '');
+    truncateSync(path, 2 * 1024 * 1024);
+    const error = await m.retrieveKey('openai').catch((e: unknown) => e);
+    expect(StorageError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ details: { reasonCode: 'too_large' } });
+    expect((error as Error).message).toContain('more than a key file can be (1048576 bytes)');
+    await expect(m.storeKey('openai', fakeKeys.openai())).rejects.toMatchObject({
+      details: { reasonCode: 'too_large' },
+    });
+    expect(statSync(path).size).toBe(2 * 1024 * 1024);
   });
 });

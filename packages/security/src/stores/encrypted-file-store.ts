@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { StorageError } from '@localagent/errors';
@@ -168,8 +168,19 @@ export class EncryptedFileStore implements KeyStore {
     this.#checked = true;
   }
 
+  /** Whether there is a key file (a stat: nothing is read). */
   async exists(): Promise<boolean> {
-    return (await this.#rawFile()) !== undefined;
+    try {
+      await stat(this.path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new StorageError({
+        message: `Cannot read ${this.path}.`,
+        cause: error,
+        details: { path: this.path },
+      });
+    }
   }
 
   /** The decrypted content, or `undefined` when there is no file. */
@@ -190,11 +201,13 @@ export class EncryptedFileStore implements KeyStore {
   }
 
   /** The derived key that opens the file now, and its id, for the unlock agent (a copy the caller wipes); `undefined` without a file. */
-  async unlockMaterial(): Promise<{ id: string; key: Buffer } | undefined> {
+  async unlockMaterial(
+    session: EncryptionSession = this.#session,
+  ): Promise<{ id: string; key: Buffer } | undefined> {
     const raw = await this.#rawFile();
     if (raw === undefined) return undefined;
     await this.#checkPermissions();
-    return this.#session.unlockMaterial(raw);
+    return session.unlockMaterial(raw);
   }
 
   /**
@@ -211,8 +224,8 @@ export class EncryptedFileStore implements KeyStore {
    */
   async rekey(next: EncryptionSession): Promise<boolean> {
     if (!(await this.exists())) return false;
-    await this.#locked(() => ({ result: undefined, write: true }), next);
-    return true;
+    // the file may have gone (its last key deleted) between the check and the lock: then nothing was re-encrypted
+    return this.#locked((_data, existed) => ({ result: existed, write: true }), next);
   }
 
   /** The session's key material is wiped; the store cannot decrypt afterwards. */
@@ -221,7 +234,7 @@ export class EncryptedFileStore implements KeyStore {
   }
 
   async #locked<T>(
-    mutate: (data: StoreData) => Mutation<T>,
+    mutate: (data: StoreData, existed: boolean) => Mutation<T>,
     next: EncryptionSession | undefined,
   ): Promise<T> {
     const dir = dirname(this.path);
@@ -249,7 +262,7 @@ export class EncryptedFileStore implements KeyStore {
       await this.#removeOrphanedTempFiles();
       const raw = await this.#rawFile();
       const data = raw === undefined ? emptyStoreData() : await this.#decode(raw);
-      const { result, write } = mutate(data);
+      const { result, write } = mutate(data, raw !== undefined);
       if (raw !== undefined && next === undefined && Object.keys(data.keys).length === 0) {
         // the last key went: no file is left behind to ask for a password nobody needs
         if (!(await lock.isHeld())) throw lockLost(this.path, lockPath);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { KeyringUnavailableError, LocalAgentError } from '@localagent/errors';
+import { KeyringUnavailableError, LocalAgentError, StorageError } from '@localagent/errors';
 import type { KeyringBackend, KeyringDriverName, KeyringProbeResult } from '../keyring/backend.js';
 import { loadKeyringBackendSafely } from '../keyring-loader.js';
 import { reasonText, type KeyringReasonCode } from '../keyring/reasons.js';
@@ -65,8 +65,8 @@ export interface KeyringStoreOptions {
 
 interface KeyringIndex {
   version: 1;
-  service: string;
-  providers: string[];
+  /** Service name → the providers whose keys this config dir keeps under it. */
+  services: Record<string, string[]>;
 }
 
 /**
@@ -161,13 +161,15 @@ export class KeyringStore implements KeyStore {
   }
 
   async set(provider: string, key: string): Promise<void> {
-    await this.#call((b) => b.set(this.#o.service, provider, key));
+    // the index first: it may claim a key the keyring does not have (harmless: a refusal), never
+    // miss one it has (a copy left in effect); a failure to write it fails the call before the item
     await this.#index((providers) => providers.add(provider));
+    await this.#call((b) => b.set(this.#o.service, provider, key));
   }
 
   async delete(provider: string): Promise<boolean> {
     const removed = await this.#call((b) => b.delete(this.#o.service, provider));
-    await this.#index((providers) => providers.delete(provider));
+    await this.#index((providers) => providers.delete(provider)).catch(() => undefined);
     return removed;
   }
 
@@ -178,60 +180,83 @@ export class KeyringStore implements KeyStore {
       const key = await this.#call((b) => b.get(this.#o.service, provider));
       if (key !== undefined) listing.push({ provider, key });
     }
-    // the keyring is the truth: an index left stale by another tool (seahorse, secret-tool) is corrected
+    // items put there by other tools (or before the index) are added; nothing is removed here,
+    // since a listing may run beside a write (removal happens with the item, under the write lock)
     await this.#index((providers) => {
-      providers.clear();
       for (const { provider } of listing) providers.add(provider);
-    });
+    }).catch(() => undefined);
     return listing;
   }
 
   /**
-   * What the index says. Without one: nothing, for a config dir of its own (its service name is new
-   * with the index, so only this code wrote there); unknown for the default dir, whose items may
-   * predate the index.
+   * What the index says. Without an entry for this service: nothing, for a config dir of its own
+   * (its service name is as new as the index, and the index is written before any item); unknown
+   * for the default dir, whose items may predate the index.
    */
   async mayHold(provider: string): Promise<boolean | undefined> {
-    const index = await this.#readIndex();
-    if (index !== undefined) return index.providers.includes(provider);
+    const providers = await this.#indexed();
+    if (providers !== undefined) return providers.includes(provider);
     return this.#o.service === KEYRING_SERVICE ? undefined : false;
   }
 
   /** The providers the index says live in the keyring (for "unavailable" reports). */
   async indexedProviders(): Promise<string[]> {
-    return (await this.#readIndex())?.providers ?? [];
+    return (await this.#indexed()) ?? [];
   }
 
   get #indexPath(): string {
     return join(this.#o.configDir, KEYRING_INDEX_FILE);
   }
 
-  async #readIndex(): Promise<KeyringIndex | undefined> {
+  /** The whole index: one list per service name (a dir reached by two paths is two services). */
+  async #readIndex(): Promise<KeyringIndex> {
     try {
       const parsed = JSON.parse(await readFile(this.#indexPath, 'utf8')) as Partial<KeyringIndex>;
-      if (parsed.service !== this.#o.service || !Array.isArray(parsed.providers)) return undefined;
-      return {
-        version: 1,
-        service: parsed.service,
-        providers: parsed.providers.filter((p): p is string => typeof p === 'string'),
-      };
+      const services: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+      if (parsed.version === 1 && typeof parsed.services === 'object' && parsed.services !== null)
+        for (const [service, list] of Object.entries(parsed.services))
+          if (Array.isArray(list))
+            services[service] = list.filter((p): p is string => typeof p === 'string');
+      return { version: 1, services };
     } catch {
       // missing or unreadable: nothing is known, as before this index existed
-      return undefined;
+      return { version: 1, services: Object.create(null) as Record<string, string[]> };
     }
   }
 
-  /** Updates the index (callers hold the config dir's write lock); a failure to write it is not the call's failure. */
+  async #indexed(): Promise<string[] | undefined> {
+    const index = await this.#readIndex();
+    return Object.prototype.hasOwnProperty.call(index.services, this.#o.service)
+      ? index.services[this.#o.service]
+      : undefined;
+  }
+
+  /**
+   * Updates this service's list. Its first entry starts from what the keyring holds (items stored
+   * before the index existed are known from then on).
+   */
   async #index(change: (providers: Set<string>) => void): Promise<void> {
-    const providers = new Set((await this.#readIndex())?.providers ?? []);
-    const before = [...providers].sort().join(',');
+    const index = await this.#readIndex();
+    const known = Object.prototype.hasOwnProperty.call(index.services, this.#o.service)
+      ? index.services[this.#o.service]
+      : undefined;
+    const providers = new Set(
+      known ?? (await this.#call((b) => b.list(this.#o.service)).catch(() => [] as string[])),
+    );
+    const before = known === undefined ? undefined : [...known].sort().join(',');
     change(providers);
     const after = [...providers].sort();
     if (after.join(',') === before) return;
-    const index: KeyringIndex = { version: 1, service: this.#o.service, providers: after };
-    await writeFileAtomic(this.#indexPath, `${JSON.stringify(index)}\n`, {
-      mode: FILE_MODE,
-    }).catch(() => undefined);
+    index.services[this.#o.service] = after;
+    try {
+      await writeFileAtomic(this.#indexPath, `${JSON.stringify(index)}\n`, { mode: FILE_MODE });
+    } catch (cause) {
+      throw new StorageError({
+        message: `Cannot write ${this.#indexPath}, the list of keys kept in the OS keyring; nothing was stored.`,
+        cause,
+        details: { path: this.#indexPath },
+      });
+    }
   }
 
   close(): void {

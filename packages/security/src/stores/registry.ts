@@ -59,10 +59,12 @@ export interface ResolvedStores {
 export function resolveStores(context: StoreContext): ResolvedStores {
   const keyring = STORE_FACTORIES.keyring(context);
   const file = STORE_FACTORIES.file(context);
-  const byName: Record<keyof typeof STORE_FACTORIES, KeyStore> = { keyring, file };
+  const byName: Record<string, KeyStore> = { keyring, file };
+  // every registered store exists, in or out of the mode's order: a write removes copies in all
+  for (const [name, build] of Object.entries(STORE_FACTORIES)) byName[name] ??= build(context);
   return {
-    readOrder: READ_ORDER[context.options.storage].map((name) => byName[name]),
-    all: [keyring, file],
+    readOrder: READ_ORDER[context.options.storage].map((name) => byName[name] as KeyStore),
+    all: Object.values(byName),
     keyring,
     file,
   };

@@ -88,7 +88,21 @@ export function ensurePrivateDir(dir: string): void {
       suggestion: `Another user could reach the agent's socket. Remove ${dir} (it holds only sockets), or set XDG_RUNTIME_DIR to a directory only you can use (mode 700).`,
     });
   };
-  const parentStats = lstatSync(parent);
+  const fsFailed = (what: string, error: unknown): never => {
+    throw new StorageError({
+      message: `Cannot prepare the unlock agent's directory ${what}: ${(error as Error).message}.`,
+      suggestion:
+        'Check that XDG_RUNTIME_DIR (or TMPDIR) names an existing directory you own; unset it to use the default.',
+      details: { path: what },
+      cause: error,
+    });
+  };
+  let parentStats;
+  try {
+    parentStats = lstatSync(parent);
+  } catch (error) {
+    return fsFailed(parent, error);
+  }
   const uid = currentUid();
   if (uid !== undefined && parentStats.uid !== uid && parentStats.uid !== 0)
     refuse(parent, `is owned by uid ${parentStats.uid}`);
@@ -97,7 +111,7 @@ export function ensurePrivateDir(dir: string): void {
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') fsFailed(dir, error);
   }
   const reason = privateReason(lstatSync(dir), 'directory');
   if (reason !== undefined) refuse(dir, reason);
