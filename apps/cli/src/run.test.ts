@@ -527,6 +527,27 @@ describe('run: live validation through the resilience registry', () => {
 });
 
 describe('run: options, empty states and logging', () => {
+  it('rotate-key --storage moves the key: to a keyring that is not there, it fails and keeps the old key', async () => {
+    const dir = tempConfigDir();
+    const env = baseEnv(dir, { DBUS_SESSION_BUS_ADDRESS: undefined });
+    const old = fakeKey();
+    expect((await cli(['config', 'set-key', 'openai', '--stdin'], { env, stdin: old })).code).toBe(
+      0,
+    );
+    const moved = await cli(
+      ['--json', 'config', 'rotate-key', 'openai', '--stdin', '--storage', 'keyring'],
+      { env, stdin: fakeKey() },
+    );
+    expect(JSON.parse(moved.stdout)).toMatchObject({ error: { code: 'LA_KEYRING_UNAVAILABLE' } });
+    const kept = await cli(['config', 'get-key', 'openai', '--reveal'], { env });
+    expect(kept.stdout.trim()).toBe(old);
+    const stays = await cli(
+      ['--json', 'config', 'rotate-key', 'openai', '--stdin', '--storage', 'file'],
+      { env, stdin: fakeKey() },
+    );
+    expect(JSON.parse(stays.stdout)).toMatchObject({ rotated: true, source: 'file' });
+  });
+
   it('list-keys names a key store it cannot read, with one warning and `unavailable` in --json', async () => {
     const dir = tempConfigDir();
     // storage keyring, and no D-Bus session: the only store cannot be read, so "no keys" is unknown

@@ -81,11 +81,17 @@ export function registerConfigCommands(program: Command, open: OpenContext): voi
         .choices(VALIDATION_MODES)
         .default('format'),
     )
+    .addOption(
+      new Option(
+        '--storage <kind>',
+        'move the key to this store (default: it stays where it is)',
+      ).choices(STORAGE_MODES),
+    )
     .allowExcessArguments()
     .action(
       async (
         provider: string,
-        options: { stdin?: boolean; validate: string },
+        options: { stdin?: boolean; validate: string; storage?: string },
         command: Command,
       ) => {
         refuseExtraArguments(provider, command.args.slice(1));
@@ -94,6 +100,10 @@ export function registerConfigCommands(program: Command, open: OpenContext): voi
           provider: checkProviderName(provider),
           stdin: options.stdin === true,
           validate: oneOf('--validate', options.validate, VALIDATION_MODES),
+          storage:
+            options.storage === undefined
+              ? undefined
+              : oneOf('--storage', options.storage, STORAGE_MODES),
         });
       },
     );

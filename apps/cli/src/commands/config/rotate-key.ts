@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import type { ValidationMode } from '../../global-options.js';
+import type { StorageMode, ValidationMode } from '../../global-options.js';
 import { readKey } from '../../secret-input.js';
 import { removedNote } from './describe.js';
 
@@ -7,6 +7,8 @@ export interface RotateKeyArgs {
   provider: string;
   stdin: boolean;
   validate: ValidationMode;
+  /** Move the key to this store (`keyring`/`file`); `auto` or none keeps it where it is. */
+  storage?: StorageMode | undefined;
 }
 
 /** `localagent config rotate-key <provider>`: the new key is validated first, then replaces the old one everywhere. */
@@ -21,7 +23,10 @@ export async function rotateKey(ctx: CliContext, args: RotateKeyArgs): Promise<v
   });
   if (args.validate === 'live')
     ctx.output.notice(`Checking the new key with ${args.provider} before replacing the old one…`);
-  const written = await manager.rotateKey(args.provider, key, { validate: args.validate });
+  const written = await manager.rotateKey(args.provider, key, {
+    validate: args.validate,
+    ...(args.storage === undefined || args.storage === 'auto' ? {} : { store: args.storage }),
+  });
   ctx.output.result(
     `Rotated the ${args.provider} key: ${written.previousFingerprint ?? 'old key'} → ${written.fingerprint}, in ${written.location}${removedNote(written.removedFrom)}.`,
     {
