@@ -91,6 +91,12 @@ describe('localagent unlock / lock (built bundle)', () => {
     const revealed = localagent(['config', 'get-key', 'openai', '--reveal'], { password: false });
     expect(revealed.code).toBe(0);
     expect(revealed.stdout.trim()).toBe(key);
+    // doctor says an agent runs, and until when
+    const doctor = localagent(['doctor', '--json'], { password: false });
+    const checks = (
+      JSON.parse(doctor.stdout) as { checks: Array<{ name: string; detail: string }> }
+    ).checks;
+    expect(checks.find((c) => c.name === 'unlock agent')?.detail).toMatch(/^running until /);
 
     const locked = localagent(['lock'], { password: false });
     expect(locked.code).toBe(0);

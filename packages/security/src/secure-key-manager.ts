@@ -16,7 +16,13 @@ import { checkKey, fingerprint, normalizeKey } from './key-format.js';
 import type { KeyringProbeResult } from './keyring/backend.js';
 import { checkKeyLive } from './live-check.js';
 import { assertNewMasterPassword } from './password-policy.js';
-import { startUnlockAgent, stopUnlockAgent, requestUnlockedKey } from './unlock/index.js';
+import {
+  startUnlockAgent,
+  stopUnlockAgent,
+  requestUnlockedKey,
+  unlockAgentStatus,
+  type UnlockAgentStatus,
+} from './unlock/index.js';
 import { describePath, DIR_MODE, FILE_MODE, type PermissionReport } from './permissions.js';
 import { isValidProviderName, PROVIDERS, resolveProvider, type ProviderInfo } from './providers.js';
 import { VALIDATION_MODES, type StorageMode, type ValidationMode } from './option-names.js';
@@ -93,6 +99,8 @@ export interface SecurityStatus {
   keyFile: PermissionReport;
   auditLog: { path: string; enabled: boolean };
   kdf: KdfParams;
+  /** This config dir's unlock agent (`localagent unlock`): whether one runs, until when. */
+  unlockAgent: UnlockAgentStatus;
 }
 
 /** The lock every key write of a config dir takes (the keyring has none of its own). */
@@ -773,6 +781,7 @@ export class SecureKeyManager {
       keyFile: await describePath(this.#o.keyFilePath, FILE_MODE),
       auditLog: { path: this.#o.auditLogPath, enabled: this.#audit !== undefined },
       kdf: this.#o.encryption.params,
+      unlockAgent: await unlockAgentStatus({ configDir: this.#o.configDir, env: this.#o.env }),
     };
   }
 

@@ -70,6 +70,20 @@ async function securityChecks(
     ),
     pathCheck('key file', status.keyFile, '0600', 'ok', 'none yet'),
     { name: 'key derivation', status: 'ok', detail: JSON.stringify(status.kdf) },
+    ...status.stores
+      .filter((store) => store.state === 'unreadable')
+      .map((store): Check => ({
+        name: `${store.name} store`,
+        status: 'warn',
+        detail: `cannot be read now (${store.reason ?? 'unknown reason'}): its keys are unknown, not absent`,
+      })),
+    {
+      name: 'unlock agent',
+      status: 'ok',
+      detail: status.unlockAgent.running
+        ? `running until ${status.unlockAgent.expiresAt?.toISOString() ?? '?'} (\`localagent lock\` stops it)`
+        : 'not running (`localagent unlock` keeps the key file open for headless runs)',
+    },
   ];
   return { checks, status };
 }
