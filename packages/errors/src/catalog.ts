@@ -190,6 +190,14 @@ export const ERROR_CATALOG: readonly ErrorCatalogEntry[] = Object.freeze(
       'The key file could not be decrypted: wrong master password or modified data (deliberately not saying which).',
       'Check the master password (LOCALAGENT_MASTER_PASSWORD); if it is right, the key file was modified or corrupted.',
     ),
+    entry(
+      'LA_LIVE_CHECK_BLOCKED',
+      'ConfigurationError',
+      'user',
+      "A live key check (`--validate live`) was refused before sending the key: its URL is plain http to a host that is not loopback, or its host is neither the provider's own nor listed in config.yaml; or the provider answered with a redirect, which is not followed. `details.reasonCode` says which; nothing was stored.",
+      'Add the host to `security.live_check.allowed_hosts` in config.yaml (an environment variable alone cannot send a key to a new host), use https, or point the base URL at the final address; or store with `--validate format`.',
+      { package: '@localagent/security' },
+    ),
     // the local environment
     entry(
       'LA_KEYRING_UNAVAILABLE',
