@@ -28,6 +28,8 @@ export interface SecurityConfig {
   keyring: { driver: 'napi' | 'keytar'; timeout_ms: number };
   audit: { enabled: boolean };
   providers: Record<string, CustomProviderConfig>;
+  /** Where `validate: 'live'` may send a key besides each provider's own host; absent when not configured. */
+  live_check?: { allowed_hosts?: string[] | undefined } | undefined;
 }
 
 /**

@@ -305,11 +305,15 @@ export class SecureKeyManager {
     }
     // `none` still applies the generic checks: an empty or multi-line key is never worth storing
     const normalized = checkKey(info, key, mode !== 'none');
+    // masked from here on, in every error and log line: a provider may echo the key it rejects, and
+    // one that failed validation is still a secret the user pasted (it stays registered)
+    registerSecret(normalized);
     if (mode === 'live')
       await checkKeyLive({
         provider: info,
         key: normalized,
         env: this.#o.env,
+        allowedHosts: this.#o.config.live_check?.allowed_hosts,
         fetch: this.#o.fetch,
       });
     return normalized;

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -55,6 +56,9 @@ describe.each([
     `exactly one wins each of ${ROUNDS} rounds; the other fails with LA_KEY_CONFLICT naming the winner; nothing is lost`,
     async () => {
       const configDir = join(dir, 'config');
+      // the local provider is a new host: config.yaml allows it (the environment variable alone cannot)
+      const configFile = join(dir, 'config.yaml');
+      writeFileSync(configFile, "security:\n  live_check:\n    allowed_hosts: ['127.0.0.1']\n");
       const provider = await barrierProvider(2);
       const env = {
         LOCALAGENT_OPENAI_BASE_URL: provider.base,
@@ -65,7 +69,7 @@ describe.each([
         storage,
         masterPassword: PASSWORD,
         env,
-        configFile: false as const,
+        configFile,
       };
       const script = writeScript(
         dir,
