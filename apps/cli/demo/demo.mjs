@@ -22,6 +22,13 @@ const bold = (text) => (color ? `\u001b[1m${text}\u001b[0m` : text);
 const dim = (text) => (color ? `\u001b[2m${text}\u001b[0m` : text);
 
 const configDir = mkdtempSync(join(tmpdir(), 'localagent-demo-'));
+// The live key check sends a key only to a provider's own host or to one config.yaml allows:
+// LOCALAGENT_OPENAI_BASE_URL (the live rotation below) can point at the local stand-in only because it is listed here.
+writeFileSync(
+  join(configDir, 'config.yaml'),
+  "security:\n  live_check:\n    allowed_hosts: ['127.0.0.1']\n",
+  { mode: 0o600 },
+);
 const masterPassword = randomBytes(12).toString('hex');
 // Fake keys with the providers' shapes, made up now: nothing here is a real credential.
 const fake = (prefix) => `${prefix}${'D'.repeat(12)}${randomBytes(16).toString('hex')}`;
@@ -187,7 +194,7 @@ localagent(['config', 'list-keys']);
 
 heading(
   'rotate a key, checked live with the provider first',
-  "The new key is sent to the provider's cheapest authenticated endpoint (GET /models, here the local server, which is overloaded once) through the resilience policy: the 503 is retried, the 200 accepts the key, and only then does it replace the old one, atomically and in every backend. The retry is logged on stderr; the breaker state is saved in the cache dir for the next run.",
+  "The new key is sent to the provider's cheapest authenticated endpoint (GET /models, here the local server: config.yaml lists 127.0.0.1 in security.live_check.allowed_hosts, as an environment variable alone cannot send a key to a new host; it is overloaded once) through the resilience policy: the 503 is retried, the 200 accepts the key, and only then does it replace the old one, atomically and in every backend. The retry is logged on stderr; the breaker state is saved in the cache dir for the next run.",
 );
 await localagentAsync(
   ['config', 'rotate-key', 'openai', '--stdin', '--validate', 'live', '--log-format', 'json'],

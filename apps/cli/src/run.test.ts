@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -442,6 +443,9 @@ describe('run: errors explain', () => {
   });
 });
 
+/** The local stand-ins are new hosts: config.yaml must allow them (an environment variable alone cannot). */
+const ALLOW_LOOPBACK = "  live_check:\n    allowed_hosts: ['127.0.0.1']\n";
+
 describe('run: live validation through the resilience registry', () => {
   let server: Server;
   let baseUrl: string;
@@ -469,7 +473,7 @@ describe('run: live validation through the resilience registry', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('stores a key the provider accepts, refuses one it rejects (exit 3), and saves breaker state', async () => {
-    const dir = tempConfigDir();
+    const dir = tempConfigDir(ALLOW_LOOPBACK);
     const env = baseEnv(dir, { LOCALAGENT_OPENAI_BASE_URL: baseUrl });
     status = 200;
     const ok = await cli(['config', 'set-key', 'openai', '--stdin', '--validate', 'live'], {
@@ -496,7 +500,7 @@ describe('run: live validation through the resilience registry', () => {
   });
 
   it('keeps a circuit opened by an earlier run open: the next run fails fast (exit 5) without calling the provider', async () => {
-    const dir = tempConfigDir();
+    const dir = tempConfigDir(ALLOW_LOOPBACK);
     const env = baseEnv(dir, { LOCALAGENT_OPENAI_BASE_URL: baseUrl });
     const now = Date.now();
     saveRegistry(join(dir, 'cache', 'breakers.json'), {
@@ -523,6 +527,49 @@ describe('run: live validation through the resilience registry', () => {
     };
     expect(state.providers['openai']?.state).toBe('open');
     expect((await cli(['config', 'get-key', 'openai'], { env })).code).toBe(4);
+  });
+
+  it('refuses a base URL that only LOCALAGENT_<PROVIDER>_BASE_URL names (exit 3), sending nothing', async () => {
+    const dir = tempConfigDir();
+    const before = seen.length;
+    const result = await cli(
+      ['config', 'set-key', 'openai', '--stdin', '--validate', 'live', '--json'],
+      { stdin: fakeKey(), env: baseEnv(dir, { LOCALAGENT_OPENAI_BASE_URL: baseUrl }) },
+    );
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout).error).toMatchObject({
+      code: 'LA_LIVE_CHECK_BLOCKED',
+      suggestion: expect.stringContaining('security.live_check.allowed_hosts'),
+    });
+    expect(seen.length).toBe(before);
+  });
+});
+
+describe('run: a provider echoing the key it rejects (issue 15, finding 6)', () => {
+  it('prints no part of a custom-format key its 401 body repeats, in text or --json output', async () => {
+    const key = `mlk${randomBytes(16).toString('hex')}`;
+    const echo = createServer((_req, res) => {
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: `${key} is not valid here`, type: 'auth' } }));
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+      const dir = tempConfigDir(`  providers:\n    my-llm: { base_url: '${origin}/v1' }\n`);
+      for (const json of [[], ['--json']]) {
+        const result = await cli(
+          ['config', 'set-key', 'my-llm', '--stdin', '--validate', 'live', ...json],
+          { stdin: key, env: baseEnv(dir, { LOCALAGENT_DEBUG: '1' }) },
+        );
+        expect(result.code).toBe(3);
+        expect(result.stderr).toContain('is not valid here');
+        expect(result.stdout + result.stderr).not.toContain(key);
+        expect(result.stdout + result.stderr).not.toContain(key.slice(3, 20));
+      }
+    } finally {
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
+    }
   });
 });
 

@@ -324,7 +324,10 @@ describe('localagent (built bundle): failures of the environment', () => {
     afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
     it('exits 5 when the provider stays unavailable (after retries), stores nothing and records the breaker', async () => {
-      const dir = tempConfigDir();
+      const dir = tempConfigDir(
+        // the local provider is a new host: config.yaml allows it, the variable alone cannot
+        "  live_check:\n    allowed_hosts: ['127.0.0.1']\n",
+      );
       status = 503;
       const result = await localagentAsync(
         ['config', 'set-key', 'openai', '--stdin', '--validate', 'live', '--json'],
