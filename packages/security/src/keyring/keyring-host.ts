@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { KeyringUnavailableError } from '@localagent/errors';
 import type { KeyringDriverName } from './backend.js';
+import { helperEnvironment } from './helper-env.js';
 import { HOST_SOURCE } from './host-source.js';
 import { classifyKeyringMessage, keyringError, type KeyringReasonCode } from './reasons.js';
 
@@ -112,7 +113,8 @@ export class KeyringHost {
       return this.#start();
     }
     const child = spawn(process.execPath, ['-e', HOST_SOURCE, this.#o.driver, modulePath], {
-      env: { ...this.#o.env } as NodeJS.ProcessEnv,
+      // a minimal environment: no master password or other keys in the helper's /proc/<pid>/environ
+      env: helperEnvironment(this.#o.env),
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'json',
     });
