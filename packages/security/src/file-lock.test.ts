@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readFileSync,
   rmdirSync,
+  rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -78,7 +81,7 @@ describe.each(acquirers)('%s', (_name, acquire) => {
 
   it('takes over at once the lock of a process gone from this host, in the current and the older format', async () => {
     const dead = deadPid();
-    for (const content of [`${dead}:abc:${hostname()}`, `${dead}:abc`, 'not-a-pid:abc']) {
+    for (const content of [`${dead}:abc:${hostname()}`, `${dead}:abc`]) {
       writeFileSync(lock, content);
       const release = await acquire(lock, 1_000, 60_000);
       expect(readFileSync(lock, 'utf8').startsWith(`${process.pid}:`)).toBe(true);
@@ -138,6 +141,71 @@ describe.each(acquirers)('%s', (_name, acquire) => {
     makeOld(lock, 11_000);
     await rejection(acquire(lock, 150, 10_000));
     expect(readFileSync(join(lock, 'data'), 'utf8')).toBe('kept');
+  });
+
+  it('refuses at once, with the command that removes it, a lock our code did not write; never follows nor removes it', async () => {
+    const target = join(dir, 'target');
+    writeFileSync(target, `${deadPid()}:abc:${hostname()}`); // a stale owner: followed, it would be taken over
+    const cases: Array<[string, () => void, string, string]> = [
+      ['a symlink to a file', () => symlinkSync(target, lock), 'lock_symlink', 'rm'],
+      ['a dangling symlink', () => symlinkSync(join(dir, 'nowhere'), lock), 'lock_symlink', 'rm'],
+      ['a symlink to a directory', () => symlinkSync(dir, lock), 'lock_symlink', 'rm'],
+      [
+        'a file that is no owner record',
+        () => writeFileSync(lock, 'garbage\n'),
+        'lock_malformed',
+        'rm',
+      ],
+      ['a pid without a token', () => writeFileSync(lock, deadPid()), 'lock_malformed', 'rm'],
+      [
+        'a directory with content',
+        () => {
+          mkdirSync(lock);
+          writeFileSync(join(lock, 'data'), 'kept');
+        },
+        'lock_directory',
+        'rm -r',
+      ],
+    ];
+    for (const [what, make, reasonCode, remove] of cases) {
+      make();
+      const started = Date.now();
+      const error = await rejection(acquire(lock, 30_000, 60_000));
+      expect({ what, ms: Date.now() - started < 5_000 }).toEqual({ what, ms: true });
+      expect({ what, details: error.details }).toEqual({
+        what,
+        details: { path: lock, reasonCode },
+      });
+      expect(error.message).toContain(lock);
+      expect(error.suggestion).toContain(`remove it: ${remove} ${lock}`);
+      expect(lstatSync(lock)).toBeDefined(); // left in place
+      rmSync(lock, { recursive: true });
+    }
+    expect(readFileSync(target, 'utf8')).toMatch(/^\d+:abc:/); // the target was never touched
+  });
+
+  it('refuses a FIFO at the lock path without hanging on it', async () => {
+    if (process.platform === 'win32') return;
+    expect(spawnSync('mkfifo', [lock]).status).toBe(0);
+    const error = await rejection(acquire(lock, 30_000, 60_000));
+    expect(error.details).toEqual({ path: lock, reasonCode: 'lock_not_a_file' });
+  });
+
+  it('quotes a lock path with spaces or quotes in the command it suggests', async () => {
+    const odd = join(dir, "it's a.lock");
+    writeFileSync(odd, 'garbage');
+    const error = await rejection(acquire(odd, 30_000, 60_000));
+    expect(error.suggestion).toContain(`rm '${odd.replaceAll("'", "'\\''")}'`);
+  });
+
+  it('judges a lock dated in the future by its distance from now, so it cannot block for good', async () => {
+    const future = new Date(Date.now() + 3_600_000);
+    writeFileSync(lock, ''); // an owner never written, dated an hour ahead
+    utimesSync(lock, future, future);
+    (await acquire(lock, 1_000, 10_000))();
+    writeFileSync(lock, `${process.ppid}:other:${hostname()}`); // a live pid, never refreshed
+    utimesSync(lock, future, future);
+    (await acquire(lock, 1_000, 10_000))();
   });
 
   it('reports a lock it cannot create as a StorageError', async () => {

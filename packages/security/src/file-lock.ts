@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmdirSync,
-  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -33,6 +36,18 @@ export interface HeldLock {
  * stale is removed, and release removes only our own. The synchronous acquire serves audit appends
  * (a line is on disk before `append` returns; proper-lockfile's lockSync cannot wait); the async one
  * waits without blocking the event loop and refreshes the mtime while held, as proper-lockfile did.
+ *
+ * What is at the lock path is looked at without following a symlink (lstat, then O_NOFOLLOW), and
+ * anything our code did not write is refused at once (StorageError, `details.reasonCode`
+ * `lock_symlink`, `lock_not_a_file`, `lock_directory` or `lock_malformed`, with the command that
+ * removes it) instead of being waited for until the timeout: a symlink (never followed, never
+ * removed), a directory with content, a FIFO or device, a regular file whose content is not an
+ * owner record. Such a file is refused rather than taken over: the lock is our own namespace, so
+ * it is a mistake or an attack, and deleting what we did not write could break the exclusion of a
+ * holder we do not understand. It is refused only once the same content has been seen for
+ * MALFORMED_GRACE_MS, so a record caught half-written is never refused. An empty file stays what
+ * it was: an owner being written, taken over after EMPTY_GRACE_MS (a crash between create and
+ * write).
  */
 
 /** Waits for the lock, blocking the thread (short sleeps); returns its release. For critical sections of milliseconds. */
@@ -62,6 +77,8 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 // an empty lock is one whose owner is being written right now, unless it stayed empty this long (a crash)
 const EMPTY_GRACE_MS = 1_000;
+// a malformed lock seen unchanged this long (by our clock, not its mtime) was not caught mid-write
+const MALFORMED_GRACE_MS = 100;
 
 function ownerRecord(): string {
   // the pid comes first: versions before this module read `<pid>:<token>` and must find the pid
@@ -76,8 +93,9 @@ function* attempts(
   staleMs: number,
 ): Generator<number, void, void> {
   const deadline = Date.now() + timeoutMs;
+  const suspect: Suspect = {};
   for (let attempt = 0; !tryCreate(lockPath, owner); attempt += 1) {
-    const removed = removeIfStale(lockPath, staleMs);
+    const removed = removeIfStale(lockPath, staleMs, suspect);
     if (Date.now() > deadline) throw timeoutError(lockPath);
     if (!removed) yield Math.min(2 + attempt, 25);
   }
@@ -107,44 +125,164 @@ function tryCreate(lockPath: string, owner: string): boolean {
   return true;
 }
 
-/** Removes the lock if it is stale; true when it did. Every race (the lock vanished, changed) means "not now". */
-function removeIfStale(lockPath: string, staleMs: number): boolean {
+/** A malformed lock as first seen: refused once it is still the same after MALFORMED_GRACE_MS. */
+interface Suspect {
+  content?: string;
+  ino?: number;
+  since?: number;
+}
+
+type Found =
+  | { kind: 'gone' }
+  | { kind: 'symlink' }
+  | { kind: 'other' }
+  | { kind: 'directory'; mtimeMs: number; isEmpty: boolean }
+  | { kind: 'file'; content: string; mtimeMs: number; ino: number };
+
+// O_NOFOLLOW: a symlink swapped in after lstat fails the open (ELOOP); O_NONBLOCK: a FIFO does not hang it
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** What is at the lock path, never following a symlink. */
+function look(lockPath: string): Found {
+  let fd: number;
   try {
-    // content first, then age: a lock replaced in between is seen younger, never older, than it is
-    const content = readFileSync(lockPath, 'utf8');
-    const age = Date.now() - statSync(lockPath).mtimeMs;
-    const { pid, host } = parseOwner(content);
-    const ownerGone =
-      content === ''
-        ? age > EMPTY_GRACE_MS
-        : (host === undefined || host === hostname()) && !isAlive(pid);
-    if (!ownerGone && age <= staleMs) return false;
-    // re-read just before removing: only the very lock judged stale goes, not one created since
-    if (readFileSync(lockPath, 'utf8') !== content) return false;
-    unlinkSync(lockPath);
-    return true;
+    if (lstatSync(lockPath).isSymbolicLink()) return { kind: 'symlink' };
+    fd = openSync(lockPath, READ_FLAGS);
   } catch (error) {
-    return (
-      (error as NodeJS.ErrnoException).code === 'EISDIR' &&
-      removeIfStaleDirectory(lockPath, staleMs)
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'gone' };
+    if (code === 'ELOOP' || code === 'EMLINK') return { kind: 'symlink' };
+    if (code === 'EISDIR') return lookAtDirectory(lockPath); // Windows cannot open a directory
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isDirectory()) return lookAtDirectory(lockPath);
+    if (!stats.isFile()) return { kind: 'other' };
+    return {
+      kind: 'file',
+      content: readFileSync(fd, 'utf8'),
+      mtimeMs: stats.mtimeMs,
+      ino: stats.ino,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function lookAtDirectory(lockPath: string): Found {
+  const stats = lstatSync(lockPath);
+  return { kind: 'directory', mtimeMs: stats.mtimeMs, isEmpty: readdirSync(lockPath).length === 0 };
+}
+
+/**
+ * Removes the lock if it is stale; true when it did. Every race (the lock vanished, changed) means
+ * "not now". Throws a refusal for what our code did not write (see the comment at the top).
+ */
+function removeIfStale(lockPath: string, staleMs: number, suspect: Suspect): boolean {
+  let found: Found;
+  try {
+    found = look(lockPath);
+  } catch {
+    return false; // unreadable right now: the timeout names the holder
+  }
+  switch (found.kind) {
+    case 'gone':
+      return false;
+    case 'symlink':
+      throw refusal(
+        lockPath,
+        'lock_symlink',
+        'is a symbolic link, not a lock: it is never followed',
+      );
+    case 'other':
+      throw refusal(
+        lockPath,
+        'lock_not_a_file',
+        'is not a regular file (a FIFO, socket or device)',
+      );
+    case 'directory':
+      if (!found.isEmpty)
+        throw refusal(
+          lockPath,
+          'lock_directory',
+          'is a directory with content, not a lock',
+          'rm -r',
+        );
+      return removeIfStaleDirectory(lockPath, staleMs);
+    case 'file':
+      break;
+  }
+  const { content, ino } = found;
+  // a future mtime counts as old as it is far: a file dated ahead would otherwise never be stale
+  const age = Math.abs(Date.now() - found.mtimeMs);
+  if (content !== '' && !isOwnerRecord(content)) {
+    const now = Date.now();
+    if (suspect.content !== content || suspect.ino !== ino || suspect.since === undefined) {
+      Object.assign(suspect, { content, ino, since: now });
+      return false;
+    }
+    if (now - suspect.since < MALFORMED_GRACE_MS) return false;
+    throw refusal(
+      lockPath,
+      'lock_malformed',
+      'holds no LocalAgent owner record (`<pid>:<token>:<hostname>`)',
     );
   }
+  const { pid, host } = parseOwner(content);
+  const ownerGone =
+    content === ''
+      ? age > EMPTY_GRACE_MS
+      : (host === undefined || host === hostname()) && !isAlive(pid);
+  if (!ownerGone && age <= staleMs) return false;
+  // look again just before removing: only the very lock judged stale goes, not one created since
+  try {
+    const again = look(lockPath);
+    if (again.kind !== 'file' || again.ino !== ino || again.content !== content) return false;
+    unlinkSync(lockPath);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A lock path holding something our code did not write: reported at once, with the fix, never removed by us. */
+function refusal(lockPath: string, reasonCode: string, what: string, remove = 'rm'): StorageError {
+  return new StorageError({
+    message: `The lock ${lockPath} ${what}; nothing was written.`,
+    suggestion: `If no LocalAgent process is running, check what it is, then remove it: ${remove} ${shellQuoted(lockPath)}`,
+    details: { path: lockPath, reasonCode },
+  });
+}
+
+function shellQuoted(path: string): string {
+  return /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
 }
 
 /**
  * proper-lockfile's `<file>.lock` directory, left by a version before this module (or held by one
- * still running): its holder refreshes the mtime every staleMs / 2, so age alone decides. rmdir
- * fails on a directory that is not empty: that is not a lock, and waiting for it times out.
+ * still running): its holder refreshes the mtime every staleMs / 2, so age alone decides. Only an
+ * empty directory gets here; one with content is refused.
  */
 function removeIfStaleDirectory(lockPath: string, staleMs: number): boolean {
   try {
-    const stats = statSync(lockPath);
-    if (!stats.isDirectory() || Date.now() - stats.mtimeMs <= staleMs) return false;
+    const stats = lstatSync(lockPath);
+    if (!stats.isDirectory() || Math.abs(Date.now() - stats.mtimeMs) <= staleMs) return false;
     rmdirSync(lockPath);
     return true;
   } catch {
     return false;
   }
+}
+
+/** `<pid>:<token>[:<hostname>]`, as ownerRecord writes it (versions before this module: no hostname). */
+function isOwnerRecord(content: string): boolean {
+  const [pid = '', token = '', ...host] = content.split(':');
+  return (
+    /^[1-9][0-9]{0,9}$/.test(pid) &&
+    /^[0-9A-Za-z]+$/.test(token) &&
+    (host.length === 0 || /^\S+$/.test(host.join(':')))
+  );
 }
 
 /** `<pid>:<token>[:<hostname>]`; a lock without a hostname (older versions) is from this host. */
@@ -218,7 +356,7 @@ function timeoutError(lockPath: string): StorageError {
 
 function describeHolder(lockPath: string): string {
   try {
-    if (statSync(lockPath).isDirectory()) return 'a LocalAgent process of an older version';
+    if (lstatSync(lockPath).isDirectory()) return 'a LocalAgent process of an older version';
   } catch {
     return 'another LocalAgent process';
   }
