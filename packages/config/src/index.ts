@@ -21,3 +21,5 @@ export { readConfigFile } from './read-config-file.js';
 export type { ConfigDocument } from './read-config-file.js';
 export { CONFIG_FILE_NAME, defaultCacheDir, defaultConfigDir } from './config-dir.js';
 export type { Env } from './config-dir.js';
+export { checkTrustedDir, checkTrustedFile } from './trusted-path.js';
+export type { TrustedPathOptions, UntrustedReason } from './trusted-path.js';

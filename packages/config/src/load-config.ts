@@ -8,6 +8,7 @@ import {
 } from './config-problem.js';
 import type { ConfigSection } from './config-section.js';
 import { readConfigFile, type ConfigDocument } from './read-config-file.js';
+import type { TrustedPathOptions } from './trusted-path.js';
 
 /** The sections config.yaml may hold, each owned by one package. Others are reported and ignored. */
 export const CONFIG_SECTIONS = ['logging', 'security'] as const;
@@ -29,6 +30,8 @@ export interface LoadConfigOptions<S extends Sections> {
   env: Env;
   /** The sections to load, by name, as their packages define them (`loggingConfigSection`, `securityConfigSection`). */
   sections: S;
+  /** Who must own `file` and its directories, and where the walk up stops (default: this user, os.homedir()). */
+  trust?: TrustedPathOptions | undefined;
 }
 
 /** Worth telling the user, not worth failing: a field under its old name, a section no package reads. */
@@ -51,7 +54,8 @@ export interface LoadedConfig<S extends Sections> {
  * warning), applies the environment overrides (the environment wins), validates against the
  * section's precompiled schema and resolves it into the package's options. Every problem in every
  * section is collected; if there is any, one `ConfigurationError` lists them all
- * (`details.problems`: field, message, source).
+ * (`details.problems`: field, message, source). A config.yaml in a directory another user could
+ * change is refused before it is read (`StorageError` `LA_FILE_PERMISSIONS`, see `checkTrustedFile`).
  */
 export function loadConfig<S extends Sections>(options: LoadConfigOptions<S>): LoadedConfig<S> {
   const document: ConfigDocument =
@@ -59,7 +63,7 @@ export function loadConfig<S extends Sections>(options: LoadConfigOptions<S>): L
       ? { file: options.file, exists: options.file !== undefined, value: options.document }
       : options.file === undefined
         ? { file: undefined, exists: false, value: {} }
-        : readConfigFile(options.file, options.optional ?? true);
+        : readConfigFile(options.file, options.optional ?? true, options.trust);
   const warnings: ConfigWarning[] = [];
   for (const key of Object.keys(document.value)) {
     if (!(CONFIG_SECTIONS as readonly string[]).includes(key)) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { ConfigurationError } from '@localagent/errors';
+import { ConfigurationError, StorageError } from '@localagent/errors';
+import { checkTrustedFile, type TrustedPathOptions } from './trusted-path.js';
 
 export interface ConfigDocument {
   /** undefined when no file was read. */
@@ -13,12 +14,21 @@ export interface ConfigDocument {
 /**
  * Reads and parses config.yaml: one read, one parse. A missing file is empty when `optional` (the
  * default location), else an error (a path the user named). Every YAML syntax error is listed.
+ * Before the read, the file and its directories must be trusted (`checkTrustedFile`: owned by the
+ * user or root, not writable by others), else `StorageError` `LA_FILE_PERMISSIONS` and nothing is
+ * read; `trust` is for tests (home, uid, platform).
  */
-export function readConfigFile(file: string, optional: boolean): ConfigDocument {
+export function readConfigFile(
+  file: string,
+  optional: boolean,
+  trust: TrustedPathOptions = {},
+): ConfigDocument {
   let text: string;
   try {
+    checkTrustedFile(file, trust);
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (StorageError.isInstance(error)) throw error;
     // ENOTDIR: a parent is a file, so there is no config file either
     const code = (error as NodeJS.ErrnoException).code;
     if ((code === 'ENOENT' || code === 'ENOTDIR') && optional)
