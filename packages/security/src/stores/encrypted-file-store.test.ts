@@ -169,6 +169,25 @@ describe('the encrypted key file', () => {
     await expect(securePath(linkedDir, 0o700, captureLogger())).resolves.toBeUndefined();
   });
 
+  const onPosix = process.platform === 'win32' ? it.skip : it;
+  onPosix(
+    'checks at every read and write: a keys.enc swapped for a symlink mid-life is refused',
+    async () => {
+      const m = await manager(); // one long-lived manager, as in a server process
+      await m.storeKey('openai', fakeKeys.openai());
+      // the file moved elsewhere (e.g. where the attacker wants the write to land), a symlink in its place
+      const target = join(dir, 'elsewhere.enc');
+      renameSync(path, target);
+      symlinkSync(target, path);
+      const before = readFileSync(target);
+      await expect(m.storeKey('groq', fakeKeys.groq())).rejects.toMatchObject({
+        code: 'LA_FILE_PERMISSIONS',
+      });
+      await expect(m.retrieveKey('openai')).rejects.toMatchObject({ code: 'LA_FILE_PERMISSIONS' });
+      expect(readFileSync(target).equals(before)).toBe(true);
+    },
+  );
+
   const asRoot = process.getuid?.() === 0 ? it : it.skip;
   asRoot('refuses a key file owned by another user (LA_FILE_PERMISSIONS)', async () => {
     await storedFile();

@@ -50,7 +50,6 @@ export class EncryptedFileStore implements KeyStore {
   #session: EncryptionSession;
   readonly #logger: SecurityLogger;
   readonly #staleMs: number;
-  #checked = false;
 
   constructor(options: FileStoreOptions) {
     this.path = options.path;
@@ -161,11 +160,13 @@ export class EncryptedFileStore implements KeyStore {
     return (await this.exists()) ? undefined : false;
   }
 
+  /**
+   * At every read and write, not once per store: a long-lived process must not write through a
+   * keys.enc swapped for a symlink after it started (write-file-atomic follows symlinks). Two lstat calls.
+   */
   async #checkPermissions(): Promise<void> {
-    if (this.#checked) return;
     await securePath(dirname(this.path), DIR_MODE, this.#logger);
     await securePath(this.path, FILE_MODE, this.#logger);
-    this.#checked = true;
   }
 
   /** Whether there is a key file (a stat: nothing is read). */
@@ -185,9 +186,9 @@ export class EncryptedFileStore implements KeyStore {
 
   /** The decrypted content, or `undefined` when there is no file. */
   async read(): Promise<StoreData | undefined> {
+    await this.#checkPermissions(); // before opening: open() would follow a symlink
     const raw = await this.#rawFile();
     if (raw === undefined) return undefined;
-    await this.#checkPermissions();
     return this.#decode(raw);
   }
 
@@ -204,9 +205,9 @@ export class EncryptedFileStore implements KeyStore {
   async unlockMaterial(
     session: EncryptionSession = this.#session,
   ): Promise<{ id: string; key: Buffer } | undefined> {
+    await this.#checkPermissions();
     const raw = await this.#rawFile();
     if (raw === undefined) return undefined;
-    await this.#checkPermissions();
     return session.unlockMaterial(raw);
   }
 
@@ -284,6 +285,8 @@ export class EncryptedFileStore implements KeyStore {
         try {
           const sealed = await (next ?? this.#session).seal(plaintext);
           if (!(await lock.isHeld())) throw lockLost(this.path, lockPath);
+          // again, right before the write: the key derivation above can take seconds
+          await this.#checkPermissions();
           await writeFileAtomic(this.path, sealed, { mode: FILE_MODE, fsync: true });
         } finally {
           plaintext.fill(0);
