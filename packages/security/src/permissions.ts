@@ -1,4 +1,4 @@
-import { chmod, lstat, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { StorageError } from '@localagent/errors';
@@ -6,6 +6,19 @@ import type { SecurityLogger } from './logger.js';
 
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
+
+/** Creates a directory of ours (and its missing parents), mode 0700; `StorageError` when it cannot. */
+export async function createPrivateDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  } catch (cause) {
+    throw new StorageError({
+      message: `Cannot create the config directory ${dir}.`,
+      cause,
+      details: { path: dir },
+    });
+  }
+}
 
 export interface PermissionReport {
   path: string;

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ConfigurationError,
@@ -23,7 +22,13 @@ import {
   unlockAgentStatus,
   type UnlockAgentStatus,
 } from './unlock/index.js';
-import { describePath, DIR_MODE, FILE_MODE, type PermissionReport } from './permissions.js';
+import {
+  createPrivateDir,
+  describePath,
+  DIR_MODE,
+  FILE_MODE,
+  type PermissionReport,
+} from './permissions.js';
 import { isValidProviderName, PROVIDERS, resolveProvider, type ProviderInfo } from './providers.js';
 import { VALIDATION_MODES, type StorageMode, type ValidationMode } from './option-names.js';
 import {
@@ -322,15 +327,7 @@ export class SecureKeyManager {
   /** Runs `body` holding the config dir's write lock: writes of one config dir never interleave. */
   async #locked<T>(body: (assertHeld: () => Promise<void>) => Promise<T>): Promise<T> {
     const dir = this.#o.configDir;
-    try {
-      await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    } catch (cause) {
-      throw new StorageError({
-        message: `Cannot create the config directory ${dir}.`,
-        cause,
-        details: { path: dir },
-      });
-    }
+    await createPrivateDir(dir);
     const staleMs = Math.max(this.#o.lockStaleMs ?? 10_000, 2_000);
     const lockPath = join(dir, WRITE_LOCK_FILE);
     const lock = await acquireLock(lockPath, staleMs * 3, staleMs);
@@ -532,6 +529,30 @@ export class SecureKeyManager {
     });
   }
 
+  /**
+   * The stored key in effect (the first store of the read order holding one), with its audit line
+   * (`retrieve`: the key was read); `undefined` when no store holds one (audited `not_found`).
+   */
+  async #retrieveStored(info: ProviderInfo): Promise<Holder | undefined> {
+    try {
+      return await this.#audited('retrieve', info.name, async () => {
+        const stored = await this.#stored(info.name);
+        if (stored === undefined)
+          throw new KeyNotFoundError({
+            message: `No ${info.displayName} key is stored.`,
+            provider: info.name,
+          });
+        return {
+          result: stored,
+          event: { backend: stored.store.name, fingerprint: fingerprint(info, stored.entry.key) },
+        };
+      });
+    } catch (error) {
+      if (KeyNotFoundError.isInstance(error)) return undefined;
+      throw error;
+    }
+  }
+
   /** The key in effect (env, then the stores in order), or `undefined`. */
   async retrieveKey(provider: string): Promise<string | undefined> {
     const info = this.#checked('retrieve', provider);
@@ -541,24 +562,9 @@ export class SecureKeyManager {
       registerSecret(fromEnv);
       return fromEnv;
     }
-    try {
-      return await this.#audited('retrieve', info.name, async () => {
-        const stored = await this.#stored(info.name);
-        if (stored === undefined)
-          throw new KeyNotFoundError({
-            message: `No ${info.displayName} key is stored.`,
-            provider: info.name,
-          });
-        registerSecret(stored.entry.key);
-        return {
-          result: stored.entry.key,
-          event: { backend: stored.store.name, fingerprint: fingerprint(info, stored.entry.key) },
-        };
-      });
-    } catch (error) {
-      if (KeyNotFoundError.isInstance(error)) return undefined;
-      throw error;
-    }
+    const stored = await this.#retrieveStored(info);
+    if (stored !== undefined) registerSecret(stored.entry.key);
+    return stored?.entry.key;
   }
 
   /**
@@ -576,30 +582,15 @@ export class SecureKeyManager {
         fingerprint: fingerprint(info, fromEnv),
         active: true,
       };
-    try {
-      return await this.#audited('retrieve', info.name, async () => {
-        const stored = await this.#stored(info.name);
-        if (stored === undefined)
-          throw new KeyNotFoundError({
-            message: `No ${info.displayName} key is stored.`,
-            provider: info.name,
-          });
-        const print = fingerprint(info, stored.entry.key);
-        return {
-          result: {
-            provider: info.name,
-            source: stored.store.name,
-            fingerprint: print,
-            ...(stored.entry.updatedAt === undefined ? {} : { updatedAt: stored.entry.updatedAt }),
-            active: true,
-          },
-          event: { backend: stored.store.name, fingerprint: print },
-        };
-      });
-    } catch (error) {
-      if (KeyNotFoundError.isInstance(error)) return undefined;
-      throw error;
-    }
+    const stored = await this.#retrieveStored(info);
+    if (stored === undefined) return undefined;
+    return {
+      provider: info.name,
+      source: stored.store.name,
+      fingerprint: fingerprint(info, stored.entry.key),
+      ...(stored.entry.updatedAt === undefined ? {} : { updatedAt: stored.entry.updatedAt }),
+      active: true,
+    };
   }
 
   /**

@@ -1,11 +1,11 @@
-import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { open, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { StorageError } from '@localagent/errors';
 import type { EncryptionSession } from '../encryption-service.js';
 import { acquireLock } from '../file-lock.js';
 import type { SecurityLogger } from '../logger.js';
-import { DIR_MODE, FILE_MODE, securePath } from '../permissions.js';
+import { createPrivateDir, DIR_MODE, FILE_MODE, securePath } from '../permissions.js';
 import { decodeStoreData, emptyStoreData, type StoreData, type StoredKey } from '../store-data.js';
 import type { KeyStore, StoreEntry, StoreListing, StoreProbe } from './key-store.js';
 
@@ -30,6 +30,9 @@ export interface Mutation<T> {
   /** False leaves the file as it is (nothing changed). */
   write: boolean;
 }
+
+const cannotRead = (path: string, cause: unknown): StorageError =>
+  new StorageError({ message: `Cannot read ${path}.`, cause, details: { path } });
 
 const lockLost = (path: string, lockPath: string): StorageError =>
   new StorageError({
@@ -69,11 +72,7 @@ export class EncryptedFileStore implements KeyStore {
       handle = await open(this.path, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StorageError({
-        message: `Cannot read ${this.path}.`,
-        cause: error,
-        details: { path: this.path },
-      });
+      throw cannotRead(this.path, error);
     }
     try {
       const { size, isFile } = await handle.stat().then((s) => ({
@@ -107,11 +106,7 @@ export class EncryptedFileStore implements KeyStore {
       return buffer.subarray(0, length);
     } catch (error) {
       if (StorageError.isInstance(error)) throw error;
-      throw new StorageError({
-        message: `Cannot read ${this.path}.`,
-        cause: error,
-        details: { path: this.path },
-      });
+      throw cannotRead(this.path, error);
     } finally {
       await handle.close();
     }
@@ -176,11 +171,7 @@ export class EncryptedFileStore implements KeyStore {
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw new StorageError({
-        message: `Cannot read ${this.path}.`,
-        cause: error,
-        details: { path: this.path },
-      });
+      throw cannotRead(this.path, error);
     }
   }
 
@@ -238,16 +229,7 @@ export class EncryptedFileStore implements KeyStore {
     mutate: (data: StoreData, existed: boolean) => Mutation<T>,
     next: EncryptionSession | undefined,
   ): Promise<T> {
-    const dir = dirname(this.path);
-    try {
-      await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    } catch (cause) {
-      throw new StorageError({
-        message: `Cannot create the config directory ${dir}.`,
-        cause,
-        details: { path: dir },
-      });
-    }
+    await createPrivateDir(dirname(this.path));
     await this.#checkPermissions();
     // the key derivation is the slow part: do it before taking the lock, so 20 processes do not
     // queue behind each other's derivations
